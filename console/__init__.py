@@ -1,0 +1,2 @@
+"""cirro-console."""
+__version__ = "0.1.0"

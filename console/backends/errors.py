@@ -1,0 +1,68 @@
+"""Errors every backend raises, so the console handles the simulation and the API alike.
+
+They mirror the API's status codes; the local simulation raises the same ones, so a 422 from the
+simulation reads exactly as one from Cirro."""
+
+from __future__ import annotations
+
+
+class BackendError(Exception):
+    """A request the backend could not carry out; ``status`` follows the Cirro API's codes."""
+
+    status: int = 500
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadRequest(BackendError):
+    status = 400
+
+
+class AuthError(BackendError):
+    status = 401
+
+
+class Forbidden(BackendError):
+    status = 403
+
+
+class NotFound(BackendError):
+    status = 404
+
+
+class Unprocessable(BackendError):
+    """Validation failures, invalid state transitions, duplicates (HTTP 422)."""
+
+    status = 422
+
+
+class ReadOnlyError(BackendError):
+    """A mutation on a context marked read-only; refused before anything is sent."""
+
+    status = 403
+
+
+class ConnectionFailed(BackendError):
+    """The backend could not be reached (or gave up retrying); nothing is known to have changed."""
+
+    status = 503
+
+
+ERRORS_BY_STATUS: dict[int, type[BackendError]] = {
+    400: BadRequest,
+    401: AuthError,
+    403: Forbidden,
+    404: NotFound,
+    422: Unprocessable,
+}
+
+
+def error_for_status(status: int, message: str) -> BackendError:
+    return ERRORS_BY_STATUS.get(status, BackendError)(message, status=status)

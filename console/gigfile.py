@@ -1,0 +1,66 @@
+"""Read a gig from a JSON file in either shape, collecting every problem instead of stopping at one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from console.models import Gig, GigCreate, Problem, problem_from_json, problems_from_validation
+
+GigShape = Literal["read", "create"]
+
+
+@dataclass
+class GigFile:
+    path: Path
+    shape: GigShape | None = None
+    gig: Gig | GigCreate | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        """One line per problem, each starting with the file (and line:column for broken JSON)."""
+        return [
+            f"{problem}" if problem.where.startswith(str(self.path)) else f"{self.path}: {problem}"
+            for problem in self.problems
+        ]
+
+
+def shape_of(data: dict[str, Any]) -> GigShape:
+    """An API answer carries ``id``/``object``; a file written to create a gig does not."""
+    return "read" if "id" in data or data.get("object") == "gig" else "create"
+
+
+def parse_gig(data: Any, shape: GigShape | None = None) -> tuple[Gig | GigCreate | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [Problem("", f"a gig must be a JSON object, not {type(data).__name__}")]
+    shape = shape or shape_of(data)
+    model = Gig if shape == "read" else GigCreate
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, problems_from_validation(exc)
+
+
+def load_gig_file(path: Path, shape: GigShape | None = None) -> GigFile:
+    result = GigFile(path=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        result.problems.append(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
+        return result
+    except UnicodeDecodeError as exc:
+        result.problems.append(Problem(str(path), f"not UTF-8 text (byte {exc.start})"))
+        return result
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        result.problems.append(problem_from_json(exc, str(path)))
+        return result
+    if isinstance(data, dict):
+        result.shape = shape or shape_of(data)
+    result.gig, result.problems = parse_gig(data, result.shape)
+    return result

@@ -1,0 +1,227 @@
+"""Cirro gig objects: the read shape the API answers with, and the shapes it takes on create/update."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from .envelope import ListEnvelope
+from .fields import (
+    FilterQuery,
+    FrequencyMinutes,
+    Id,
+    InvitationMode,
+    JsonObject,
+    Multiplier,
+    Seats,
+    SortQuery,
+    Timestamp,
+)
+
+DEFAULT_SEATS_MIN = 1
+DEFAULT_MULTIPLIER = 10
+DEFAULT_FREQUENCY_MINUTES = 5
+DEFAULT_TOPIC = "new_gig_invitation"
+
+# Fields the API refuses to change once the gig has started.
+FROZEN_AFTER_START = ("title", "description", "url", "start_at")
+
+
+class GigPhase(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+    ARCHIVED = "archived"
+
+
+class GigTask(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: Id
+    object: Literal["gig_task"] = "gig_task"
+    title: str
+    base_price: int
+
+
+class GigTaskCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    base_price: int = Field(ge=0)
+
+
+class GigTaskUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1)
+    base_price: int | None = Field(default=None, ge=0)
+
+
+class NotificationTopic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: Id
+    object: Literal["notification_topic"] = "notification_topic"
+    name: str
+
+
+def _end_after_start(end_at: int, info: ValidationInfo) -> int:
+    start_at = info.data.get("start_at")
+    if isinstance(start_at, int) and end_at <= start_at:
+        raise ValueError(f"must be after start_at ({start_at}), got {end_at}")
+    return end_at
+
+
+def _max_not_below_min(seats_max: int | None, info: ValidationInfo) -> int | None:
+    seats_min = info.data.get("seats_min")
+    if seats_max is not None and isinstance(seats_min, int) and seats_max < seats_min:
+        raise ValueError(f"must be at least seats_min ({seats_min}), got {seats_max}")
+    return seats_max
+
+
+class _GigRules(BaseModel):
+    """The cross-field rules; the field order of each subclass keeps start_at before end_at and
+    seats_min before seats_max so that ``info.data`` holds the first when the second is checked."""
+
+    @field_validator("end_at", check_fields=False)
+    @classmethod
+    def _end_at(cls, value: int, info: ValidationInfo) -> int:
+        return _end_after_start(value, info)
+
+    @field_validator("seats_max", check_fields=False)
+    @classmethod
+    def _seats_max(cls, value: int | None, info: ValidationInfo) -> int | None:
+        return _max_not_below_min(value, info)
+
+
+class Gig(_GigRules):
+    """A gig as the API answers with it. Field order follows the gig object page, so a dump of an
+    API answer keeps the answer's key order."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: Id
+    object: Literal["gig"] = "gig"
+    title: str
+    description: str
+    url: str
+    start_at: Timestamp
+    end_at: Timestamp
+    archive_at: Timestamp | None = None
+    archived_at: Timestamp | None = None
+    total_seats: Seats
+    seats_min: Seats = DEFAULT_SEATS_MIN
+    seats_max: Seats | None = None
+    invitation_mode: InvitationMode
+    invitation_multiplier: Multiplier = DEFAULT_MULTIPLIER
+    invitation_frequency: FrequencyMinutes = DEFAULT_FREQUENCY_MINUTES
+    filter_query: FilterQuery
+    sort_query: SortQuery = Field(default_factory=dict)
+    tasks: ListEnvelope[GigTask] = Field(default_factory=lambda: ListEnvelope[GigTask](data=[]))
+    notification_payload: JsonObject = Field(default_factory=dict)
+    invitation_notification_topic: NotificationTopic | None = None
+    epam_options: JsonObject = Field(default_factory=dict)
+
+    def to_api(self) -> dict[str, Any]:
+        """The JSON the API would answer with: only the keys that were given or set."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+    def phase(self, now: int) -> GigPhase:
+        return gig_phase(self, now)
+
+    @property
+    def wave_size(self) -> int:
+        return int(self.total_seats * self.invitation_multiplier)
+
+
+class GigCreate(_GigRules):
+    """The body of ``POST /gigs``: tasks as a plain list, the topic as a name or an id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    description: str
+    url: str
+    start_at: Timestamp
+    end_at: Timestamp
+    archive_at: Timestamp | None = None
+    total_seats: Seats
+    seats_min: Seats = DEFAULT_SEATS_MIN
+    seats_max: Seats | None = None
+    invitation_mode: InvitationMode
+    invitation_multiplier: Multiplier = DEFAULT_MULTIPLIER
+    invitation_frequency: FrequencyMinutes = DEFAULT_FREQUENCY_MINUTES
+    filter_query: FilterQuery
+    sort_query: SortQuery = Field(default_factory=dict)
+    tasks: list[GigTaskCreate] = Field(default_factory=list)
+    notification_payload: JsonObject = Field(default_factory=dict)
+    invitation_notification_topic: Id | None = None
+    epam_options: JsonObject = Field(default_factory=dict)
+
+
+class GigUpdate(BaseModel):
+    """The body of ``POST /gigs/:id``: any subset of the create fields except ``tasks``.
+
+    Per-field rules apply here; the cross-field rules are checked on the gig the update produces
+    (see :func:`apply_update`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1)
+    description: str | None = None
+    url: str | None = None
+    start_at: Timestamp | None = None
+    end_at: Timestamp | None = None
+    archive_at: Timestamp | None = None
+    total_seats: Seats | None = None
+    seats_min: Seats | None = None
+    seats_max: Seats | None = None
+    invitation_mode: InvitationMode | None = None
+    invitation_multiplier: Multiplier | None = None
+    invitation_frequency: FrequencyMinutes | None = None
+    filter_query: FilterQuery | None = None
+    sort_query: SortQuery | None = None
+    notification_payload: JsonObject | None = None
+    invitation_notification_topic: Id | None = None
+    epam_options: JsonObject | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the caller gave (an explicit null clears ``seats_max``/``archive_at``)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+def gig_phase(gig: Gig, now: int) -> GigPhase:
+    """Derive the phase from the timestamps: the gig object has no status field."""
+    if gig.archived_at is not None and gig.archived_at <= now:
+        return GigPhase.ARCHIVED
+    if gig.archive_at is not None and gig.archive_at <= now:
+        return GigPhase.ARCHIVED
+    if now < gig.start_at:
+        return GigPhase.SCHEDULED
+    if now < gig.end_at:
+        return GigPhase.LIVE
+    return GigPhase.ENDED
+
+
+def frozen_changes(gig: Gig, update: GigUpdate, now: int) -> list[str]:
+    """The fields an update tries to change that the API freezes once the gig has started."""
+    if now < gig.start_at:
+        return []
+    changes = update.changes()
+    return [f for f in FROZEN_AFTER_START if f in changes and changes[f] != getattr(gig, f)]
+
+
+def apply_update(gig: Gig, update: GigUpdate, topic: NotificationTopic | None = None) -> Gig:
+    """The gig an update produces, validated as a whole (raises pydantic's ValidationError).
+
+    An update names its notification topic; the backend that owns the topics resolves the name or
+    id and passes the object in ``topic``."""
+    data = gig.model_dump(mode="json", exclude_unset=True)
+    changes = update.changes()
+    changes.pop("invitation_notification_topic", None)
+    data.update(changes)
+    if topic is not None:
+        data["invitation_notification_topic"] = topic.model_dump(mode="json")
+    return Gig.model_validate(data)

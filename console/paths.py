@@ -1,0 +1,43 @@
+"""Where the console keeps and finds its files: styles, config, simulation data (XDG paths)."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "cirro-console"
+CONFIG_ENV = "CIRRO_CONSOLE_CONFIG"
+DATA_ENV = "CIRRO_CONSOLE_DATA"
+
+
+def styles_dir() -> Path:
+    """The TCSS folder: ``console.styles`` in an installed wheel, ``styles/`` in a checkout."""
+    try:
+        installed = resources.files("console.styles")
+        if installed.is_dir():
+            return Path(str(installed))
+    except ModuleNotFoundError:
+        pass
+    checkout = Path(__file__).resolve().parent.parent / "styles"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"cirro-console styles not found (looked in console.styles and {checkout})")
+
+
+def config_file() -> Path:
+    """The config file: ``$CIRRO_CONSOLE_CONFIG`` or ``<XDG config>/cirro-console/config.toml``."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir() -> Path:
+    """Simulation files: ``$CIRRO_CONSOLE_DATA`` or the XDG data dir."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override).expanduser()
+    return user_data_path(APP_NAME)

@@ -1,0 +1,47 @@
+"""``cirro-console gigs validate`` on the documented example, as printed and as fixed."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES
+
+from console.cli.main import main
+
+
+def test_example_as_printed_is_rejected_with_line_and_column(capsys):
+    path = FIXTURES / "gig_object_page.json"
+    assert main(["gigs", "validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:26:15: invalid JSON: Expecting ',' delimiter" in err
+
+
+def test_fixed_example_passes(capsys):
+    assert main(["gigs", "validate", str(FIXTURES / "gig_object_page_fixed.json")]) == 0
+    assert "valid gig (read shape)" in capsys.readouterr().out
+
+
+def test_every_problem_is_listed_with_its_path(tmp_path, capsys):
+    path = tmp_path / "gig.json"
+    path.write_text(json.dumps({"title": "t", "description": "d", "url": "u", "start_at": 5,
+                                "end_at": 4, "total_seats": -1, "invitation_mode": "auto",
+                                "filter_query": {}, "sort_query": {"a": 0}}))
+    assert main(["gigs", "validate", str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{path}: end_at: must be after start_at (5), got 4" in err
+    assert f"{path}: total_seats: must not be negative (got -1)" in err
+    assert f"{path}: sort_query: sort direction of 'a' must be 1 or -1, not 0" in err
+
+
+def test_missing_file_and_non_object(tmp_path, capsys):
+    assert main(["gigs", "validate", str(tmp_path / "nope.json")]) == 1
+    assert "cannot read file" in capsys.readouterr().err
+    path = tmp_path / "list.json"
+    path.write_text("[1, 2]")
+    assert main(["gigs", "validate", str(path)]) == 1
+    assert "a gig must be a JSON object, not list" in capsys.readouterr().err
+
+
+def test_help_lists_subcommands(capsys):
+    assert main([]) == 0
+    assert "gigs" in capsys.readouterr().out

@@ -1,0 +1,133 @@
+"""The gig models: round trip of the documented example, every validation rule, phases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from console.models import (
+    Gig,
+    GigCreate,
+    GigPhase,
+    GigUpdate,
+    NotificationTopic,
+    apply_update,
+    frozen_changes,
+    problems_from_validation,
+)
+
+
+def messages(exc: ValidationError) -> list[str]:
+    return [str(p) for p in problems_from_validation(exc)]
+
+
+def test_example_round_trips_with_same_keys_order_and_values(gig_page_json):
+    gig = Gig.model_validate(gig_page_json)
+    dumped = gig.to_api()
+    assert json.dumps(dumped) == json.dumps(gig_page_json)
+    assert list(dumped) == list(gig_page_json)
+
+
+def test_documented_defaults():
+    gig = Gig.model_validate(
+        {"id": 7, "title": "t", "description": "d", "url": "u", "start_at": 10, "end_at": 20,
+         "total_seats": 2, "invitation_mode": "auto", "filter_query": {}}
+    )
+    assert gig.id == "7"
+    assert (gig.seats_min, gig.seats_max) == (1, None)
+    assert (gig.invitation_multiplier, gig.invitation_frequency) == (10, 5)
+    assert gig.sort_query == {} and gig.notification_payload == {} and gig.epam_options == {}
+    assert gig.wave_size == 20
+
+
+def base(**changes):
+    data = {"title": "t", "description": "d", "url": "https://x", "start_at": 100, "end_at": 200,
+            "total_seats": 2, "seats_min": 2, "invitation_mode": "auto", "filter_query": {}}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"end_at": 100}, "end_at: must be after start_at (100), got 100"),
+        ({"seats_max": 1}, "seats_max: must be at least seats_min (2), got 1"),
+        ({"total_seats": -1}, "total_seats: must not be negative (got -1)"),
+        ({"seats_min": -2}, "seats_min: must not be negative (got -2)"),
+        ({"invitation_multiplier": 0}, "invitation_multiplier: must be greater than 0 (got 0)"),
+        ({"invitation_frequency": 0.5}, "invitation_frequency: must be at least 1 minute (got 0.5)"),
+        ({"invitation_mode": "sometimes"}, "invitation_mode: Input should be 'auto' or 'manual'"),
+        ({"filter_query": [1]}, "filter_query: must be a JSON object, not list"),
+        ({"filter_query": "{oops"}, "filter_query: is a string that is not valid JSON"),
+        ({"sort_query": {"rating": 2}}, "sort_query: sort direction of 'rating' must be 1 or -1, not 2"),
+        ({"sort_query": {"rating": True}}, "sort_query: sort direction of 'rating' must be 1 or -1"),
+        ({"seat_min": 1}, "seat_min: is not a field of this object"),
+        ({"title": ""}, "title: String should have at least 1 character"),
+    ],
+)
+def test_each_rule_names_its_field(changes, expected):
+    with pytest.raises(ValidationError) as info:
+        GigCreate.model_validate(base(**changes))
+    assert any(m.startswith(expected) for m in messages(info.value)), messages(info.value)
+
+
+def test_missing_required_fields_are_listed():
+    with pytest.raises(ValidationError) as info:
+        GigCreate.model_validate({"title": "t"})
+    assert "filter_query: is required" in messages(info.value)
+    assert "invitation_mode: is required" in messages(info.value)
+
+
+def test_v1_json_string_queries_are_parsed():
+    gig = GigCreate.model_validate(base(filter_query='{"status": "active"}', sort_query='{"rating": -1}'))
+    assert gig.filter_query == {"status": "active"}
+    assert gig.sort_query == {"rating": -1}
+
+
+def test_nested_task_problem_has_full_path():
+    with pytest.raises(ValidationError) as info:
+        GigCreate.model_validate(base(tasks=[{"title": "a", "base_price": -5}]))
+    assert messages(info.value) == ["tasks.0.base_price: Input should be greater than or equal to 0"]
+
+
+@pytest.mark.parametrize(
+    ("now", "phase"),
+    [(99, GigPhase.SCHEDULED), (100, GigPhase.LIVE), (199, GigPhase.LIVE), (200, GigPhase.ENDED)],
+)
+def test_phase_from_timestamps(now, phase):
+    gig = Gig.model_validate(base(id="1"))
+    assert gig.phase(now) is phase
+
+
+def test_archived_phase_from_archived_at_or_archive_at():
+    assert Gig.model_validate(base(id="1", archived_at=150)).phase(160) is GigPhase.ARCHIVED
+    assert Gig.model_validate(base(id="1", archived_at=150)).phase(120) is GigPhase.LIVE
+    assert Gig.model_validate(base(id="1", archive_at=170)).phase(170) is GigPhase.ARCHIVED
+
+
+def test_update_is_checked_on_the_resulting_gig():
+    gig = Gig.model_validate(base(id="1"))
+    with pytest.raises(ValidationError) as info:
+        apply_update(gig, GigUpdate(end_at=50))
+    assert messages(info.value)[0].startswith("end_at: must be after start_at (100)")
+    topic = NotificationTopic(id="3", name="urgent")
+    updated = apply_update(gig, GigUpdate(seats_max=4, invitation_notification_topic="urgent"), topic)
+    assert updated.seats_max == 4 and updated.invitation_notification_topic == topic
+
+
+def test_update_rejects_unknown_and_bad_fields():
+    with pytest.raises(ValidationError) as info:
+        GigUpdate.model_validate({"tasks": [], "invitation_frequency": 0})
+    assert set(messages(info.value)) == {
+        "tasks: is not a field of this object",
+        "invitation_frequency: must be at least 1 minute (got 0)",
+    }
+
+
+def test_frozen_fields_after_start():
+    gig = Gig.model_validate(base(id="1"))
+    update = GigUpdate(title="new", seats_min=3)
+    assert frozen_changes(gig, update, now=99) == []
+    assert frozen_changes(gig, update, now=100) == ["title"]
