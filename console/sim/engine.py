@@ -39,6 +39,7 @@ from console.models import (
 from console.waves import (
     SimSettings,
     accepts_invitations,
+    candidates_for_wave,
     expires_pending,
     next_tick_at,
     wave_due,
@@ -55,6 +56,7 @@ from .state import ACCEPTED, EXPIRED, PENDING, REJECTED, EventFeed, GigRun, Invi
 
 # A queued response: (at, seq, invitation id, attempt, accepts).
 QueuedResponse = tuple[int, int, str, int, bool]
+QUEUE_FIELDS = ("at", "seq", "invitation_id", "attempt", "accepts")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ class Engine:
         self.gigs: dict[str, GigRun] = {}
         self.invitations: dict[str, Invitation] = {}
         self.topics: dict[str, str] = {"1": DEFAULT_TOPIC}
-        self.ids: dict[str, int] = {"gig": 0, "invitation": 0, "task": 0, "topic": 1, "queue": 0}
+        self.ids: dict[str, int] = {"gig": 0, "invitation": 0, "task": 0, "topic": 1, "queue": 0,
+                                "attempt": 0}
         self.queue: list[QueuedResponse] = []
         self.feed = EventFeed()
         # Bumped by every change, so the store knows when there is something to save.
@@ -115,7 +118,7 @@ class Engine:
     def ordered_runs(self) -> list[GigRun]:
         return [self.gigs[k] for k in sorted(self.gigs, key=worker_order_key)]
 
-    def _next_id(self, kind: str) -> str:
+    def next_id(self, kind: str) -> str:
         self.ids[kind] += 1
         return str(self.ids[kind])
 
@@ -233,6 +236,12 @@ class Engine:
             run.ranking = rank(self.population, predicate, sorter, run.invited)
         return run.ranking
 
+    def ranked_candidates(self, gig_id: str, count: int) -> list[str]:
+        """The next ``count`` workers a wave of the gig would invite (nothing is consumed)."""
+        run = self.run_of(gig_id)
+        ranking = self._ranking(run)
+        return candidates_for_wave(ranking.ranked, ranking.cursor, run.invited, count)[0]
+
     def _send_wave(self, run: GigRun, t: int) -> Wave | None:
         size = wave_size(run.gig, len(run.pending), self.settings.wave_counting)
         if size <= 0:
@@ -257,7 +266,7 @@ class Engine:
     def _invite(self, run: GigRun, user_id: str, t: int, wave: int | None,
                 no_reward: bool = False) -> Invitation:
         inv = Invitation(
-            id=self._next_id("invitation"), gig_id=run.id, user_id=user_id, status=PENDING,
+            id=self.next_id("invitation"), gig_id=run.id, user_id=user_id, status=PENDING,
             wave=wave, invited_at=t, no_reward=no_reward,
         )
         self.invitations[inv.id] = inv
@@ -326,7 +335,7 @@ class Engine:
             topic_id = name_or_id
         else:
             by_name = {name: tid for tid, name in self.topics.items()}
-            topic_id = by_name.get(name_or_id) or self._next_id("topic")
+            topic_id = by_name.get(name_or_id) or self.next_id("topic")
             self.topics.setdefault(topic_id, name_or_id)
         return {"id": topic_id, "object": "notification_topic", "name": self.topics[topic_id]}
 
@@ -335,10 +344,10 @@ class Engine:
         data = create.model_dump(mode="json")
         tasks = data.pop("tasks")
         data["invitation_notification_topic"] = self._topic(data["invitation_notification_topic"])
-        gig_id = self._next_id("gig")
+        gig_id = self.next_id("gig")
         data.update(id=gig_id, object="gig", archived_at=None)
         data["tasks"] = {"object": "list", "data": [
-            {"id": self._next_id("task"), "object": "gig_task", **task} for task in tasks
+            {"id": self.next_id("task"), "object": "gig_task", **task} for task in tasks
         ]}
         run = GigRun(gig=Gig.model_validate(data), compiled=compiled)
         self.gigs[gig_id] = run
@@ -409,7 +418,7 @@ class Engine:
 
     def add_task(self, gig_id: str, task: GigTaskCreate) -> GigTask:
         run = self.run_of(gig_id)
-        created = GigTask(id=self._next_id("task"), title=task.title, base_price=task.base_price)
+        created = GigTask(id=self.next_id("task"), title=task.title, base_price=task.base_price)
         run.gig.tasks.data.append(created)
         self._changed(run)
         self.feed.add(self.clock, "gig_updated", run.id, f"task {created.id} added: {task.title}",
@@ -577,7 +586,7 @@ class Engine:
             "meta": [meta],
             "gigs": [run.to_json() for run in self.gigs.values()],
             "invitations": [inv.to_json() for inv in self.invitations.values()],
-            "queue": [list(item) for item in self.queue],
+            "queue": [dict(zip(QUEUE_FIELDS, item)) for item in self.queue],
             "events": list(self.feed.entries),
         }
 
@@ -599,7 +608,9 @@ class Engine:
             run = engine.gigs[inv.gig_id]
             run.invited[inv.user_id] = inv.id
             run.count(inv, +1)
-        engine.queue = [tuple(item) for item in tables["queue"]]  # type: ignore[misc]
+        engine.queue = [
+            tuple(item[f] for f in QUEUE_FIELDS) for item in tables["queue"]  # type: ignore[misc]
+        ]
         heapq.heapify(engine.queue)
         engine._stale.update(engine.gigs)
         return engine
