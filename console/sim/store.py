@@ -109,9 +109,13 @@ def _replace_table(db: TinyDB, name: str, documents: list[dict[str, Any]]) -> No
 class SimStore:
     """One simulation directory. Open with :meth:`open`; close (or use ``with``) to release it."""
 
-    def __init__(self, directory: Path, read_only: bool = False) -> None:
+    def __init__(self, directory: Path, read_only: bool = False,
+                 keep_population: bool = True) -> None:
         self.directory = Path(directory)
         self.read_only = read_only
+        # False when the population comes from elsewhere (a file or the generator) and is not
+        # this directory's to write.
+        self.keep_population = keep_population
         self.state_path = self.directory / STATE_FILE
         self.population_path = self.directory / POPULATION_FILE
         self._lock_fd: int | None = None
@@ -122,8 +126,9 @@ class SimStore:
         self._last_save = 0.0
 
     @classmethod
-    def open(cls, directory: Path, read_only: bool = False) -> SimStore:
-        store = cls(directory, read_only)
+    def open(cls, directory: Path, read_only: bool = False,
+             keep_population: bool = True) -> SimStore:
+        store = cls(directory, read_only, keep_population)
         if not read_only:
             store._lock()
         return store
@@ -212,7 +217,7 @@ class SimStore:
         if min_interval and time.monotonic() - self._last_save < min_interval:
             return False
         written = False
-        if engine.population_version != self.saved_population_version:
+        if self.keep_population and engine.population_version != self.saved_population_version:
             self.save_population(engine.population)
             self.saved_population_version = engine.population_version
             written = True
