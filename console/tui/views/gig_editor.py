@@ -91,7 +91,7 @@ class GigEditor(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_mode()
-        self.cirro.snapshots.subscribe(self, self.on_snapshot)
+        self.cirro.snapshots.subscribe(self, self.on_snapshot, immediate=True)
         self._update_summary(self.cirro.snapshot)
 
     def _apply_mode(self) -> None:
