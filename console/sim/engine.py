@@ -379,6 +379,8 @@ class Engine:
             problems = "; ".join(str(p) for p in problems_from_validation(exc))
             raise RuleError(f"gig {gig.id}: {problems}") from None
         run.gig = updated
+        if "end_at" in changes:
+            run.end_handled = False  # a new end_at gets its own expiry (when that setting is on)
         if compiled is not None:
             # Later waves only: existing invitations stay; the next wave ranks afresh.
             run.compiled = compiled

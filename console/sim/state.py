@@ -89,7 +89,10 @@ class GigRun:
     def count(self, inv: Invitation, delta: int) -> None:
         self.counts[inv.status] += delta
         if inv.wave is not None:
-            self.wave_counts.setdefault(inv.wave, Counter())[inv.status] += delta
+            counts = self.wave_counts.get(inv.wave)
+            if counts is None:
+                counts = self.wave_counts[inv.wave] = Counter()
+            counts[inv.status] += delta
         if inv.status is PENDING:
             (self.pending.add if delta > 0 else self.pending.discard)(inv.id)
 
