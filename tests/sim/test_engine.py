@@ -299,3 +299,20 @@ def test_extending_end_at_gives_the_new_end_its_own_expiry():
     stats = engine.gig_stats(gig.id)
     # Ticks at +900 only (+600 was evaluated at the old end; +1200 is the new end).
     assert (stats.waves_sent, stats.expired, stats.pending) == (3, 12, 0)
+
+
+def test_a_restored_run_pauses_where_the_candidates_ran_out():
+    def fresh() -> Engine:
+        engine = quiet_engine()
+        engine.create_gig(gig_create(seats_min=40, seats_max=None,
+                                     filter_query={"rating": {"$gte": 4.5}}))
+        return engine
+
+    whole = fresh()
+    whole.run()
+    interrupted = fresh()
+    interrupted.advance_to(START + HOUR)  # long after the 4 matching workers were invited
+    restored = Engine.restore(interrupted.snapshot(), interrupted.population)
+    restored.run()
+    assert restored.snapshot()["gigs"] == whole.snapshot()["gigs"]
+    assert whole.gig_stats("1").next_wave_at is None
