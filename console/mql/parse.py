@@ -25,7 +25,8 @@ UNSUPPORTED_FIELD = ("$geoWithin", "$geoIntersects", "$near", "$nearSphere", "$b
                      "$centerSphere", "$polygon", "$geometry", "$maxDistance", "$minDistance",
                      "$bitsAllSet", "$bitsAllClear", "$bitsAnySet", "$bitsAnyClear", "$expr",
                      "$where", "$text", "$jsonSchema")
-REGEX_OPTIONS = frozenset("imxs")
+# "u" is accepted by MongoDB as a no-op (patterns are always UTF-8); the others are PCRE flags.
+REGEX_OPTIONS = frozenset("imxsu")
 _JSON_SCALARS = (type(None), bool, int, float, str)
 
 
@@ -124,7 +125,7 @@ def _parse_regex(path, pattern: Any, options: Any, where: str) -> FieldClause:
     bad = sorted(set(options) - REGEX_OPTIONS)
     if bad:
         raise MQLError(join_path(where.rsplit(".", 1)[0], "$options"),
-                       f"invalid regex option(s) {''.join(bad)!r}; expected only i, m, x, s")
+                       f"invalid regex option(s) {''.join(bad)!r}; expected only i, m, x, s (or u)")
     try:
         compiled = compile_pcre(pattern, options)
     except PatternError as exc:

@@ -36,7 +36,7 @@ QUERIES = st.recursive(
                            st.sampled_from(["$and", "$or", "$nor"]), st.lists(q, max_size=3) | JSON)),
     max_leaves=6,
 )
-FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -54,7 +54,7 @@ def test_compile_rejects_with_mqlerror_and_evaluation_never_raises(query, docs):
         assert explain(query, doc).passed is verdict
 
 
-@FAST
+@settings(FAST, max_examples=50)
 @given(st.dictionaries(PATHS, st.sampled_from([1, -1]), max_size=3), st.lists(DOCS, max_size=6))
 def test_sort_never_raises_and_is_a_permutation(sort, docs):
     ordered = compile_sort(sort)(docs)
