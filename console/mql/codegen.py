@@ -130,7 +130,8 @@ class _Generator:
             return f"(not ({' and '.join(self.clause(c, var) for c in x)}))"
         if op == "$all":
             if not x:
-                return "False"
+                # Matches nothing; over a shared value it must still read it first (see group).
+                return "False" if var is None else f"({var} is not {var})"
             if isinstance(x[0], ElemMatch):
                 items = [replace(clause, op="$elemMatch", operand=em) for em in x]
             else:

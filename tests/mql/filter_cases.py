@@ -150,6 +150,8 @@ FILTER_CASES = [
     ("$all: every value present", {"a": {"$all": [1, 2]}}, {"a": [2, 3, 1]}, True),
     ("$all: one value absent", {"a": {"$all": [1, 2]}}, {"a": [1]}, False),
     ("$all [] matches nothing", {"a": {"$all": []}}, {"a": [1]}, False),
+    ("$not of $all [] and a bound, next to another bound",
+     {"a": {"$not": {"$all": [], "$gt": 1}, "$lt": 5}}, {"a": 3}, True),
     ("$all on a scalar field", {"a": {"$all": [5]}}, {"a": 5}, True),
     ("$all nested array matches the whole field", {"a": {"$all": [[1, 2]]}}, {"a": [1, 2]}, True),
     ("$all nested array matches an element", {"a": {"$all": [[1, 2]]}}, {"a": [[1, 2], 3]}, True),

@@ -25,18 +25,35 @@ SPECIAL = st.sampled_from(["^a", "(?i)a(?-i)b", "[[:alpha:]]", "(", "a\\Z", "imx
                            "string", "array", "bogus", 2, 4.0, [2, 0], [0, 1], [], [None], ["a", 1]])
 
 
-def operator_docs(query):
-    return st.dictionaries(OPERATORS, SPECIAL | JSON | query, min_size=1, max_size=3)
 
 
-QUERIES = st.recursive(
-    st.dictionaries(PATHS, JSON, max_size=2),
-    lambda q: (st.dictionaries(PATHS, operator_docs(q) | JSON, min_size=1, max_size=3)
-               | st.builds(lambda op, items: {op: items},
-                           st.sampled_from(["$and", "$or", "$nor"]), st.lists(q, max_size=3) | JSON)),
-    max_leaves=6,
-)
-FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _operator(inner):
+    """One (operator, operand) pair: mostly well-formed, sometimes anything at all."""
+    def pair(ops, operands):
+        names = st.just(ops) if isinstance(ops, str) else st.sampled_from(ops) if isinstance(ops, list) else ops
+        return st.tuples(names, operands)
+    return st.one_of(
+        pair(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"], JSON),
+        pair(["$in", "$nin", "$all"], st.lists(JSON, max_size=3)),
+        pair("$all", st.lists(inner.map(lambda o: {"$elemMatch": o}), min_size=1, max_size=2)),
+        pair("$exists", st.booleans()),
+        pair("$type", st.sampled_from(["number", "string", "array", "null", "bool", "object", "int",
+                                       "long", "double", 2, ["string", 8]])),
+        pair("$regex", st.sampled_from(["^a", "(?i)a(?-i)b", "^[[:alpha:]]+$", "a\\Z", "B$", ""])),
+        pair("$options", st.sampled_from(["i", "m", "x", "s", "q"])),
+        pair("$mod", st.sampled_from([[2, 0], [3, 1], [-2, -1], [2.5, 0]])),
+        pair("$size", st.integers(0, 3)),
+        pair("$elemMatch", inner | QUERIES),
+        pair("$not", inner),
+        pair(OPERATORS, SPECIAL | JSON),
+    )
+
+
+# Operator documents and queries nest in each other ($not, $elemMatch, $all, $and/$or/$nor).
+OPERATOR_DOCS = st.deferred(lambda: st.lists(_operator(OPERATOR_DOCS), min_size=1, max_size=3).map(dict))
+QUERIES = st.deferred(lambda: st.dictionaries(PATHS, OPERATOR_DOCS | JSON, max_size=3) | st.builds(
+    lambda op, items: {op: items}, st.sampled_from(["$and", "$or", "$nor"]), st.lists(QUERIES, max_size=3) | JSON))
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
