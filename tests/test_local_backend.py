@@ -16,6 +16,7 @@ from console.backends import (
     Unprocessable,
 )
 from console.backends.local import LocalBackend
+from console.config import LocalContext
 from console.models import GigPhase, GigUpdate, InvitationStatus
 from console.sim.demo import DEMO_NOW
 
@@ -162,3 +163,14 @@ async def test_damaged_state_is_reported_by_name(tmp_path):
     with pytest.raises(BackendError, match="state.json: damaged"):
         LocalBackend.open(tmp_path / "sim")
     assert (tmp_path / "sim" / "state.json").read_text() == '{"meta": '
+
+
+async def test_opened_from_a_config_context(tmp_path):
+    settings = LocalContext(data_dir=tmp_path / "ctx", workers=300, seed=3)
+    backend = LocalBackend.from_context("lab", settings)
+    try:
+        assert backend.context == "lab" and not backend.read_only
+        assert len(backend.simulation.population()) == 300
+        assert (tmp_path / "ctx" / "state.json").exists()
+    finally:
+        await backend.close()
