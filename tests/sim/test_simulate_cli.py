@@ -169,19 +169,26 @@ def test_a_run_killed_at_arbitrary_points_ends_with_the_same_report(tmp_path):
     reference = subprocess.run([*common, "--state", str(tmp_path / "reference")], cwd=ROOT,
                                capture_output=True, check=True).stdout
     assert len(json.loads(reference)["waves"]) > 20
-    state = str(tmp_path / "killed")
+    state = tmp_path / "killed"
     delays = random.Random(5)
-    kills = 0
+    killed_mid_run = 0
     for _ in range(4):
-        process = subprocess.Popen([*common, "--state", state], cwd=ROOT,
+        process = subprocess.Popen([*common, "--state", str(state)], cwd=ROOT,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(delays.uniform(0.5, 1.5))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.communicate()
-    assert kills >= 1
-    final = subprocess.run([*common, "--state", state], cwd=ROOT, capture_output=True, check=True)
+            process.communicate()
+            # Killed after the first wave and before the end: the next run must resume.
+            saved = state / "state.json"
+            if saved.exists():
+                (meta,) = json.loads(saved.read_text())["meta"].values()
+                killed_mid_run += START < meta["clock"]
+        else:
+            process.communicate()
+    assert killed_mid_run >= 1
+    final = subprocess.run([*common, "--state", str(state)], cwd=ROOT, capture_output=True,
+                           check=True)
     assert final.stdout == reference
 
 
