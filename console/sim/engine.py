@@ -302,11 +302,6 @@ class Engine:
         t = self.clock
         if run.gig.archived_at is not None and run.gig.archived_at <= t:
             return  # an archived gig takes no more responses
-        if accepts and self._full(run):
-            self._set_status(run, inv, EXPIRED, None)
-            self.feed.add(t, "expired", run.id, f"user {inv.user_id} accepted a full gig: expired",
-                          user_id=inv.user_id, invitation_id=inv.id)
-            return
         status = ACCEPTED if accepts else REJECTED
         self._set_status(run, inv, status, t)
         self.feed.add(t, status.value, run.id, f"user {inv.user_id} {status.value}",
@@ -379,6 +374,8 @@ class Engine:
             problems = "; ".join(str(p) for p in problems_from_validation(exc))
             raise RuleError(f"gig {gig.id}: {problems}") from None
         run.gig = updated
+        if self._full(run):
+            self._after_accept(run, self.clock)  # a lowered seats_max may fill the gig now
         if "end_at" in changes:
             run.end_handled = False  # a new end_at gets its own expiry (when that setting is on)
         if compiled is not None:
@@ -481,9 +478,10 @@ class Engine:
             target = next_status(inv.id, inv.status, action)
         except InvalidTransition as exc:
             raise RuleError(str(exc)) from None
-        if target is ACCEPTED and self._full(run):
-            raise RuleError(f"cannot accept invitation {inv.id}: gig {run.id} is full "
-                            f"(seats_max {run.gig.seats_max})")
+        # While a gig is full nothing of it is pending (design §2): refuse what would change that.
+        if target in (ACCEPTED, PENDING) and inv.status is not ACCEPTED and self._full(run):
+            raise RuleError(f"cannot {action.value} invitation {inv.id}: gig {run.id} is full "
+                            f"({run.counts[ACCEPTED]} accepted, seats_max {run.gig.seats_max})")
         if no_reward is not None:
             inv.no_reward = no_reward
         if action is InvitationAction.RESET:
