@@ -183,7 +183,7 @@ class Engine:
         if self.settings.expire_pending_at_end and not run.end_handled and gig.end_at <= t:
             run.end_handled = True
             self.version += 1
-            expired = self._expire_pending(run, t)
+            expired = self._expire_pending(run)
             if expired:
                 self.feed.add(t, "expired", gig.id, f"end_at: expired {expired} pending", count=expired)
         if run.last_tick is None or run.last_tick < t:
@@ -311,12 +311,12 @@ class Engine:
 
     def _after_accept(self, run: GigRun, t: int) -> None:
         if self._full(run):
-            expired = self._expire_pending(run, t)
+            expired = self._expire_pending(run)
             if expired:
                 self.feed.add(t, "expired", run.id, f"seats_max reached: expired {expired} pending",
                               count=expired)
 
-    def _expire_pending(self, run: GigRun, t: int) -> int:
+    def _expire_pending(self, run: GigRun) -> int:
         pending = sorted(run.pending, key=worker_order_key)
         for inv_id in pending:
             self._set_status(run, self.invitations[inv_id], EXPIRED, None)
