@@ -166,8 +166,10 @@ def test_a_run_killed_at_arbitrary_points_ends_with_the_same_report(tmp_path):
     # About 90 waves, each saved (checkpoint every wave), so kills land mid-run and mid-write.
     common = [sys.executable, "-m", "console", "simulate", gig, "--json", "--workers", "3000",
               "--seed", "11", "--set", "accept_probability=0.03", "--checkpoint-every", "0"]
+    started = time.monotonic()
     reference = subprocess.run([*common, "--state", str(tmp_path / "reference")], cwd=ROOT,
                                capture_output=True, check=True).stdout
+    duration = time.monotonic() - started
     assert len(json.loads(reference)["waves"]) > 20
     state = tmp_path / "killed"
     delays = random.Random(5)
@@ -175,7 +177,7 @@ def test_a_run_killed_at_arbitrary_points_ends_with_the_same_report(tmp_path):
     for _ in range(4):
         process = subprocess.Popen([*common, "--state", str(state)], cwd=ROOT,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(delays.uniform(0.5, 1.5))
+        time.sleep(duration * delays.uniform(0.3, 0.95))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.communicate()
