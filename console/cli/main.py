@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs
+from console.cli import gigs, locate
 
-SUBCOMMANDS = (gigs,)
+SUBCOMMANDS = (gigs, locate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keyboard-driven operations console for Cirro gigs.",
     )
     parser.add_argument("--version", action="version", version=f"cirro-console {__version__}")
+    parser.add_argument("--context", metavar="NAME",
+                        help="the context (config file profile) to use; default: default_context")
     subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
