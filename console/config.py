@@ -56,6 +56,9 @@ class RemoteContext(_WithDataDir):
     private_key: Path
     read_only: bool = False
     timeout: float = Field(default=10.0, gt=0)
+    # Retries after the first attempt, and the first backoff delay in seconds (doubling after).
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff: float = Field(default=0.5, ge=0)
     # A population file ([{id, document}]) the query preview runs against on this context.
     population: Path | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,3 +74,24 @@ class StubServer:
             pass
         finally:
             writer.close()
+
+
+class ThreadedStub:
+    """A StubServer on its own event loop in a thread, for code that runs ``asyncio.run`` itself
+    (the CLI)."""
+
+    def __init__(self, script: list[Answer]) -> None:
+        self.stub = StubServer(script)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> StubServer:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.stub.__aenter__(), self._loop).result(5)
+        return self.stub
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.stub.__aexit__(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()

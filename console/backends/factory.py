@@ -12,10 +12,10 @@ from console.remote.transport import RetryPolicy, Transport
 REGISTRY_FILE = "registry.json"
 
 
-def open_remote(name: str, context: RemoteContext, *, read_only: bool = False,
-                retry: RetryPolicy | None = None) -> RemoteBackend:
+def open_remote(name: str, context: RemoteContext, *, read_only: bool = False) -> RemoteBackend:
     """Raises ConfigError (naming the key file) when the private key cannot be used."""
     key = load_private_key(context.private_key)
+    retry = RetryPolicy(attempts=context.retries + 1, base_delay=context.backoff)
     transport = Transport(context.base_url, TokenSigner(context.app_id, key),
                           timeout=context.timeout, retry=retry)
     registry = GigRegistry(context.resolved_data_dir(name) / REGISTRY_FILE)
