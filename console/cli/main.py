@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs, locate
+from console.cli import gigs, locate, serve
 
-SUBCOMMANDS = (gigs, locate)
+SUBCOMMANDS = (gigs, locate, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
