@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.backends.base import Backend
+from console.backends.local import LocalBackend
 from console.config import Config, RemoteContext
 from console.remote.auth import TokenSigner, load_private_key
 from console.remote.backend import RemoteBackend
@@ -28,4 +29,5 @@ def open_backend(config: Config, context_name: str | None, *, read_only: bool = 
     name, context = config.context(context_name)
     if isinstance(context, RemoteContext):
         return open_remote(name, context, read_only=read_only)
-    raise NotImplementedError("local contexts open once the simulation backend lands")
+    return LocalBackend.open(context.resolved_data_dir(name), context=name,
+                             read_only=read_only or context.read_only, demo_seed=context.seed)

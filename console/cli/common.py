@@ -33,6 +33,8 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
         backend = open_backend(load_config(), args.context, read_only=read_only)
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
+    except BackendError as exc:  # e.g. a simulation another process holds
+        return fail(str(exc), EXIT_FAILED)
     for warning in getattr(backend, "warnings", ()):
         print(f"warning: {warning}", file=sys.stderr)
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from console.backends.factory import open_backend
-from console.cli.common import EXIT_OK, EXIT_USAGE, fail
+from console.backends.errors import BackendError
+from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from console.config import ConfigError, LocalContext, load_config
 from console.server.auth import TokenVerifier, load_public_key
 from console.server.run import is_loopback, serve
@@ -26,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--public-key", type=Path, metavar="FILE",
                         help="verify request tokens with this RSA public key (PEM), as Cirro does")
+    parser.add_argument("--speed", type=float, metavar="X",
+                        help="simulated seconds per wall second while serving (default: the "
+                             "config's ui.speed; 0 stops the clock)")
     parser.set_defaults(handler=_serve)
 
 
@@ -42,17 +46,26 @@ def _serve(args: argparse.Namespace) -> int:
         backend = open_backend(config, name)
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
+    except BackendError as exc:
+        return fail(str(exc), EXIT_FAILED)
     if verifier is None:
         print("warning: no --public-key: request tokens are not checked", file=sys.stderr)
 
     def ready(url: str) -> None:
         print(f"serving context {name!r} at {url}", flush=True)
 
+    speed = config.ui.speed if args.speed is None else args.speed
+
     async def run() -> None:
         try:
-            await serve(backend, host=args.host, port=args.port, verifier=verifier, on_ready=ready)
+            await serve(backend, host=args.host, port=args.port, verifier=verifier,
+                        on_ready=ready, speed=speed)
         finally:
             await backend.close()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except SystemExit as exc:  # uvicorn exits when it cannot bind
+        return fail(f"cannot serve on {args.host}:{args.port} (see the message above)",
+                    EXIT_FAILED) if exc.code else EXIT_OK
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -41,6 +42,7 @@ from console.models import (
 from console.remote import pagination
 from console.remote.registry import GigRegistry
 from console.remote.transport import Transport
+from console.waves.rules import next_tick_at, waves_wanted
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +105,8 @@ class RemoteBackend:
         return f"RemoteBackend({self.context!r}, {self._transport.base_url!r})"
 
     async def now(self) -> int:
-        return int(self._clock())
+        """Our clock corrected by the server's Date header of the last answer."""
+        return int(self._clock() + self._transport.clock_offset)
 
     def _writable(self, what: str) -> None:
         if self.read_only:
@@ -298,6 +301,22 @@ class RemoteBackend:
             if isinstance(result, BaseException) and not isinstance(result, BackendError):
                 raise result
         return errors
+
+    async def gig_stats(self, gig_id: str) -> GigStats:
+        """Counts from a fresh poll; waves as this console has seen them (see :meth:`waves`)."""
+        gig = await self.get_gig(gig_id)
+        invitations = await self.poll(gig_id)
+        counts = Counter(invitation.status for invitation in invitations)
+        seen = [w for w in await self._registry(self.registry.waves, gig_id) if w.n > 0]
+        accepted = counts[InvitationStatus.ACCEPTED]
+        now = await self.now()
+        return GigStats(
+            gig_id=gig.id, invited=len(invitations), accepted=accepted,
+            rejected=counts[InvitationStatus.REJECTED], expired=counts[InvitationStatus.EXPIRED],
+            pending=counts[InvitationStatus.PENDING], waves_sent=len(seen),
+            last_wave_at=seen[-1].at if seen else None,
+            next_wave_at=next_tick_at(gig, now) if waves_wanted(gig, accepted) else None,
+        )
 
     async def waves(self, gig_id: str) -> list[WaveRecord]:
         """The waves seen so far. Asking for them makes the gig watched: each call polls."""

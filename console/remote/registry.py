@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from console.models import GigInvitation, InvitationStatus, WaveRecord
+from console.sim.atomic import write_json_atomically
 
 Source = Literal["created", "tracked", "discovered"]
 _STATUSES = tuple(InvitationStatus)
@@ -66,16 +65,7 @@ class _AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=self._path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self._path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(self._path, data)
 
 
 @dataclass(frozen=True)

@@ -64,18 +64,22 @@ class RetryPolicy:
         return ceiling / 2 + ceiling / 2 * rand
 
 
-def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """``Retry-After`` as delay-seconds or an HTTP date; None when absent or unreadable."""
+def http_date(value: str | None) -> float | None:
+    """An HTTP date as UNIX seconds; None when absent or unreadable."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return email.utils.parsedate_to_datetime(value.strip()).timestamp()
+    except (TypeError, ValueError, IndexError):
         return None
-    return max(0.0, when.timestamp() - now)
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as delay-seconds or an HTTP date; None when absent or unreadable."""
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    when = http_date(value)
+    return None if when is None else max(0.0, when - now)
 
 
 def _describe(exc: httpx.HTTPError) -> str:
@@ -116,6 +120,9 @@ class Transport:
         self.base_url = base_url.rstrip("/") + "/"
         self._signer = signer
         self._retry = retry or RetryPolicy()
+        # Server time minus ours, from each answer's Date header: the console shows the server's
+        # "now" (a served simulation's clock, or Cirro's, whatever our clock's skew).
+        self.clock_offset = 0.0
         self._sleep = sleep
         self._rand = rand
         # Redirects are followed by hand: httpx drops the Authorization header on a cross-host
@@ -180,6 +187,9 @@ class Transport:
             except httpx.HTTPError as exc:
                 raise ConnectionFailed(f"{what}: {_describe(exc)}") from None
             log.debug("%s -> %d (%.3fs)", what, response.status_code, time.monotonic() - started)
+            server_now = http_date(response.headers.get("Date"))
+            if server_now is not None:
+                self.clock_offset = server_now - time.time()
             if response.status_code not in _REDIRECTS:
                 return self._decode(response, what)
             url, method, body = self._redirect(response, url, method, body, what)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from email.utils import formatdate
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -261,22 +262,28 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
 
     def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
-            if verifier is not None:
-                try:
-                    verifier.verify(request.headers.get("Authorization"))
-                except TokenRejected as rejected:
-                    return error_response(401, rejected.message)
-            try:
-                result = await handler(request, backend)
-            except ApiError as exc:
-                return error_response(exc.status, exc.message)
-            except BackendError as exc:
-                return error_response(exc.status, exc.message)
-            except Exception:
-                log.exception("%s %s failed", request.method, request.url.path)
-                return error_response(500, "Internal server error")
-            return result if isinstance(result, Response) else JSONResponse(result)
+            response = await answer(request, handler)
+            # The Date header carries the backend's clock: a simulation's time is not ours.
+            response.headers["Date"] = formatdate(await backend.now(), usegmt=True)
+            return response
         return run
+
+    async def answer(request: Request, handler: Handler) -> Response:
+        if verifier is not None:
+            try:
+                verifier.verify(request.headers.get("Authorization"))
+            except TokenRejected as rejected:
+                return error_response(401, rejected.message)
+        try:
+            result = await handler(request, backend)
+        except ApiError as exc:
+            return error_response(exc.status, exc.message)
+        except BackendError as exc:
+            return error_response(exc.status, exc.message)
+        except Exception:
+            log.exception("%s %s failed", request.method, request.url.path)
+            return error_response(500, "Internal server error")
+        return result if isinstance(result, Response) else JSONResponse(result)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
