@@ -123,6 +123,7 @@ class Transport:
         # Server time minus ours, from each answer's Date header: the console shows the server's
         # "now" (a served simulation's clock, or Cirro's, whatever our clock's skew).
         self.clock_offset = 0.0
+        self.clock_synced = False
         self._sleep = sleep
         self._rand = rand
         # Redirects are followed by hand: httpx drops the Authorization header on a cross-host
@@ -190,6 +191,7 @@ class Transport:
             server_now = http_date(response.headers.get("Date"))
             if server_now is not None:
                 self.clock_offset = server_now - time.time()
+                self.clock_synced = True
             if response.status_code not in _REDIRECTS:
                 return self._decode(response, what)
             url, method, body = self._redirect(response, url, method, body, what)
