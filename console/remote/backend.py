@@ -323,9 +323,9 @@ class RemoteBackend:
 
     async def waves(self, gig_id: str) -> list[WaveRecord]:
         """The waves seen so far. Asking for them makes the gig watched: each call polls."""
+        await self.poll(gig_id)
         await self._registry(self.registry.add, [gig_id], "tracked", await self.now())
         await self._registry(self.registry.set_watched, gig_id, True)
-        await self.poll(gig_id)
         return await self._registry(self.registry.waves, gig_id)
 
     async def close(self) -> None:
