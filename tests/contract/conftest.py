@@ -9,17 +9,12 @@ from pathlib import Path
 
 import pytest
 from keys import key_pair
-from serve_process import build_demo_dir, copy_sim, serve_process
+from serve_process import copy_sim, serve_process
 
 from console.backends.base import Backend
 from console.backends.factory import open_remote
 from console.backends.local import LocalBackend
 from console.config import RemoteContext
-
-
-@pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory) -> Path:
-    return build_demo_dir(tmp_path_factory.mktemp("demo") / "sim")
 
 
 @pytest.fixture(scope="session")
