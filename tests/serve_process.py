@@ -28,8 +28,18 @@ def copy_sim(source: Path, target: Path) -> Path:
     return target
 
 
-def local_config(path: Path, data_dir: Path, extra: str = "") -> Path:
-    path.write_text(f'[contexts.local]\nkind = "local"\ndata_dir = "{data_dir}"\n{extra}')
+def local_section(name: str, data_dir: Path) -> str:
+    return f'[contexts.{name}]\nkind = "local"\ndata_dir = "{data_dir}"\n'
+
+
+def remote_section(name: str, base_url: str, private_key: Path, data_dir: Path,
+                   extra: str = "") -> str:
+    return (f'[contexts.{name}]\nkind = "remote"\nbase_url = "{base_url}"\napp_id = "app-1"\n'
+            f'private_key = "{private_key}"\ndata_dir = "{data_dir}"\n{extra}')
+
+
+def local_config(path: Path, data_dir: Path) -> Path:
+    path.write_text(local_section("local", data_dir))
     return path
 
 

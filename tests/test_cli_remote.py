@@ -7,6 +7,7 @@ import json
 
 import pytest
 from keys import key_pair
+from serve_process import remote_section
 from stub_http import Answer, ThreadedStub
 
 from console.cli.main import main
@@ -28,10 +29,8 @@ def remote_config(tmp_path, monkeypatch):
 
     def write(base_url: str) -> None:
         config = tmp_path / "config.toml"
-        config.write_text(
-            f'[contexts.staging]\nkind = "remote"\nbase_url = "{base_url}"\napp_id = "app-1"\n'
-            f'private_key = "{private}"\ndata_dir = "{tmp_path / "data"}"\n'
-            f"retries = 2\nbackoff = 0.01\n")
+        config.write_text(remote_section("staging", base_url, private, tmp_path / "data",
+                                         "retries = 2\nbackoff = 0.01\n"))
         monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(config))
     return write
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 from keys import key_pair
-from serve_process import copy_sim, local_config
+from serve_process import copy_sim, local_config, remote_section
 
 from console.cli.main import main
 
@@ -19,7 +19,7 @@ def test_serve_refuses_a_public_address_without_a_key(tmp_path, monkeypatch, cap
 def test_serve_refuses_a_remote_context(tmp_path, monkeypatch, capsys):
     private, _ = key_pair().write(tmp_path)
     config = tmp_path / "c.toml"
-    config.write_text(f'[contexts.prod]\nkind = "remote"\napp_id = "a"\nprivate_key = "{private}"\n')
+    config.write_text(remote_section("prod", "https://cirro.io/api/v2", private, tmp_path))
     monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(config))
     assert main(["--context", "prod", "serve"]) == 2
     assert "context 'prod' is remote; serve shares a local simulation" in capsys.readouterr().err
@@ -45,8 +45,8 @@ def test_serve_port_in_use(tmp_path, monkeypatch, capsys, demo_dir):
 def test_locate_prints_every_path(tmp_path, monkeypatch, capsys):
     private, _ = key_pair().write(tmp_path)
     config = tmp_path / "config.toml"
-    config.write_text(f'[contexts.staging]\nkind = "remote"\napp_id = "a"\n'
-                      f'private_key = "{private}"\ndata_dir = "{tmp_path / "reg"}"\n')
+    config.write_text(remote_section("staging", "https://cirro.io/api/v2", private,
+                                     tmp_path / "reg"))
     monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(config))
     monkeypatch.setenv("CIRRO_CONSOLE_DATA", str(tmp_path / "data"))
     assert main(["locate"]) == 0

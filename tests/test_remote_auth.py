@@ -8,9 +8,9 @@ import jwt
 import pytest
 from keys import key_pair
 
-from console.remote.auth import PrivateKeyError, TokenSigner, load_private_key
+from console.remote.auth import PrivateKeyError, TokenSigner, load_private_key, load_public_key
 from console.server import auth as server_auth
-from console.server.auth import TokenRejected, TokenVerifier, load_public_key
+from console.server.auth import TokenRejected, TokenVerifier
 
 NOW = 1_700_000_000
 

@@ -11,7 +11,8 @@ from console.backends.factory import open_backend
 from console.backends.errors import BackendError
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from console.config import ConfigError, LocalContext, load_config
-from console.server.auth import TokenVerifier, load_public_key
+from console.remote.auth import load_public_key
+from console.server.auth import TokenVerifier
 from console.server.run import is_loopback, serve
 
 DEFAULT_HOST = "127.0.0.1"

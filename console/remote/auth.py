@@ -1,4 +1,4 @@
-"""RS256 request tokens for the Cirro v2 API, signed with the app's private key.
+"""RS256 keys and request tokens for the Cirro v2 API, signed with the app's private key.
 
 The key is read once from a file. Neither the key nor a token ever goes into a message: errors
 name the file, never its content.
@@ -11,12 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 from console.config import ConfigError
+
+K = TypeVar("K")
 
 # Cirro refuses an ``exp`` more than 10 minutes ahead. Staying a minute short of it keeps a token
 # valid against a server whose clock runs a little behind ours.
@@ -25,7 +28,7 @@ DEFAULT_LIFETIME = 540
 
 
 class PrivateKeyError(ConfigError):
-    """The private key file cannot be used; the message names the file, never its content."""
+    """A key file cannot be used; the message names the file, never its content."""
 
 
 @dataclass(frozen=True)
@@ -50,20 +53,34 @@ def permission_warning(path: Path) -> str | None:
     return None
 
 
-def load_private_key(path: Path) -> PrivateKey:
-    path = path.expanduser()
+def _read_rsa_key(path: Path, label: str, parse: Callable[[bytes], object],
+                  key_type: type[K], shape: str) -> K:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PrivateKeyError(f"cannot read private key {path}: {exc.strerror or exc}") from None
+        raise PrivateKeyError(f"cannot read {label} {path}: {exc.strerror or exc}") from None
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        key = parse(data)
     except (ValueError, TypeError):
         # The library's message may quote the input; ours does not.
-        raise PrivateKeyError(f"private key {path} is not an unencrypted PEM private key") from None
-    if not isinstance(key, RSAPrivateKey):
-        raise PrivateKeyError(f"private key {path} is not an RSA key (Cirro signs with RS256)")
+        raise PrivateKeyError(f"{label} {path} is not {shape}") from None
+    if not isinstance(key, key_type):
+        raise PrivateKeyError(f"{label} {path} is not an RSA key (Cirro uses RS256)")
+    return key
+
+
+def load_private_key(path: Path) -> PrivateKey:
+    path = path.expanduser()
+    key = _read_rsa_key(path, "private key",
+                        lambda data: serialization.load_pem_private_key(data, password=None),
+                        RSAPrivateKey, "an unencrypted PEM private key")
     return PrivateKey(path, key, permission_warning(path))
+
+
+def load_public_key(path: Path) -> RSAPublicKey:
+    """The key ``serve`` verifies tokens with."""
+    return _read_rsa_key(path.expanduser(), "public key", serialization.load_pem_public_key,
+                         RSAPublicKey, "a PEM public key")
 
 
 class TokenSigner:

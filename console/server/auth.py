@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-
-from console.config import ConfigError
 
 MAX_LIFETIME = 600
 
@@ -25,21 +21,6 @@ class TokenRejected(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def load_public_key(path: Path) -> RSAPublicKey:
-    path = path.expanduser()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read public key {path}: {exc.strerror or exc}") from None
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError):
-        raise ConfigError(f"public key {path} is not a PEM public key") from None
-    if not isinstance(key, RSAPublicKey):
-        raise ConfigError(f"public key {path} is not an RSA key (Cirro verifies RS256)")
-    return key
 
 
 class TokenVerifier:

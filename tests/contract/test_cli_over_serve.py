@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from serve_process import copy_sim, serve_process
+from serve_process import copy_sim, local_section, remote_section, serve_process
 
 from console.cli.main import main
 from console.sim.demo import DEMO_NOW
@@ -17,10 +17,8 @@ def contexts(demo_dir, key_files, tmp_path, monkeypatch):
     sim = copy_sim(demo_dir, tmp_path / "sim")
     with serve_process(sim, tmp_path, key_files[1]) as url:
         config = tmp_path / "config.toml"
-        config.write_text(
-            f'[contexts.sim]\nkind = "local"\ndata_dir = "{sim}"\n'
-            f'[contexts.shared]\nkind = "remote"\nbase_url = "{url}"\napp_id = "app-1"\n'
-            f'private_key = "{key_files[0]}"\ndata_dir = "{tmp_path / "registry"}"\n')
+        config.write_text(local_section("sim", sim)
+                          + remote_section("shared", url, key_files[0], tmp_path / "registry"))
         monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(config))
         yield
 
