@@ -20,6 +20,7 @@ def _locate(args: argparse.Namespace) -> int:
     state = "exists" if config_file.exists() else "missing: defaults apply"
     print(f"config file   {config_file} ({state}; override with ${paths.CONFIG_ENV})")
     print(f"data dir      {paths.data_dir()} (override with ${paths.DATA_ENV})")
+    print(f"simulate runs {paths.simulations_dir()} (one folder per run; --state moves it)")
     try:
         print(f"styles dir    {paths.styles_dir()}")
     except FileNotFoundError as exc:

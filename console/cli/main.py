@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs, locate, serve
+from console.cli import gigs, locate, serve, simulate
 
-SUBCOMMANDS = (gigs, locate, serve)
+SUBCOMMANDS = (gigs, simulate, serve, locate)
 
 
 def build_parser() -> argparse.ArgumentParser:

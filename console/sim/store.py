@@ -95,9 +95,6 @@ def _database(path: Path, read_only: bool) -> TinyDB:
     return TinyDB(path, read_only, storage=BatchingMiddleware(AtomicJSONStorage))
 
 
-def _raw_tables(db: TinyDB) -> dict[str, dict[str, Any]]:
-    """The database as read (the first read is where a damaged file is reported)."""
-    return db.storage.read() or {}
 
 
 def _replace_table(db: TinyDB, name: str, documents: list[dict[str, Any]]) -> None:
@@ -109,9 +106,13 @@ def _replace_table(db: TinyDB, name: str, documents: list[dict[str, Any]]) -> No
 class SimStore:
     """One simulation directory. Open with :meth:`open`; close (or use ``with``) to release it."""
 
-    def __init__(self, directory: Path, read_only: bool = False) -> None:
+    def __init__(self, directory: Path, read_only: bool = False,
+                 keep_population: bool = True) -> None:
         self.directory = Path(directory)
         self.read_only = read_only
+        # False when the population comes from elsewhere (a file or the generator) and is not
+        # this directory's to write.
+        self.keep_population = keep_population
         self.state_path = self.directory / STATE_FILE
         self.population_path = self.directory / POPULATION_FILE
         self._lock_fd: int | None = None
@@ -120,10 +121,13 @@ class SimStore:
         self.saved_version: int | None = None
         self.saved_population_version: int | None = None
         self._last_save = 0.0
+        # Set when a file failed to load: this store then refuses to write over it.
+        self._damaged: StoreError | None = None
 
     @classmethod
-    def open(cls, directory: Path, read_only: bool = False) -> SimStore:
-        store = cls(directory, read_only)
+    def open(cls, directory: Path, read_only: bool = False,
+             keep_population: bool = True) -> SimStore:
+        store = cls(directory, read_only, keep_population)
         if not read_only:
             store._lock()
         return store
@@ -172,19 +176,33 @@ class SimStore:
             self._population_db = _database(self.population_path, self.read_only)
         return self._population_db
 
+    def _raw_tables(self, db: TinyDB) -> dict[str, dict[str, Any]]:
+        """The database as read; a damaged file is reported here and then never written."""
+        try:
+            return db.storage.read() or {}
+        except StoreError as exc:
+            self._damaged = exc
+            raise
+
+    def _refuse_if_damaged(self, exc: StoreError) -> StoreError:
+        self._damaged = exc
+        return exc
+
     def load_population(self) -> Population:
-        tables = _raw_tables(self._population())
+        tables = self._raw_tables(self._population())
         workers = tables.get(WORKERS_TABLE)
         if workers is None:
-            raise StoreCorrupt(f"{self.population_path}: no {WORKERS_TABLE!r} table")
+            raise self._refuse_if_damaged(
+                StoreCorrupt(f"{self.population_path}: no {WORKERS_TABLE!r} table"))
         with gc_paused():
             return Population(list(workers.values()))
 
     def load_tables(self) -> dict[str, list[dict[str, Any]]]:
-        tables = _raw_tables(self._state())
+        tables = self._raw_tables(self._state())
         missing = [name for name in STATE_TABLES if name not in tables]
         if missing:
-            raise StoreCorrupt(f"{self.state_path}: missing tables {', '.join(missing)}")
+            raise self._refuse_if_damaged(
+                StoreCorrupt(f"{self.state_path}: missing tables {', '.join(missing)}"))
         with gc_paused():
             return {name: list(tables[name].values()) for name in STATE_TABLES}
 
@@ -193,7 +211,8 @@ class SimStore:
         try:
             engine = Engine.restore(tables, population, compiler)
         except (KeyError, TypeError, ValueError) as exc:
-            raise StoreCorrupt(f"{self.state_path}: inconsistent simulation state ({exc!r})") from None
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.state_path}: inconsistent simulation state ({exc!r})")) from None
         self.saved_version = engine.version
         self.saved_population_version = engine.population_version
         return engine
@@ -209,10 +228,12 @@ class SimStore:
         write if the last one was more recent. Returns whether anything was written."""
         if self.read_only:
             return False
+        if self._damaged is not None:
+            raise StoreError(f"not saving over a damaged file: {self._damaged}")
         if min_interval and time.monotonic() - self._last_save < min_interval:
             return False
         written = False
-        if engine.population_version != self.saved_population_version:
+        if self.keep_population and engine.population_version != self.saved_population_version:
             self.save_population(engine.population)
             self.saved_population_version = engine.population_version
             written = True
