@@ -23,6 +23,7 @@ from console.backends.errors import (
     NotFound,
     ReadOnlyError,
 )
+from console.backends.paging import DEFAULT_LIMIT, Page, check_limit
 from console.models import (
     Gig,
     GigCreate,
@@ -116,8 +117,10 @@ class RemoteBackend:
             raise ReadOnlyError(f"context {self.context!r} is read-only: {what} refused")
 
     async def _call(self, method: str, path: str, *, body: dict[str, Any] | None = None,
+                    params: list[tuple[str, Any]] | None = None,
                     repeatable: bool | None = None) -> Any:
-        return await self._transport.request(method, path, body=body, repeatable=repeatable)
+        return await self._transport.request(method, path, params=params, body=body,
+                                             repeatable=repeatable)
 
     async def _registry(self, func: Callable[..., R], *args: Any) -> R:
         # The registry reads and writes a file; keep that off the event loop the TUI draws on.
@@ -240,6 +243,18 @@ class RemoteBackend:
         async for item in pagination.iterate(self._transport, "gig_invitations",
                                              invitation_params(query)):
             yield _parse(GigInvitation, item, "GET gig_invitations")
+
+    async def page_invitations(self, query: InvitationFilter, *, limit: int = DEFAULT_LIMIT,
+                               after: str | None = None,
+                               before: str | None = None) -> Page[GigInvitation]:
+        params = [*invitation_params(query), ("limit", check_limit(limit))]
+        params += [(name, value) for name, value in (("after", after), ("before", before))
+                   if value is not None]
+        data = await self._call("GET", "gig_invitations", params=params)
+        items = pagination.page_data(data, "gig_invitations")
+        invitations = [_parse(GigInvitation, item, "GET gig_invitations") for item in items]
+        return Page(await self._registry(self.registry.annotate, invitations),
+                    bool(data.get("has_more")))
 
     async def list_invitations(self, query: InvitationFilter) -> list[GigInvitation]:
         invitations = [i async for i in self.iter_invitations(query)]

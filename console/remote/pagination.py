@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from console.backends.errors import InvalidResponse
+from console.backends.paging import MAX_LIMIT
 from console.remote.transport import Transport
-
-MAX_LIMIT = 500
 
 
 async def iterate(transport: Transport, path: str, params: Sequence[tuple[str, Any]] = (), *,
@@ -23,7 +22,7 @@ async def iterate(transport: Transport, path: str, params: Sequence[tuple[str, A
         if after is not None:
             query.append(("after", after))
         page = await transport.request("GET", path, params=query)
-        data = _page_data(page, path)
+        data = page_data(page, path)
         for item in data:
             yield item
         if not page.get("has_more"):
@@ -36,7 +35,7 @@ async def iterate(transport: Transport, path: str, params: Sequence[tuple[str, A
         after = str(cursor)
 
 
-def _page_data(page: Any, path: str) -> list[dict[str, Any]]:
+def page_data(page: Any, path: str) -> list[dict[str, Any]]:
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
         raise InvalidResponse(f"GET {path}: expected a list envelope, got {type(page).__name__}")
     if not all(isinstance(item, dict) for item in page["data"]):

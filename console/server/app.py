@@ -21,9 +21,9 @@ from starlette.routing import Mount, Route
 
 from console.backends.base import Backend, InvitationFilter, InviteRequest
 from console.backends.errors import BackendError
+from console.backends.paging import DEFAULT_LIMIT, MAX_LIMIT, check_limit
 from console.models import (
     GigCreate,
-    GigInvitation,
     GigTaskCreate,
     GigTaskUpdate,
     GigUpdate,
@@ -37,8 +37,6 @@ from console.server.auth import TokenRejected, TokenVerifier
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v2"
-DEFAULT_LIMIT = 10
-MAX_LIMIT = 500
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[[Request, Backend], Awaitable[Any]]
@@ -81,31 +79,11 @@ def listing(url: str, items: Sequence[BaseModel], has_more: bool = False) -> dic
                      for item in items]}
 
 
-def page(items: Sequence[GigInvitation], params: Any) -> tuple[list[GigInvitation], bool]:
-    """Cursor paging: ``after`` gives the objects past that id, ``before`` those ahead of it."""
-    limit_text = params.get("limit", str(DEFAULT_LIMIT))
+def _limit(params: Any) -> int:
     try:
-        limit = int(limit_text)
+        return check_limit(int(params.get("limit", str(DEFAULT_LIMIT))))
     except ValueError:
         raise ApiError(400, f"limit must be an integer between 1 and {MAX_LIMIT}") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, f"limit must be an integer between 1 and {MAX_LIMIT}")
-    after, before = params.get("after"), params.get("before")
-    if after and before:
-        raise ApiError(400, "pass either after or before, not both")
-    ids = [item.id for item in items]
-    if after or before:
-        cursor = after or before
-        try:
-            index = ids.index(cursor)
-        except ValueError:
-            raise ApiError(400, f"No such object: {cursor}") from None
-        if after:
-            rest = items[index + 1:]
-            return list(rest[:limit]), len(rest) > limit
-        start = max(0, index - limit)
-        return list(items[start:index]), start > 0
-    return list(items[:limit]), len(items) > limit
 
 
 def _bool_param(params: Any, name: str) -> bool:
@@ -196,9 +174,10 @@ async def invite(request: Request, backend: Backend) -> Any:
 
 
 async def list_invitations(request: Request, backend: Backend) -> Any:
-    query = invitation_filter(request.query_params)
-    items, has_more = page(await backend.list_invitations(query), request.query_params)
-    return listing("/gig_invitations", items, has_more)
+    params = request.query_params
+    found = await backend.page_invitations(invitation_filter(params), limit=_limit(params),
+                                           after=params.get("after"), before=params.get("before"))
+    return listing("/gig_invitations", found.data, found.has_more)
 
 
 async def invitation_action(request: Request, backend: Backend) -> Any:

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from console.backends.base import Backend, InvitationFilter, InviteRequest
-from console.backends.errors import NotFound, ReadOnlyError, Unprocessable
+from console.backends.errors import BadRequest, NotFound, ReadOnlyError, Unprocessable
 from console.models import (
     GigCreate,
     GigInvitation,
@@ -192,3 +192,22 @@ async def test_read_only_refuses_every_mutation(read_only_backend):
     for mutation in mutations:
         with pytest.raises(ReadOnlyError):
             await mutation()
+
+
+async def test_pages_walk_the_same_list(backend):
+    query = InvitationFilter(gig_id="3")
+    everything = [i.id for i in await backend.list_invitations(query)]
+    walked, after = [], None
+    while True:
+        page = await backend.page_invitations(query, limit=7, after=after)
+        walked += [i.id for i in page.data]
+        if not page.has_more:
+            break
+        after = page.data[-1].id
+    assert walked == everything
+    back = await backend.page_invitations(query, limit=7, before=everything[10])
+    assert [i.id for i in back.data] == everything[3:10] and back.has_more
+    with pytest.raises(BadRequest, match="No such object: nope"):
+        await backend.page_invitations(query, after="nope")
+    with pytest.raises(BadRequest, match="limit must be an integer between 1 and 500"):
+        await backend.page_invitations(query, limit=0)
