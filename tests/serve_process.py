@@ -62,4 +62,6 @@ def serve_process(data_dir: Path, config_dir: Path, public_key: Path | None) -> 
         yield match.group(1)
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        _, errors = process.communicate(timeout=10)
+    # Whatever serve logged, no token ever appears in it (JWTs start with "eyJ").
+    assert "eyJ" not in errors and "bearer" not in errors.lower(), errors

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +30,11 @@ class Seen:
 
 
 class StubServer:
-    def __init__(self, script: list[Answer]) -> None:
+    def __init__(self, script: list[Answer],
+                 route: Callable[[Seen], Answer] | None = None) -> None:
         self.script = list(script)
+        # Answers by request instead of by arrival order, for concurrent requests.
+        self.route = route
         self.seen: list[Seen] = []
         self._server: asyncio.Server | None = None
 
@@ -58,7 +62,10 @@ class StubServer:
                        for k, _, v in (line.partition(":") for line in lines[1:] if line)}
             body = await reader.readexactly(int(headers.get("content-length", "0")))
             self.seen.append(Seen(method, target, headers, body))
-            answer = self.script.pop(0) if self.script else Answer(500, {"error": "script ended"})
+            if self.route is not None:
+                answer = self.route(self.seen[-1])
+            else:
+                answer = self.script.pop(0) if self.script else Answer(500, {"error": "script ended"})
             if answer.delay:
                 await asyncio.sleep(answer.delay)
             if answer.drop:

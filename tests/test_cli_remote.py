@@ -89,3 +89,11 @@ def test_read_only_context_refuses_create(remote_config, capsys, tmp_path):
     gig.write_text(json.dumps({k: v for k, v in GIG.items() if k not in ("id", "object")}))
     assert main(["--context", "staging", "gigs", "create", str(gig)]) == 1
     assert "context 'staging' is read-only: create gig refused" in capsys.readouterr().err
+
+
+def test_a_key_others_can_read_is_warned_about(remote_config, capsys, tmp_path):
+    with ThreadedStub([Answer(body=GIG)]) as server:
+        remote_config(server.base_url)
+        (tmp_path / "app.pem").chmod(0o640)
+        assert main(["--context", "staging", "gigs", "show", "5"]) == 0
+    assert "warning: private key" in capsys.readouterr().err

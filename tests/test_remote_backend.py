@@ -113,3 +113,18 @@ async def test_an_invalid_answer_names_the_field(make):
                                                "title: is required"):
             await backend.get_gig("5")
         await backend.close()
+
+
+async def test_poll_watched_polls_each_watched_gig_and_reports_failures(make):
+    async with StubServer([]) as server:
+        backend = make(server)
+        backend.registry.add(["5", "6", "7"], "tracked", 0)
+        backend.registry.set_watched("5")
+        backend.registry.set_watched("6")
+        server.route = lambda seen: (page(invitation("1")) if "gig_id=5" in seen.target
+                                     else Answer(404, {"error": "gig 6 not found"}))
+        errors = await backend.poll_watched()
+        await backend.close()
+    assert [e.status for e in errors] == [404]
+    assert sorted(s.target.split("gig_id=")[1].split("&")[0] for s in server.seen) == ["5", "6"]
+    assert [(w.n, w.invited) for w in backend.registry.waves("5")] == [(0, 1)]
