@@ -29,5 +29,6 @@ def open_backend(config: Config, context_name: str | None, *, read_only: bool = 
     name, context = config.context(context_name)
     if isinstance(context, RemoteContext):
         return open_remote(name, context, read_only=read_only)
-    return LocalBackend.open(context.resolved_data_dir(name), context=name,
-                             read_only=read_only or context.read_only, demo_seed=context.seed)
+    if read_only:
+        context = context.model_copy(update={"read_only": True})
+    return LocalBackend.from_context(name, context)

@@ -121,6 +121,7 @@ class SimStore:
         self.saved_version: int | None = None
         self.saved_population_version: int | None = None
         self._last_save = 0.0
+        self._last_cost = 0.0
         # Set when a file failed to load: this store then refuses to write over it.
         self._damaged: StoreError | None = None
 
@@ -224,14 +225,17 @@ class SimStore:
         db.storage.flush()
 
     def save(self, engine: Engine, *, min_interval: float = 0.0) -> bool:
-        """Write what changed since the last save; with ``min_interval`` (wall seconds), skip the
-        write if the last one was more recent. Returns whether anything was written."""
+        """Write what changed since the last save. With ``min_interval`` (wall seconds), skip the
+        write if the last one was more recent, or more recent than ten times what it cost (so
+        throttled saves take at most ~10% of the time). Returns whether anything was written."""
         if self.read_only:
             return False
         if self._damaged is not None:
             raise StoreError(f"not saving over a damaged file: {self._damaged}")
-        if min_interval and time.monotonic() - self._last_save < min_interval:
+        if min_interval and (time.monotonic() - self._last_save
+                             < max(min_interval, 10 * self._last_cost)):
             return False
+        started = time.monotonic()
         written = False
         if self.keep_population and engine.population_version != self.saved_population_version:
             self.save_population(engine.population)
@@ -245,4 +249,6 @@ class SimStore:
             self.saved_version = engine.version
             written = True
         self._last_save = time.monotonic()
+        if written:
+            self._last_cost = self._last_save - started
         return written

@@ -287,3 +287,32 @@ def test_step_to_next_wave_and_the_event_feed():
     assert engine.feed.since(last) == []
     engine.archive_gig(gig.id)
     assert engine.step_to_next_wave() is None
+
+
+def test_extending_end_at_gives_the_new_end_its_own_expiry():
+    engine = quiet_engine(expire_pending_at_end=True)
+    gig = engine.create_gig(gig_create(end_at=START + 600, seats_min=40, seats_max=None))
+    engine.advance_to(START + 700)
+    assert engine.gig_stats(gig.id).expired == 8
+    engine.update_gig(gig.id, GigUpdate(end_at=START + 1200))
+    engine.run()
+    stats = engine.gig_stats(gig.id)
+    # Ticks at +900 only (+600 was evaluated at the old end; +1200 is the new end).
+    assert (stats.waves_sent, stats.expired, stats.pending) == (3, 12, 0)
+
+
+def test_a_restored_run_pauses_where_the_candidates_ran_out():
+    def fresh() -> Engine:
+        engine = quiet_engine()
+        engine.create_gig(gig_create(seats_min=40, seats_max=None,
+                                     filter_query={"rating": {"$gte": 4.5}}))
+        return engine
+
+    whole = fresh()
+    whole.run()
+    interrupted = fresh()
+    interrupted.advance_to(START + HOUR)  # long after the 4 matching workers were invited
+    restored = Engine.restore(interrupted.snapshot(), interrupted.population)
+    restored.run()
+    assert restored.snapshot()["gigs"] == whole.snapshot()["gigs"]
+    assert whole.gig_stats("1").next_wave_at is None

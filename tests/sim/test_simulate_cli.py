@@ -182,3 +182,11 @@ def test_a_run_killed_at_arbitrary_points_ends_with_the_same_report(tmp_path):
     assert kills >= 1
     final = subprocess.run([*common, "--state", state], cwd=ROOT, capture_output=True, check=True)
     assert final.stdout == reference
+
+
+def test_unwritable_save_population_is_reported(tmp_path, capsys):
+    target = tmp_path / "missing-dir" / "sub" / "pop.json"
+    (tmp_path / "missing-dir").write_text("a file, not a directory")
+    gig = str(write_gig(tmp_path / "gig.json"))
+    assert main(["simulate", gig, "--workers", "10", "--save-population", str(target)]) == 1
+    assert "cannot write population" in capsys.readouterr().err
