@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from console.cli.main import main
+from console.cli.simulate import InputError, parse_until
 
 from .conftest import DAY, START
 
@@ -190,3 +191,19 @@ def test_unwritable_save_population_is_reported(tmp_path, capsys):
     gig = str(write_gig(tmp_path / "gig.json"))
     assert main(["simulate", gig, "--workers", "10", "--save-population", str(target)]) == 1
     assert "cannot write population" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1800000900", 1_800_000_900),
+    ("+15m", START + 900),
+    ("+2d", START + 2 * DAY),
+    ("+30", START + 30),
+    ("2027-01-15T08:15:00Z", 1_800_000_900),
+])
+def test_until_forms(text, expected):
+    assert parse_until(text, START) == expected
+
+
+def test_until_without_time_zone_is_refused():
+    with pytest.raises(InputError, match="time zone"):
+        parse_until("2027-01-15T08:15:00", START)
