@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from console.config import LocalContext
 from console.models import (
     Gig,
     GigCreate,
@@ -32,6 +33,7 @@ from console.models import (
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
+from console.sim.population import DEFAULT_WORKERS
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError
@@ -39,6 +41,7 @@ from console.waves import SettingError, SimSettings
 
 from .base import BackendKind, InvitationFilter, InviteRequest
 from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable
+from .paging import DEFAULT_LIMIT, Page, page_bounds
 
 
 class LocalBackend:
@@ -58,11 +61,12 @@ class LocalBackend:
 
     @classmethod
     def open(cls, data_dir: Path, *, context: str = "local", read_only: bool = False,
-             create_demo: bool = True, demo_seed: int = DEMO_SEED, demo_now: int = DEMO_NOW,
-             compiler: QueryCompiler | None = None) -> LocalBackend:
-        """Open the simulation in ``data_dir``; when there is none, build the demo there
-        (``create_demo``) or raise :class:`NotFound`. Store problems (locked, damaged files)
-        raise :class:`BackendError` naming the file; nothing is written then."""
+             create_demo: bool = True, seed: int = DEMO_SEED, workers: int = DEFAULT_WORKERS,
+             now: int = DEMO_NOW, compiler: QueryCompiler | None = None) -> LocalBackend:
+        """Open the simulation in ``data_dir``. When there is none: with ``create_demo`` build the
+        demo there (``workers`` workers, ``seed``, clock at ``now``), otherwise raise
+        :class:`NotFound`. Store problems (locked, damaged files) raise :class:`BackendError`
+        naming the file; nothing is written then."""
         try:
             store = SimStore.open(Path(data_dir), read_only=read_only)
         except StoreError as exc:
@@ -71,7 +75,7 @@ class LocalBackend:
             if store.exists():
                 engine = store.load_engine(store.load_population(), compiler)
             elif create_demo and not read_only:
-                engine = build_demo(seed=demo_seed, now=demo_now, compiler=compiler)
+                engine = build_demo(seed=seed, now=now, workers=workers, compiler=compiler)
                 store.save(engine)
             else:
                 raise NotFound(f"no simulation in {data_dir}")
@@ -82,6 +86,13 @@ class LocalBackend:
             store.close()
             raise
         return cls(engine, store, context=context, read_only=read_only)
+
+    @classmethod
+    def from_context(cls, name: str, settings: LocalContext, **options: Any) -> LocalBackend:
+        """Open a ``local`` context of the config file (demo on first start)."""
+        return cls.open(settings.resolved_data_dir(name), context=name,
+                        read_only=settings.read_only, seed=settings.seed,
+                        workers=settings.workers, **options)
 
     @contextmanager
     def _call(self, mutation: bool = False) -> Iterator[Engine]:
@@ -149,23 +160,36 @@ class LocalBackend:
             orders = [InviteOrder(str(u.user_id), u.no_reward) for u in users]
             return [inv.to_model() for inv in engine.invite(gig_id, orders)]
 
+    @staticmethod
+    def _matching(engine: Engine, query: InvitationFilter) -> list[Invitation]:
+        if query.gig_id is not None:
+            if str(query.gig_id) not in engine.gigs:
+                return []
+            invitations: list[Invitation] = engine.gig_invitations(query.gig_id)
+        else:
+            invitations = list(engine.invitations.values())
+        statuses = set(query.status)
+        now = engine.clock
+        return [
+            inv for inv in invitations
+            if (query.user_id is None or inv.user_id == str(query.user_id))
+            and (not statuses or inv.status in statuses)
+            and not (query.exclude_archived_gigs
+                     and engine.gigs[inv.gig_id].gig.phase(now) == "archived")
+        ]
+
     async def list_invitations(self, query: InvitationFilter) -> list[GigInvitation]:
         with self._call() as engine:
-            if query.gig_id is not None:
-                if str(query.gig_id) not in engine.gigs:
-                    return []
-                invitations: list[Invitation] = engine.gig_invitations(query.gig_id)
-            else:
-                invitations = list(engine.invitations.values())
-            statuses = set(query.status)
-            now = engine.clock
-            return [
-                inv.to_model() for inv in invitations
-                if (query.user_id is None or inv.user_id == str(query.user_id))
-                and (not statuses or inv.status in statuses)
-                and not (query.exclude_archived_gigs
-                         and engine.gigs[inv.gig_id].gig.phase(now) == "archived")
-            ]
+            return [inv.to_model() for inv in self._matching(engine, query)]
+
+    async def page_invitations(self, query: InvitationFilter, *, limit: int = DEFAULT_LIMIT,
+                               after: str | None = None,
+                               before: str | None = None) -> Page[GigInvitation]:
+        with self._call() as engine:
+            matching = self._matching(engine, query)
+            # Only the page becomes models: a full conversion costs ~40 µs per invitation.
+            start, end, has_more = page_bounds([inv.id for inv in matching], limit, after, before)
+            return Page([inv.to_model() for inv in matching[start:end]], has_more)
 
     async def _transition(self, invitation_id: str, action: InvitationAction,
                           **options: Any) -> GigInvitation:

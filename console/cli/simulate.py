@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.gigfile import load_gig_file, to_create
-from console.paths import data_dir
+from console.paths import simulations_dir
 from console.sim.errors import QueryError, RuleError
 from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
 from console.sim.report import build_report, format_report
@@ -134,8 +134,13 @@ def _simulate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.save_population is not None:
-        save_population(population, args.save_population)
-    state_dir = args.state or data_dir() / "simulations" / spec.key()
+        try:
+            save_population(population, args.save_population)
+        except OSError as exc:
+            print(f"{args.save_population}: cannot write population: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 1
+    state_dir = args.state or simulations_dir() / spec.key()
     try:
         run = open_run(spec, state_dir, population, fresh=args.fresh)
     except StoreError as exc:
