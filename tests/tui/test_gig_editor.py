@@ -27,6 +27,19 @@ async def open_gig(pilot, row: int) -> GigEditor:
     return pilot.app.screen
 
 
+async def edit_gig(pilot, row: int) -> GigEditor:
+    editor = await open_gig(pilot, row)
+    await pilot.press("e")
+    assert editor.mode == "edit"
+    return editor
+
+
+async def settle(pilot) -> None:
+    """Let a confirmed mutation reach the backend and its result reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_view_shows_every_field_of_the_gig(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -41,8 +54,7 @@ async def test_view_shows_every_field_of_the_gig(make_app):
 async def test_edit_shows_error_at_the_field_then_saves_after_confirmation(make_app, backend):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        editor = await open_gig(pilot, 1)  # gig 2, not started: every field editable
-        await pilot.press("e")
+        editor = await edit_gig(pilot, 1)  # gig 2, not started: every field editable
         assert editor.mode == "edit" and not field(app, "title").disabled
         field(app, "seats_max").value = "2"
         await pilot.press("f2")
@@ -54,8 +66,7 @@ async def test_edit_shows_error_at_the_field_then_saves_after_confirmation(make_
         await pilot.press("f2")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert error_text(app, "seats_max") == ""
         assert editor.mode == "view"
         assert backend.gigs["2"].seats_max == 30
@@ -65,8 +76,7 @@ async def test_edit_shows_error_at_the_field_then_saves_after_confirmation(make_
 async def test_unparseable_field_is_named_and_nothing_is_sent(make_app, backend):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_gig(pilot, 1)
-        await pilot.press("e")
+        await edit_gig(pilot, 1)
         field(app, "filter_query").value = '{"status": '
         field(app, "start_at").value = "tomorrow"
         await pilot.press("f2")
@@ -78,8 +88,7 @@ async def test_unparseable_field_is_named_and_nothing_is_sent(make_app, backend)
 async def test_started_gig_freezes_title_and_start(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_gig(pilot, 0)  # gig 1 is live
-        await pilot.press("e")
+        await edit_gig(pilot, 0)  # gig 1 is live
         assert field(app, "title").disabled and field(app, "start_at").disabled
         assert not field(app, "end_at").disabled
         summary = str(app.screen.query_one("#gig-summary").render())
@@ -89,8 +98,7 @@ async def test_started_gig_freezes_title_and_start(make_app):
 async def test_cancelled_confirmation_changes_nothing(make_app, backend):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_gig(pilot, 1)
-        await pilot.press("e")
+        await edit_gig(pilot, 1)
         field(app, "total_seats").value = "12"
         await pilot.press("f2", "n")
         await pilot.pause()
@@ -166,13 +174,11 @@ async def test_delete_only_before_start(make_app, backend):
 async def test_backend_refusal_is_shown_and_edits_are_kept(make_app, backend):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_gig(pilot, 1)
-        await pilot.press("e")
+        await edit_gig(pilot, 1)
         field(app, "total_seats").value = "12"
         backend.read_only = True  # the backend refuses although the console does not know
         await pilot.press("f2", "y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         problem = app.screen.query_one("#gig-problem")
         assert problem.has_class("-shown") and "403" in str(problem.render())
         assert field(app, "total_seats").value == "12"
