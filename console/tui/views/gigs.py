@@ -122,7 +122,7 @@ class GigsScreen(ViewScreen):
 
     # Sort ---------------------------------------------------------------------------------------
     def action_pick_sort(self) -> None:
-        choices = [(c.key, c.label.title()) for c in GIG_COLUMNS]
+        choices = [(c.key, c.name) for c in GIG_COLUMNS]
 
         def chosen(column: str | None) -> None:
             if column is not None:

@@ -37,6 +37,11 @@ class Column:
     max_width: int = 60
     align: Literal["left", "right"] = "left"
     grow: bool = False  # takes the width left over on wide screens
+    description: str = ""  # the column's name in full (the sort picker), default: the label
+
+    @property
+    def name(self) -> str:
+        return self.description or self.label.capitalize()
 
 
 class Row(NamedTuple):
