@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 from textual.command import CommandPalette
 
+from console.backends.errors import ConnectionFailed
 from console.config import ConfigError, load_config
 from console.tui import startup
 from console.tui.help import HelpScreen
@@ -183,3 +184,28 @@ def test_broken_config_is_reported_not_raised(xdg, capsys):
     (xdg / "config.toml").write_text("[ui\n")
     assert startup.run_console() == 2
     assert "config.toml: invalid TOML" in capsys.readouterr().err
+
+
+async def test_no_color_is_respected(make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        assert app.no_color
+
+
+async def test_failed_poll_shows_in_the_header_and_keeps_the_rows(make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+
+        async def down() -> list:
+            raise ConnectionFailed("cirro.io unreachable after 3 tries")
+
+        backend.list_gigs = down
+        app.poll_now()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        header = app.screen.query_one("StatusHeader").render().plain
+        assert "ConnectionFailed: cirro.io unreachable after 3 tries" in header
+        assert app.screen.query_one(VirtualTable).row_count == 4
