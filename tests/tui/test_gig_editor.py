@@ -3,6 +3,8 @@ archive and delete after confirmation, refusal in read-only mode."""
 
 from __future__ import annotations
 
+import pytest
+
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.dialogs import ConfirmDialog
 
@@ -184,8 +186,10 @@ async def test_backend_refusal_is_shown_and_edits_are_kept(make_app, backend):
         assert field(app, "total_seats").value == "12"
 
 
-async def test_read_only_refuses_every_mutation(make_app, backend):
-    app = make_app(read_only=True)
+@pytest.mark.parametrize("where", ["--read-only", "context setting"])
+async def test_read_only_refuses_every_mutation(make_app, backend, where):
+    backend.read_only = where == "context setting"
+    app = make_app(read_only=where == "--read-only")
     async with app.run_test(size=SIZE) as pilot:
         await listed(pilot)
         for key in ("n", "d", "a", "x"):
