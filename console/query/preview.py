@@ -1,30 +1,34 @@
 """The live preview of a gig's queries over a population: who matches, who is still to invite,
 and the first N of them in wave order, with a column per field the queries use.
 
-Compiled queries come in (see :mod:`console.query.validate`); one pass of the compiled filter
-over the population, then only the survivors are ranked. The matches of the last filter are kept,
-so editing only the sort does not re-run the filter. ``cancelled`` is polled between chunks so a
-stale computation stops as soon as a newer one starts.
+Over 100k workers the speed comes from not redoing what an edit did not touch. A filter is an
+implicit AND of its top-level clauses; each clause's answers are kept per worker
+(:class:`~console.query.masks.PartialResult`), and each clause is evaluated only on the workers
+the clauses before it let through, unchanged clauses first, so an edit costs one pass of the
+changed clause over the survivors of the others. Sort keys are kept the same way
+(:mod:`console.query.ranking`). ``cancelled`` is polled between chunks so a stale computation
+stops when a newer one starts.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import compress, islice
 from typing import Any
 
-from console.mql import get_path_values, query_fields
+from console.mql import compile_filter, get_path_values, query_fields
+from console.query.masks import Cancelled, Lru, PartialResult, and_, positions
+from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
 
 Record = dict[str, Any]
-CHUNK = 4096
 NON_MATCHING_SAMPLE = 200
+_INVERT = bytes([1, 0]) + bytes(254)
 
-
-class PreviewCancelled(Exception):
-    """A newer edit superseded this computation."""
+__all__ = ["Cancelled", "Preview", "PreviewEngine", "PreviewRow", "display_value"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class Preview:
     matched: int
     not_invited: int
     columns: tuple[str, ...]
-    rows: tuple[PreviewRow, ...]
+    # The next workers a wave would invite, in order; None while the sort order is computed.
+    rows: tuple[PreviewRow, ...] | None
     # Some workers the filter rejects, in worker order: the "why not?" picker offers them.
     non_matching: tuple[str, ...]
     seconds: float
@@ -48,8 +53,6 @@ class Preview:
 def display_value(document: dict[str, Any], field: str) -> str:
     """A cell: the value(s) a dotted path reaches, as compact JSON; empty when missing."""
     values = get_path_values(document, field)
-    if not values:
-        return ""
     text = ", ".join(
         v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
         for v in values
@@ -57,73 +60,99 @@ def display_value(document: dict[str, Any], field: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-class PreviewEngine:
-    """Previews over one population (records ``{id, document}`` in worker order)."""
+@dataclass
+class _Clause:
+    predicate: FilterFn
+    result: PartialResult
 
-    def __init__(self, records: Sequence[Record], invited: Set[str] = frozenset(), limit: int = 20):
-        self.records = records
-        self.invited = invited
+
+class PreviewEngine:
+    """Previews over one population, given as records ``{id, document}`` in worker order."""
+
+    def __init__(self, records: Sequence[Record], invited: Iterable[str] = (), limit: int = 20):
+        self.ids = [r["id"] for r in records]
+        self.documents = [r["document"] for r in records]
+        self.position = {worker_id: i for i, worker_id in enumerate(self.ids)}
         self.limit = limit
-        self._matches: tuple[str, list[Record]] | None = None
+        self.ranker = Ranker(self.documents)
+        self._everyone = b"\x01" * len(self.ids)
+        self._clauses = Lru(64)
+        self._not_invited = self._everyone
+        self.set_invited(invited)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def set_invited(self, invited: Iterable[str]) -> None:
+        mask = bytearray(self._everyone)
+        for worker_id in invited:
+            if (i := self.position.get(worker_id)) is not None:
+                mask[i] = 0
+        self._not_invited = bytes(mask)
+
+    def document(self, worker_id: str) -> dict[str, Any] | None:
+        i = self.position.get(worker_id)
+        return None if i is None else self.documents[i]
 
     def compute(
         self,
         filter_query: Checked[FilterFn],
         sort_query: Checked[Any],
         cancelled: Callable[[], bool] = lambda: False,
+        on_counts: Callable[[Preview], None] | None = None,
     ) -> Preview:
+        """The preview (raises :class:`Cancelled`). ``on_counts`` first gets it without rows when
+        ranking needs many new sort keys, so the counts never wait for a new sort."""
         started = time.perf_counter()
         matched = self._match(filter_query, cancelled)
-        invited = self.invited
-        candidates = [r for r in matched if r["id"] not in invited] if invited else matched
-        if cancelled():
-            raise PreviewCancelled
-        first = self._first(candidates, sort_query)
-        columns = tuple(query_fields(filter_query.query, sort_query.query))
-        rows = tuple(
-            PreviewRow(r["id"], tuple(display_value(r["document"], c) for c in columns))
-            for r in first
-        )
-        return Preview(
-            total=len(self.records),
-            matched=len(matched),
+        is_candidate = and_(matched, self._not_invited)
+        candidates = positions(is_candidate)
+        preview = Preview(
+            total=len(self.ids),
+            matched=matched.count(1),
             not_invited=len(candidates),
-            columns=columns,
-            rows=rows,
-            non_matching=self._non_matching(matched),
-            seconds=time.perf_counter() - started,
+            columns=tuple(query_fields(filter_query.query, sort_query.query)),
+            rows=None,
+            non_matching=tuple(
+                self.ids[i]
+                for i in islice(compress(range(len(self.ids)), matched.translate(_INVERT)),
+                                NON_MATCHING_SAMPLE)
+            ),
+            seconds=0.0,
         )
-
-    def _match(self, filter_query: Checked[FilterFn], cancelled: Callable[[], bool]) -> list[Record]:
-        cached = self._matches
-        if cached is not None and cached[0] == filter_query.key:
-            return cached[1]
-        matches = filter_query.compiled
-        records = self.records
-        matched: list[Record] = []
-        for start in range(0, len(records), CHUNK):
-            if cancelled():
-                raise PreviewCancelled
-            matched.extend([r for r in records[start : start + CHUNK] if matches(r["document"])])
-        self._matches = (filter_query.key, matched)
-        return matched
-
-    def _first(self, candidates: list[Record], sort_query: Checked[Any]) -> list[Record]:
         if not sort_query.query:
-            return candidates[: self.limit]
-        by_document = {id(r["document"]): r for r in candidates}
-        ranked = sort_query.compiled(r["document"] for r in candidates)
-        return [by_document[id(d)] for d in ranked[: self.limit]]
+            first = candidates[: self.limit]
+        else:
+            if on_counts is not None and self.ranker.ranks_everyone(sort_query.key, len(candidates)):
+                on_counts(replace(preview, seconds=time.perf_counter() - started))
+            first = self.ranker.first(
+                sort_query.query, sort_query.key, candidates, is_candidate, self.limit, cancelled
+            )
+        rows = tuple(
+            PreviewRow(
+                self.ids[i], tuple(display_value(self.documents[i], c) for c in preview.columns)
+            )
+            for i in first
+        )
+        return replace(preview, rows=rows, seconds=time.perf_counter() - started)
 
-    def _non_matching(self, matched: list[Record]) -> tuple[str, ...]:
-        # Both lists are in worker order: walk them together until the sample is full.
-        out: list[str] = []
-        position = 0
-        for record in self.records:
-            if position < len(matched) and matched[position] is record:
-                position += 1
-                continue
-            out.append(record["id"])
-            if len(out) == NON_MATCHING_SAMPLE:
-                break
-        return tuple(out)
+    def _match(self, filter_query: Checked[FilterFn], cancelled: Callable[[], bool]) -> bytes:
+        whole = len(filter_query.query) == 1
+        clauses = []
+        for field, condition in filter_query.query.items():
+            key = json.dumps({field: condition}, separators=(",", ":"))
+            clause = self._clauses.recall(key)
+            if clause is None:
+                predicate = (
+                    filter_query.compiled if whole else compile_filter({field: condition})
+                )
+                clause = self._clauses.remember(
+                    key, _Clause(predicate, PartialResult(len(self.ids)))
+                )
+            clauses.append(clause)
+        # Clauses that know the most answers go first; each runs only on the survivors so far.
+        clauses.sort(key=lambda c: -c.result.known.count(1))
+        region = self._everyone
+        for clause in clauses:
+            region = clause.result.restricted_to(region, clause.predicate, self.documents, cancelled)
+        return region
