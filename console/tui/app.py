@@ -67,6 +67,11 @@ class CirroApp(App[None]):
         self.snapshots: Signal[Snapshot] = Signal(self, "snapshots")
         self._poll_timer = None
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        # Messages carry gig titles and backend errors: never read them as markup.
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     @property
     def now(self) -> int:
         """The latest known backend time (wall time until the first poll answers)."""

@@ -18,7 +18,7 @@ GIG_COLUMNS: tuple[Column, ...] = (
     Column("accepted", "ACCEPTED", min_width=8, max_width=16, align="right"),
     Column("pending", "PEND", min_width=4, max_width=8, align="right"),
     Column("waves", "WAVES", width=5, align="right"),
-    Column("next_wave", "NEXT", width=5, align="right"),
+    Column("next_wave", "NEXT", width=6, align="right"),
     Column("start", "START", width=11),
     Column("end", "END", width=11),
 )

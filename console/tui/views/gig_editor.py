@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -68,10 +69,10 @@ class GigEditor(Screen[None]):
         with VerticalScroll(id="gig-form"):
             for spec in FIELDS:
                 with Horizontal(classes="field"):
-                    yield Label(spec.label, classes="field-label")
+                    yield Label(spec.label, classes="field-label", markup=False)
                     yield self._field_widget(spec)
                 if spec.help:
-                    yield Label(spec.help, classes="field-help")
+                    yield Label(spec.help, classes="field-help", markup=False)
                 yield Label("", id=f"error-{spec.name}", classes="field-error")
         yield Footer(show_command_palette=False)
 
@@ -143,11 +144,11 @@ class GigEditor(Screen[None]):
         facts = GigFacts.of(self.gig, snapshot.stats.get(self.gig.id), snapshot.now)
         archived = fmt.full_timestamp(self.gig.archived_at) or "no"
         next_wave = fmt.duration(facts.next_wave_in) or "none"
-        summary.update(
-            f"[b]{self.gig.id}[/b]  {facts.phase.value}  accepted "
+        summary.update(Content(
+            f"{self.gig.id}  {facts.phase.value}  accepted "
             f"{fmt.seats(facts.accepted, facts.seats_min, facts.seats_max)}  pending {facts.pending}"
             f"  waves {facts.waves_sent}  next {next_wave}  archived {archived}"
-        )
+        ))
 
     # Values and problems ------------------------------------------------------------------------
     def values(self) -> Values:
@@ -160,7 +161,7 @@ class GigEditor(Screen[None]):
         for spec in FIELDS:
             message = errors.get(spec.name)
             label = self.query_one(f"#error-{spec.name}", Label)
-            label.update(message or "")
+            label.update(Content(message or ""))
             label.set_class(message is not None, "-shown")
             self.query_one(f"#field-{spec.name}").set_class(message is not None, "-invalid")
         first = next((spec.name for spec in FIELDS if spec.name in errors), None)
@@ -172,7 +173,7 @@ class GigEditor(Screen[None]):
 
     def show_problem(self, message: str | None) -> None:
         problem = self.query_one("#gig-problem", Static)
-        problem.update(message or "")
+        problem.update(Content(message or ""))
         problem.set_class(bool(message), "-shown")
 
     # Actions ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from console.models import GigPhase
@@ -27,6 +28,7 @@ class FilterInput(Input):
 
     def action_clear_filter(self) -> None:
         self.value = ""
+        self.remove_class("-shown")
         self.screen.query_one(VirtualTable).focus()
 
 
@@ -85,7 +87,7 @@ class GigsScreen(ViewScreen):
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"
         parts.append(f"sorted by {table.sort_column} {order}")
-        self.query_one("#gigs-status", Static).update(" · ".join(parts))
+        self.query_one("#gigs-status", Static).update(Content(" · ".join(parts)))
 
     # Filter -------------------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -103,8 +105,6 @@ class GigsScreen(ViewScreen):
             # Keep the last good filter on screen; say what is wrong with the new one.
             self.filter_error = str(exc)
         event.input.set_class(self.filter_error is not None, "-error")
-        if not event.value:
-            event.input.remove_class("-shown")
         self._update_status()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -338,14 +338,18 @@ class VirtualTable(ScrollView, can_focus=True):
         sorted_style = base + self.get_component_rich_style("vtable--sorted")
         segments = []
         for column, width in zip(self.columns, self._widths):
-            label = column.label
+            gap = " " * GAP
+            label, style = column.label, header
             if column.key == self.sort_column:
-                label = f"{label[: width - 1]}{'▼' if self.sort_reverse else '▲'}"
                 style = sorted_style
-            else:
-                style = header
+                arrow = "▼" if self.sort_reverse else "▲"
+                # The arrow follows the label, in the gap when the label fills the column.
+                if len(label) < width:
+                    label = f"{label}{arrow}"
+                else:
+                    gap = arrow + gap[1:]
             segments.append(Segment(_fit(label, width, column.align), style))
-            segments.append(Segment(" " * GAP, header))
+            segments.append(Segment(gap, style if gap.strip() else header))
         return Strip(segments[:-1])
 
     def _row_strip(self, row: Row, is_cursor: bool, base: Style) -> Strip:
