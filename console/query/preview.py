@@ -90,6 +90,10 @@ class PreviewEngine:
                 mask[i] = 0
         self._not_invited = bytes(mask)
 
+    def is_invited(self, worker_id: str) -> bool:
+        i = self.position.get(worker_id)
+        return i is not None and not self._not_invited[i]
+
     def document(self, worker_id: str) -> dict[str, Any] | None:
         i = self.position.get(worker_id)
         return None if i is None else self.documents[i]

@@ -44,6 +44,7 @@ def check_ui(config: Config) -> None:
 def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> CirroApp:
     simulation = getattr(backend, "simulation", None)
     advance = simulation.advance_by if backend.kind == "local" and simulation is not None else None
+    context = config.contexts.get(backend.context)
     return CirroApp(
         backend,
         theme=config.ui.theme,
@@ -52,6 +53,7 @@ def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> 
         advance=advance,
         speed=config.ui.speed,
         poll_seconds=config.ui.refresh_seconds if backend.kind == "local" else config.ui.poll_seconds,
+        population_file=context.population if isinstance(context, RemoteContext) else None,
     )
 
 
