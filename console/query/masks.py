@@ -52,8 +52,11 @@ class PartialResult:
         cancelled: Callable[[], bool],
     ) -> bytes:
         """The predicate's answers within ``region`` (0 outside), evaluating only unknown positions."""
-        todo = positions(and_not(region, self.known))
+        unknown = and_not(region, self.known)
         values, known = self.values, self.known
+        if not unknown.count(1):  # everything asked is known: no pass at all
+            return and_(values, region)
+        todo = positions(unknown)
         for start in range(0, len(todo), CHUNK):
             if cancelled():
                 raise Cancelled

@@ -20,7 +20,7 @@ from itertools import compress, islice
 from typing import Any
 
 from console.mql import compile_filter, get_path_values, query_fields
-from console.query.masks import Cancelled, Lru, PartialResult, and_, positions
+from console.query.masks import Cancelled, Lru, PartialResult, and_
 from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
 
@@ -110,11 +110,10 @@ class PreviewEngine:
         started = time.perf_counter()
         matched = self._match(filter_query, cancelled)
         is_candidate = and_(matched, self._not_invited)
-        candidates = positions(is_candidate)
         preview = Preview(
             total=len(self.ids),
             matched=matched.count(1),
-            not_invited=len(candidates),
+            not_invited=is_candidate.count(1),
             columns=tuple(query_fields(filter_query.query, sort_query.query)),
             rows=None,
             non_matching=tuple(
@@ -125,12 +124,15 @@ class PreviewEngine:
             seconds=0.0,
         )
         if not sort_query.query:
-            first = candidates[: self.limit]
+            first = list(islice(compress(range(len(is_candidate)), is_candidate), self.limit))
         else:
-            if on_counts is not None and self.ranker.ranks_everyone(sort_query.key, len(candidates)):
+            if on_counts is not None and self.ranker.ranks_everyone(
+                sort_query.key, preview.not_invited
+            ):
                 on_counts(replace(preview, seconds=time.perf_counter() - started))
             first = self.ranker.first(
-                sort_query.query, sort_query.key, candidates, is_candidate, self.limit, cancelled
+                sort_query.query, sort_query.key, is_candidate, preview.not_invited, self.limit,
+                cancelled,
             )
         rows = tuple(
             PreviewRow(
@@ -140,7 +142,27 @@ class PreviewEngine:
         )
         return replace(preview, rows=rows, seconds=time.perf_counter() - started)
 
+    def warm(
+        self, filter_query: Checked[FilterFn], sort_query: Checked[Any],
+        cancelled: Callable[[], bool],
+    ) -> None:
+        """Use idle time to answer every clause for every worker and rank everyone by the sort,
+        so the next edit of any one clause costs only that clause (raises :class:`Cancelled`)."""
+        for clause in self._clauses_of(filter_query):
+            clause.result.restricted_to(self._everyone, clause.predicate, self.documents, cancelled)
+        if sort_query.query:
+            self.ranker.order(sort_query.query, sort_query.key, cancelled)
+
     def _match(self, filter_query: Checked[FilterFn], cancelled: Callable[[], bool]) -> bytes:
+        clauses = self._clauses_of(filter_query)
+        # Clauses that know the most answers go first; each runs only on the survivors so far.
+        clauses.sort(key=lambda c: -c.result.known.count(1))
+        region = self._everyone
+        for clause in clauses:
+            region = clause.result.restricted_to(region, clause.predicate, self.documents, cancelled)
+        return region
+
+    def _clauses_of(self, filter_query: Checked[FilterFn]) -> list[_Clause]:
         whole = len(filter_query.query) == 1
         clauses = []
         for field, condition in filter_query.query.items():
@@ -154,9 +176,4 @@ class PreviewEngine:
                     key, _Clause(predicate, PartialResult(len(self.ids)))
                 )
             clauses.append(clause)
-        # Clauses that know the most answers go first; each runs only on the survivors so far.
-        clauses.sort(key=lambda c: -c.result.known.count(1))
-        region = self._everyone
-        for clause in clauses:
-            region = clause.result.restricted_to(region, clause.predicate, self.documents, cancelled)
-        return region
+        return clauses

@@ -10,17 +10,42 @@ whole population's order is computed once per sort query and each preview just w
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from itertools import islice
 from typing import Any
 
 from console.mql.sort import parse_sort, sort_value
-from console.query.masks import CHUNK, Cancelled, Document, Lru
+from console.query.masks import CHUNK, Cancelled, Document, Lru, positions
 
 _UNKNOWN = None
 # Up to this many candidates, sorting just them is cheap; above it the whole population is ranked
 # once (per sort query) and later edits walk that order.
 SMALL = 5000
+
+
+def stable_sort(
+    items: list[int], key: Callable[[int], Any], reverse: bool, cancelled: Callable[[], bool]
+) -> list[int]:
+    """``sorted(items, key=key, reverse=reverse)`` that never holds the GIL for long.
+
+    ``list.sort`` with a C-level key runs no bytecode, so sorting 100k items in a thread would
+    freeze the UI thread for its whole duration. Sorting chunks and merging them with
+    ``heapq.merge`` (stable: ties come from earlier chunks first) lets the UI run between steps."""
+    runs = []
+    for start in range(0, len(items), CHUNK):
+        if cancelled():
+            raise Cancelled
+        runs.append(sorted(items[start : start + CHUNK], key=key, reverse=reverse))
+    if len(runs) <= 1:
+        return runs[0] if runs else []
+    merged = heapq.merge(*runs, key=key, reverse=reverse)
+    out: list[int] = []
+    while chunk := list(islice(merged, CHUNK)):
+        if cancelled():
+            raise Cancelled
+        out.extend(chunk)
+    return out
 
 
 class SortKeys:
@@ -55,29 +80,40 @@ class Ranker:
         """Whether :meth:`first` will rank the whole population (the slow part, once per sort)."""
         return candidates > SMALL and self._orders.recall(sort_key) is None
 
+    def order(
+        self, sort_query: dict[str, Any], sort_key: str, cancelled: Callable[[], bool]
+    ) -> list[int]:
+        """Every population position in sort order (computed once per sort query)."""
+        order = self._orders.recall(sort_key)
+        if order is None:
+            order = self._sorted(sort_query, range(len(self.documents)), cancelled)
+            self._orders.remember(sort_key, order)
+        return order
+
     def first(
         self,
         sort_query: dict[str, Any],
         sort_key: str,
-        candidates: Sequence[int],
         is_candidate: bytes,
+        candidates: int,
         limit: int,
         cancelled: Callable[[], bool],
     ) -> list[int]:
-        """The first ``limit`` of ``candidates`` (positions, ascending) in sort order."""
-        order = self._orders.recall(sort_key)
-        if order is None:
-            everyone = len(candidates) > SMALL
-            wanted = range(len(self.documents)) if everyone else candidates
-            order = list(wanted)
-            for path, descending in reversed(parse_sort(sort_query)):
-                keys = self._keys.recall((path.dotted, descending))
-                if keys is None:
-                    keys = SortKeys(path, descending, len(self.documents))
-                    self._keys.remember((path.dotted, descending), keys)
-                keys.fill(wanted, self.documents, cancelled)
-                order.sort(key=keys.keys.__getitem__, reverse=descending)
-            if not everyone:
-                return order[:limit]
-            self._orders.remember(sort_key, order)
+        """The first ``limit`` candidates (``is_candidate``, ``candidates`` of them) in order."""
+        if candidates <= SMALL and self._orders.recall(sort_key) is None:
+            return self._sorted(sort_query, positions(is_candidate), cancelled)[:limit]
+        order = self.order(sort_query, sort_key, cancelled)
         return list(islice((i for i in order if is_candidate[i]), limit))
+
+    def _sorted(
+        self, sort_query: dict[str, Any], wanted: Sequence[int], cancelled: Callable[[], bool]
+    ) -> list[int]:
+        order = list(wanted)
+        for path, descending in reversed(parse_sort(sort_query)):
+            keys = self._keys.recall((path.dotted, descending))
+            if keys is None:
+                keys = SortKeys(path, descending, len(self.documents))
+                self._keys.remember((path.dotted, descending), keys)
+            keys.fill(wanted, self.documents, cancelled)
+            order = stable_sort(order, keys.keys.__getitem__, descending, cancelled)
+        return order

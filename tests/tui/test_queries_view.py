@@ -8,7 +8,7 @@ import stat
 import sys
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from console.backends.local import LocalBackend
 from console.models import GigCreate
@@ -16,7 +16,7 @@ from console.mql import compile_filter
 from console.sim.engine import Engine, InviteOrder
 from console.sim.population import generate_population
 from console.tui.app import CirroApp
-from console.tui.views.queries import DiffScreen, QueriesScreen, WhyNotScreen
+from console.tui.views.queries import DiffScreen, PreviewTable, QueriesScreen, WhyNotScreen
 from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import JsonEditor
 
@@ -103,9 +103,9 @@ async def test_valid_edit_updates_the_preview_to_what_compile_filter_counts(back
         assert edited["rating"] == {"$gte": 3.5}
         expected = sum(1 for r in population if compile_filter(edited)(r["document"]))
         assert screen.preview.matched == expected
-        table = screen.query_one("#q-rows", DataTable)
-        assert [str(c.label) for c in table.columns.values()] == ["#", "worker", "status", "rating"]
-        ratings = [float(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        table = screen.query_one("#q-rows", PreviewTable)
+        assert table.header == ("#", "worker", "status", "rating")
+        ratings = [float(row[3]) for row in table.rows]
         assert ratings == sorted(ratings, reverse=True) and min(ratings) >= 3.5
 
 
