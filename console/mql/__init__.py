@@ -6,7 +6,8 @@ No Textual, no I/O. The contract is ``/work/shared/reference/mql-semantics.md`` 
 from __future__ import annotations
 
 from .errors import MQLError
-from .explain import Explanation, explain, format_explanation, query_fields
+from .explain import Explanation, explain, format_explanation
+from .fields import query_fields
 from .filter import FilterFunction, compile_filter
 from .paths import get_path_values
 from .sort import SortFunction, compile_sort

@@ -94,20 +94,3 @@ def _found(e: Explanation) -> str:
 def _json(value: Any) -> str:
     text = json.dumps(value, default=repr, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def query_fields(filter_query: Any, sort_query: Any = None) -> list[str]:
-    """The dotted field paths a filter and sort query use, in first-use order, each once."""
-    paths: dict[str, None] = {}
-    _collect(parse_query(filter_query), paths)
-    for key in (sort_query or {}):
-        paths.setdefault(key)
-    return list(paths)
-
-
-def _collect(node: Node, paths: dict[str, None]) -> None:
-    if isinstance(node, Logical):
-        for child in node.children:
-            _collect(child, paths)
-    else:
-        paths.setdefault(node.path.dotted)

@@ -28,10 +28,14 @@ def test_filter(rule, query, doc, expected):
     assert explain(query, doc).passed is expected
 
 
-@pytest.mark.parametrize(("query", "path", "words"), FILTER_ERRORS, ids=[c[1] or "root" for c in FILTER_ERRORS])
-def test_filter_error(query, path, words):
+ERRORS = [(compile_filter, *case) for case in FILTER_ERRORS] + [(compile_sort, *case) for case in SORT_ERRORS]
+
+
+@pytest.mark.parametrize(("compiler", "query", "path", "words"), ERRORS,
+                         ids=[f"{c[0].__name__}-{c[2] or 'root'}" for c in ERRORS])
+def test_malformed_query_is_rejected_with_its_path(compiler, query, path, words):
     with pytest.raises(MQLError) as info:
-        compile_filter(query)
+        compiler(query)
     assert info.value.path == path
     assert words in str(info.value)
 
@@ -39,11 +43,3 @@ def test_filter_error(query, path, words):
 @pytest.mark.parametrize(("rule", "sort", "docs", "expected"), SORT_CASES, ids=_ids(SORT_CASES))
 def test_sort(rule, sort, docs, expected):
     assert [d["id"] for d in compile_sort(sort)(docs)] == expected
-
-
-@pytest.mark.parametrize(("sort", "path", "words"), SORT_ERRORS, ids=[c[1] or "root" for c in SORT_ERRORS])
-def test_sort_error(sort, path, words):
-    with pytest.raises(MQLError) as info:
-        compile_sort(sort)
-    assert info.value.path == path
-    assert words in str(info.value)
