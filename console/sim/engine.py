@@ -137,8 +137,7 @@ class Engine:
             times.append(max(gig.archive_at, now))
         if self.settings.expire_pending_at_end and not run.end_handled:
             times.append(max(gig.end_at, now))
-        exhausted = run.ranking is not None and run.ranking.left == 0
-        if waves_wanted(gig, run.counts[ACCEPTED]) and not exhausted:
+        if waves_wanted(gig, run.counts[ACCEPTED]) and not run.exhausted:
             not_before = now if run.last_tick is None else max(now, run.last_tick + 1)
             tick = next_tick_at(gig, not_before)
             if tick is not None:
@@ -184,7 +183,7 @@ class Engine:
         if self.settings.expire_pending_at_end and not run.end_handled and gig.end_at <= t:
             run.end_handled = True
             self.version += 1
-            expired = self._expire_pending(run, t)
+            expired = self._expire_pending(run)
             if expired:
                 self.feed.add(t, "expired", gig.id, f"end_at: expired {expired} pending", count=expired)
         if run.last_tick is None or run.last_tick < t:
@@ -248,6 +247,7 @@ class Engine:
             return None
         ranking = self._ranking(run)
         taken = ranking.take(size, run.invited)
+        run.exhausted = ranking.left == 0
         if not taken:
             return None
         n = len(run.waves) + 1
@@ -302,11 +302,6 @@ class Engine:
         t = self.clock
         if run.gig.archived_at is not None and run.gig.archived_at <= t:
             return  # an archived gig takes no more responses
-        if accepts and self._full(run):
-            self._set_status(run, inv, EXPIRED, None)
-            self.feed.add(t, "expired", run.id, f"user {inv.user_id} accepted a full gig: expired",
-                          user_id=inv.user_id, invitation_id=inv.id)
-            return
         status = ACCEPTED if accepts else REJECTED
         self._set_status(run, inv, status, t)
         self.feed.add(t, status.value, run.id, f"user {inv.user_id} {status.value}",
@@ -316,12 +311,12 @@ class Engine:
 
     def _after_accept(self, run: GigRun, t: int) -> None:
         if self._full(run):
-            expired = self._expire_pending(run, t)
+            expired = self._expire_pending(run)
             if expired:
                 self.feed.add(t, "expired", run.id, f"seats_max reached: expired {expired} pending",
                               count=expired)
 
-    def _expire_pending(self, run: GigRun, t: int) -> int:
+    def _expire_pending(self, run: GigRun) -> int:
         pending = sorted(run.pending, key=worker_order_key)
         for inv_id in pending:
             self._set_status(run, self.invitations[inv_id], EXPIRED, None)
@@ -379,10 +374,14 @@ class Engine:
             problems = "; ".join(str(p) for p in problems_from_validation(exc))
             raise RuleError(f"gig {gig.id}: {problems}") from None
         run.gig = updated
+        if self._full(run):
+            self._after_accept(run, self.clock)  # a lowered seats_max may fill the gig now
+        if "end_at" in changes:
+            run.end_handled = False  # a new end_at gets its own expiry (when that setting is on)
         if compiled is not None:
             # Later waves only: existing invitations stay; the next wave ranks afresh.
+            run.forget_ranking()
             run.compiled = compiled
-            run.ranking = None
         self._changed(run)
         self.feed.add(self.clock, "gig_updated", gig.id,
                       f"gig {gig.id} updated: {', '.join(changes) or 'nothing'}", fields=list(changes))
@@ -479,9 +478,10 @@ class Engine:
             target = next_status(inv.id, inv.status, action)
         except InvalidTransition as exc:
             raise RuleError(str(exc)) from None
-        if target is ACCEPTED and self._full(run):
-            raise RuleError(f"cannot accept invitation {inv.id}: gig {run.id} is full "
-                            f"(seats_max {run.gig.seats_max})")
+        # While a gig is full nothing of it is pending (design §2): refuse what would change that.
+        if target in (ACCEPTED, PENDING) and inv.status is not ACCEPTED and self._full(run):
+            raise RuleError(f"cannot {action.value} invitation {inv.id}: gig {run.id} is full "
+                            f"({run.counts[ACCEPTED]} accepted, seats_max {run.gig.seats_max})")
         if no_reward is not None:
             inv.no_reward = no_reward
         if action is InvitationAction.RESET:
@@ -535,7 +535,7 @@ class Engine:
         record = self.population.upsert(str(user_id), document)
         # The document may now match (or stop matching) any gig: rank afresh at the next wave.
         for run in self.gigs.values():
-            run.ranking = None
+            run.forget_ranking()
         self.population_version += 1
         self._changed()
         self.feed.add(self.clock, "worker_updated", None, f"worker {user_id} document updated",
@@ -551,7 +551,7 @@ class Engine:
         gig = run.gig
         if not waves_wanted(gig, run.counts[ACCEPTED]):
             return None
-        if run.ranking is not None and run.ranking.left == 0:
+        if run.exhausted:
             return None
         not_before = self.clock if run.last_tick is None else max(self.clock, run.last_tick + 1)
         return next_tick_at(gig, not_before)
