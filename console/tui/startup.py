@@ -26,7 +26,8 @@ def open_backend(config: Config, context_name: str | None, *, read_only: bool = 
         raise ConfigError(f"context {name!r} is remote: this build of the console opens local "
                           "contexts only")
     return LocalBackend.open(context.resolved_data_dir(name), context=name,
-                             read_only=read_only or context.read_only, demo_seed=context.seed)
+                             read_only=read_only or context.read_only, seed=context.seed,
+                             workers=context.workers)
 
 
 def check_ui(config: Config) -> None:
