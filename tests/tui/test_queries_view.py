@@ -270,3 +270,16 @@ async def test_editor_keystrokes_never_trigger_view_keys(backend):
         assert isinstance(app.screen, QueriesScreen)
         assert editor.text.startswith("{13")
         assert isinstance(app.focused, JsonEditor)
+
+
+async def test_tab_moves_between_editors_and_escape_leaves_them(backend):
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        screen.editor("filter_query").focus()
+        await pilot.press("tab")
+        assert app.focused is screen.editor("sort_query")
+        await pilot.press("escape")
+        assert isinstance(app.focused, PreviewTable)
+        await pilot.press("1")  # out of the editors, the view keys work again
+        assert not isinstance(app.screen, QueriesScreen)

@@ -30,7 +30,7 @@ class JsonEditor(TextArea):
             text,
             language="json",
             show_line_numbers=True,
-            tab_behavior="indent",
+            tab_behavior="focus",  # tab moves between the editors; F3 formats
             soft_wrap=False,
             id=id,
             classes=classes,
