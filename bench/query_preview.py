@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from textual import events  # noqa: E402
+
 from console.backends.local import LocalBackend  # noqa: E402
 from console.models import GigCreate  # noqa: E402
 from console.mql import compile_filter, compile_sort  # noqa: E402
@@ -65,6 +67,24 @@ async def shown(screen: QueriesScreen, timeout: float = 30.0) -> float:
     raise TimeoutError("preview never arrived")
 
 
+CHARACTERS = {"full_stop": ".", "comma": ",", "quotation_mark": '"', "minus": "-",
+              "backspace": None, "delete": None}
+
+
+async def type_key(app: CirroApp, editor, key: str) -> float:
+    """Send one key the way the terminal driver does and wait until the editor has applied it;
+    returns the latency. (Pilot.press also waits for the whole process to go idle, up to 2 s
+    while a worker thread computes, which would measure Pilot, not the console.)"""
+    before = editor.text
+    event = events.Key(key, CHARACTERS.get(key, key))
+    event.set_sender(app)
+    started = time.perf_counter()
+    app._driver.send_message(event)
+    while editor.text == before:
+        await asyncio.sleep(0.0005)
+    return time.perf_counter() - started
+
+
 def place_cursor(editor, after: str, occurrence: int = 0) -> None:
     """Put the cursor right after the ``occurrence``-th ``after`` in the editor's text."""
     lines = editor.text.splitlines()
@@ -100,9 +120,13 @@ async def run_edits(screen: QueriesScreen, pilot) -> list[tuple[str, float, int]
         editor = screen.editor(name)
         editor.focus()
         place_cursor(editor, after)
-        await pilot.press(*keys[:-1])
+        for key in keys[:-1]:
+            await type_key(screen.app, editor, key)
+        generation = screen.generation
         sent = time.perf_counter()
-        await pilot.press(keys[-1])
+        await type_key(screen.app, editor, keys[-1])
+        while screen.generation == generation:  # the view has not validated the edit yet
+            await asyncio.sleep(0.0005)
         await shown(screen)
         done = screen.shown_at
         assert screen.current() is not None, f"{label}: the edit left invalid JSON"
@@ -129,11 +153,10 @@ async def keystroke_latency(screen: QueriesScreen, pilot, busy: bool) -> list[fl
     for key in "xxxxxxxxxxxxxxxxxxxx":
         if any(w.group == "preview" and w.is_running for w in screen.workers):
             running += 1
-        started = time.perf_counter()
-        await pilot.press(key)
-        latencies.append(time.perf_counter() - started)
+        latencies.append(await type_key(screen.app, filter_editor, key))
+        await asyncio.sleep(0.03)  # a fast typist: ~30 keys a second
     for _ in latencies:
-        await pilot.press("backspace")
+        await type_key(screen.app, filter_editor, "backspace")
     if busy and running < len(latencies) // 2:
         print(f"note: a preview was running during only {running} of {len(latencies)} keystrokes")
     await shown(screen, timeout=60)
@@ -184,7 +207,7 @@ async def main(workers: int) -> int:
     print(f"{'median of filter edits':<40}{ms(median)}{'':>9}{median / TARGET:>10.2f}")
     print(f"{'reference: no reuse, one edit':<40}{ms(reference)}{'':>9}"
           f"{reference / TARGET:>10.2f}   (editor / reference = {median / reference:.2f})")
-    print(f"\n{'keystroke round trip':<40}{'median':>8}{'max':>9}")
+    print(f"\n{'keystroke -> editor updated':<40}{'median':>8}{'max':>9}")
     print(f"{'idle':<40}{ms(statistics.median(idle))}{ms(max(idle)):>9}")
     print(f"{'while a full ranking computes':<40}{ms(statistics.median(busy))}{ms(max(busy)):>9}")
     verdict = "meets" if median <= TARGET else "misses"

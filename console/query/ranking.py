@@ -21,7 +21,7 @@ from console.query.masks import CHUNK, Cancelled, Document, Lru, positions
 _UNKNOWN = None
 # Up to this many candidates, sorting just them is cheap; above it the whole population is ranked
 # once (per sort query) and later edits walk that order.
-SMALL = 5000
+SMALL = 20_000
 
 
 def stable_sort(
