@@ -130,3 +130,13 @@ def test_editor_failures_are_clear(tmp_path):
     failing = _script(tmp_path, "sys.exit(3)")
     with pytest.raises(EditorError, match="exited with status 3; edit discarded"):
         edit_text("{}", environ={"EDITOR": failing})
+
+
+def test_absurdly_deep_queries_are_problems_not_crashes():
+    from console.query.validate import QueryProblem, check_filter
+
+    deep_json = "[" * 100_000 + "]" * 100_000
+    assert isinstance(parse_object(deep_json), JsonProblem)
+    deep_query = '{"$and": [' * 2000 + '{"a": 1}' + "]}" * 2000
+    problem = check_filter(deep_query)
+    assert isinstance(problem, QueryProblem)

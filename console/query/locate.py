@@ -49,6 +49,8 @@ def parse_object(text: str) -> dict[str, Any] | JsonProblem:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         return JsonProblem(exc.lineno, exc.colno, exc.msg)
+    except RecursionError:
+        return JsonProblem(1, 1, "nested too deeply to be a query")
     if not isinstance(value, dict):
         return JsonProblem(1, 1, f"a query must be a JSON object, not {_json_type(value)}")
     return value
@@ -127,9 +129,9 @@ def locate_path(text: str, path: str) -> Span | None:
     """
     try:
         json.loads(text)
-    except json.JSONDecodeError:
+        root, _ = _Scanner(text).value(0)
+    except (json.JSONDecodeError, RecursionError):
         return None
-    root, _ = _Scanner(text).value(0)
     best = _deepest(root, path)
     if best is None:
         return None

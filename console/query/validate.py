@@ -45,6 +45,8 @@ def _check(
     except MQLError as exc:
         where = exc.path or "query"
         return QueryProblem(f"{where}: {exc.message}", locate_path(text, exc.path))
+    except RecursionError:
+        return QueryProblem("query: nested too deeply to compile")
     # Key order matters to MQL, so the cache key keeps it.
     return Checked(parsed, compiled, json.dumps(parsed, separators=(",", ":")))
 

@@ -283,3 +283,46 @@ async def test_tab_moves_between_editors_and_escape_leaves_them(backend):
         assert isinstance(app.focused, PreviewTable)
         await pilot.press("1")  # out of the editors, the view keys work again
         assert not isinstance(app.screen, QueriesScreen)
+
+
+class RemoteLike:
+    """The LocalBackend seen as a remote context: same answers, no simulation to read workers."""
+
+    kind = "remote"
+
+    def __init__(self, local: LocalBackend) -> None:
+        self._local = local
+        self.context = "staging"
+        self.read_only = False
+
+    def __getattr__(self, name: str):
+        if name == "simulation":
+            raise AttributeError(name)
+        return getattr(self._local, name)
+
+
+async def test_remote_context_without_population_file_says_so(backend):
+    app, running = await open_queries(RemoteLike(backend))
+    async with running as pilot:
+        await pilot.press("2")
+        screen = app.screen
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if screen.gig is not None:
+                break
+        note = str(screen.query_one("#q-note", Static).render())
+        assert "No preview on remote context 'staging'" in note
+        assert screen.preview is None
+        await pilot.press("f4")
+        assert isinstance(app.screen, QueriesScreen)  # why-not has nothing to explain against
+
+
+async def test_remote_context_previews_the_population_file(backend, tmp_path):
+    path = tmp_path / "workers.json"
+    path.write_text(json.dumps(records(backend)))
+    app, running = await open_queries(RemoteLike(backend), population_file=path)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        expected = sum(1 for r in records(backend) if compile_filter(FILTER)(r["document"]))
+        assert screen.preview.matched == expected
+        assert screen.preview.not_invited == expected - 2
