@@ -8,13 +8,15 @@ parsed arguments and returning the exit code.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs, simulate
+from console.cli import gigs, locate, serve, simulate
 
-SUBCOMMANDS = (gigs, simulate)
+SUBCOMMANDS = (gigs, simulate, serve, locate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true",
                         help="refuse every change to gigs (the context's read_only setting "
                              "does the same)")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more to stderr (-v: info, -vv: every request; never a token or key)")
+    parser.add_argument("--context", metavar="NAME",
+                        help="the context (config file profile) to use; default: default_context")
     subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
@@ -35,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Warnings (a retry, a key others can read) reach stderr even without -v.
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     handler = getattr(args, "handler", None)
     if handler is None:
         # Imported here so that headless commands never load Textual.
@@ -46,3 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`gigs list | head`): not an error; keep Python's exit quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
