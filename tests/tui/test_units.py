@@ -9,17 +9,37 @@ from console.tui import actions, gig_form
 from console.tui import format as fmt
 from console.tui.clock import SimulationClock
 from console.tui.export import ExportError, write_export
-from console.tui.widgets.virtual_table import FilterError, compile_filter
+from console.tui.widgets.virtual_table import FilterError, Row, compile_filter
 
 from .fakes import T0, make_gig
 
 
+def row(*cells: str) -> Row:
+    return Row.of("k", cells, ())
+
+
 def test_filter_is_case_insensitive_regex_with_bang_inverting():
-    pattern, inverted = compile_filter("!Be.ch")
-    assert inverted and pattern.search("beach cleanup")
-    assert compile_filter("") == (None, False)
+    regex = compile_filter("Be.ch")
+    assert regex.literal is None and regex.matches(row("beach", "cleanup"))
+    inverted = compile_filter("!Be.ch")
+    assert not inverted.matches(row("beach")) and inverted.matches(row("tree"))
+    assert compile_filter("") is None and compile_filter("!") is None
     with pytest.raises(FilterError, match="position 0"):
         compile_filter("(")
+
+
+def test_plain_words_match_as_lower_cased_substrings():
+    words = compile_filter("Tree Pl")
+    assert words.literal == "tree pl"
+    assert words.matches(row("1", "Tree planting")) and not words.matches(row("Treeplanting"))
+
+
+def test_only_plain_words_typed_further_narrow_the_previous_result():
+    assert compile_filter("liv").narrows(compile_filter("li"))
+    assert not compile_filter("li.").narrows(compile_filter("li"))
+    assert not compile_filter("!liv").narrows(compile_filter("!li"))
+    assert not compile_filter("lv").narrows(compile_filter("li"))
+    assert not compile_filter("li").narrows(None)
 
 
 @pytest.mark.parametrize(("seconds", "text"), [
@@ -105,3 +125,14 @@ def test_registry_keys_do_not_clash_within_what_is_active_together():
 def test_keymap_check_rejects_empty_keys():
     with pytest.raises(actions.KeymapError, match="keys.gigs.filter: give at least one key"):
         actions.check_keymap({"gigs.filter": " , "})
+
+
+@pytest.mark.parametrize(("source", "text", "expected"), [
+    ("sm.rt", "SMART tv", True),
+    ("^\\d+ smart", "12 Smart", True),
+    ("[^a-z]mart", "Smart", False),
+    ("Sm\\S+", "smart", True),  # capitals: the IGNORECASE path
+    ("\\D+", "123", False),
+])
+def test_regex_filters_ignore_case_on_every_path(source, text, expected):
+    assert compile_filter(source).matches(row(text)) is expected

@@ -18,7 +18,7 @@ from console.tui.messages import Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
-from console.tui.widgets.virtual_table import FilterError, VirtualTable
+from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
 
 
 class FilterInput(Input):
@@ -46,6 +46,7 @@ class GigsScreen(ViewScreen):
     def __init__(self) -> None:
         super().__init__()
         self.facts: dict[str, GigFacts] = {}
+        self._rows: dict[str, Row] = {}
         self.filter_error: str | None = None
         self._focus_when_listed: str | None = None
 
@@ -60,15 +61,20 @@ class GigsScreen(ViewScreen):
         return self.query_one(VirtualTable)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
         self.watch(self.table, "cursor_key", self._remember_selection)
         self.table.focus()
         self._update_status()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         facts = gig_facts(snapshot.gigs, snapshot.stats, snapshot.now)
+        old_facts, old_rows = self.facts, self._rows
+        # Only gigs whose facts changed get a new row: most do not between two polls.
+        self._rows = {
+            f.id: old_rows[f.id] if old_facts.get(f.id) == f else f.row() for f in facts
+        }
         self.facts = {f.id: f for f in facts}
-        self.table.set_rows(f.row() for f in facts)
+        self.table.set_rows(self._rows.values())
         if self._focus_when_listed and self.table.move_cursor_to(self._focus_when_listed):
             self._focus_when_listed = None
         self._update_status()
@@ -92,7 +98,8 @@ class GigsScreen(ViewScreen):
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"
         parts.append(f"sorted by {table.sort_column} {order}")
-        self.query_one("#gigs-status", Static).update(Content(" · ".join(parts)))
+        # One line, fixed height: no layout pass (it would cost a whole-screen layout per keystroke).
+        self.query_one("#gigs-status", Static).update(Content(" · ".join(parts)), layout=False)
 
     # Filter -------------------------------------------------------------------------------------
     def action_filter(self) -> None:

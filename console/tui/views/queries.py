@@ -202,7 +202,7 @@ class QueriesScreen(ViewScreen):
 
     # Loading the gig ------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        super().on_mount()
+        # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
         self.editor("filter_query").focus()
         self._load_selected()
 
