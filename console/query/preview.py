@@ -20,15 +20,13 @@ from itertools import compress, islice
 from typing import Any
 
 from console.mql import compile_filter, get_path_values, query_fields
-from console.query.masks import Cancelled, Lru, PartialResult, and_
+from console.query.masks import Lru, PartialResult, and_
 from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
 
 Record = dict[str, Any]
 NON_MATCHING_SAMPLE = 200
 _INVERT = bytes([1, 0]) + bytes(254)
-
-__all__ = ["Cancelled", "Preview", "PreviewEngine", "PreviewRow", "display_value"]
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,6 @@ class PreviewEngine:
         self._clauses = Lru(64)
         self._not_invited = self._everyone
         self.set_invited(invited)
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
     def set_invited(self, invited: Iterable[str]) -> None:
         mask = bytearray(self._everyone)

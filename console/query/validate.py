@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from console.mql import MQLError, compile_filter, compile_sort
 from console.query.locate import JsonProblem, Span, locate_path, parse_object
 
-QueryKind = Literal["filter_query", "sort_query"]
 Compiled = TypeVar("Compiled")
 
 
