@@ -163,7 +163,8 @@ async def test_save_asks_with_the_diff_then_applies(backend):
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         shown = str(dialog.detail)
-        assert '-  "rating": {' in shown and "later waves only" in shown
+        assert shown.startswith("Applies to later waves only")
+        assert '-  "rating": {' in shown
         await pilot.press("n")  # cancelled: nothing saved
         assert (await backend.get_gig(gig_id)).filter_query == FILTER
         await pilot.press("f2", "y")

@@ -44,10 +44,12 @@ from console.tui.widgets.json_editor import JsonEditor
 # The debounce counts inside the 150 ms keystroke-to-preview budget: keep it short.
 DEBOUNCE_SECONDS = 0.05
 PREVIEW_ROWS = 20
+CONFIRM_DIFF_LINES = 12
 # Idle time after a preview before the engine precomputes for the next edit.
 WARM_AFTER_SECONDS = 0.3
-APPLIES_LATER = ("Applies to later waves only: invitations already sent stay as they are, and the "
-                 "next wave ranks candidates with the new queries.")
+# Lines short enough for the 64-column confirmation dialog.
+APPLIES_LATER = ("Applies to later waves only: invitations already sent\n"
+                 "stay as they are; the next wave ranks with the new queries.")
 
 
 @dataclass
@@ -468,7 +470,11 @@ class QueriesScreen(ViewScreen):
             if yes:
                 self._save(gig.id, current)
 
-        detail = Text.assemble(diff_text(lines), ("\n" + APPLIES_LATER, "bold"))
+        # The dialog does not scroll: the later-waves notice goes first, a long diff is cut.
+        shown = lines[:CONFIRM_DIFF_LINES]
+        if len(lines) > len(shown):
+            shown.append(f"… {len(lines) - len(shown)} more lines (F5 shows the whole diff)")
+        detail = Text.assemble((APPLIES_LATER + "\n", "bold"), diff_text(shown))
         self.app.push_screen(ConfirmDialog(f"Save the queries of gig {gig.id}?", detail), answered)
 
     @work(group="save")
