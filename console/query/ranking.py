@@ -22,6 +22,8 @@ _UNKNOWN = None
 # Up to this many candidates, sorting just them is cheap; above it the whole population is ranked
 # once (per sort query) and later edits walk that order.
 SMALL = 20_000
+# Sorting this many positions in one C call holds the GIL for a few ms only.
+SORT_AT_ONCE = 16_384
 
 
 def stable_sort(
@@ -32,6 +34,8 @@ def stable_sort(
     ``list.sort`` with a C-level key runs no bytecode, so sorting 100k items in a thread would
     freeze the UI thread for its whole duration. Sorting chunks and merging them with
     ``heapq.merge`` (stable: ties come from earlier chunks first) lets the UI run between steps."""
+    if len(items) <= SORT_AT_ONCE:
+        return sorted(items, key=key, reverse=reverse)
     runs = []
     for start in range(0, len(items), CHUNK):
         if cancelled():
