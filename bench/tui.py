@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import sys
@@ -191,7 +192,10 @@ def main() -> None:
     backend = StaticBackend(gigs, stats)
     ours, plain = [], []
     for _ in range(args.repeat):
+        # Each run starts clean: the garbage of the previous app is not the next one's to collect.
+        gc.collect()
         ours.append(asyncio.run(console_run(backend, args.gigs)))
+        gc.collect()
         plain.append(asyncio.run(plain_run(cells)))
 
     paint_ours = statistics.median(r[0] for r in ours)

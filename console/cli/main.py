@@ -25,13 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keyboard-driven operations console for Cirro gigs.",
     )
     parser.add_argument("--version", action="version", version=f"cirro-console {__version__}")
-    parser.add_argument("--read-only", action="store_true",
-                        help="refuse every change to gigs (the context's read_only setting "
-                             "does the same)")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="log more to stderr (-v: info, -vv: every request; never a token or key)")
     parser.add_argument("--context", metavar="NAME",
                         help="the context (config file profile) to use; default: default_context")
+    parser.add_argument("--read-only", action="store_true",
+                        help="the console refuses every change to gigs (the context's read_only "
+                             "setting does the same)")
     subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Imported here so that headless commands never load Textual.
         from console.tui.startup import run_console
 
-        return run_console(context=getattr(args, "context", None), read_only=args.read_only)
+        return run_console(context=args.context, read_only=args.read_only)
     try:
         return int(handler(args))
     except KeyboardInterrupt:

@@ -89,6 +89,9 @@ class CirroApp(App[None]):
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
         self.switch_mode("gigs")
+        # e.g. a private key others can read: said once, where the operator looks.
+        for warning in getattr(self.backend, "warnings", ()):
+            self.notify(str(warning), title="Warning", severity="warning", timeout=15)
         self.poll_now()
 
     # Views, help, palette ------------------------------------------------------------------------

@@ -52,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         app: CirroApp = self.app  # type: ignore[assignment]
         with VerticalScroll() as scroll:
-            scroll.border_title = "Keys (remap them under [keys] in the config file)"
+            scroll.border_title = "Keys (remap them under \\[keys] in the config file)"
             yield Static(help_table(app.keymap, self.current_scopes), id="help-table")
         yield Footer(show_command_palette=False)
 

@@ -1,8 +1,5 @@
-"""``cirro-console`` with no subcommand: read the config, open the context's backend, run the app.
-
-The one place that opens a backend for the console, so the remote branch's factory can replace
-:func:`open_backend` at integration without touching the app.
-"""
+"""``cirro-console`` with no subcommand: read the config, open the context's backend (the factory
+builds the demo on a first start), run the app."""
 
 from __future__ import annotations
 
@@ -12,22 +9,11 @@ import sys
 from console import paths
 from console.backends.base import Backend
 from console.backends.errors import BackendError
-from console.backends.local import LocalBackend
+from console.backends.factory import open_backend
 from console.config import Config, ConfigError, RemoteContext, load_config
 from console.tui.actions import KeymapError, check_keymap
 from console.tui.app import CirroApp
 from console.tui.theme import known_themes
-
-
-def open_backend(config: Config, context_name: str | None, *, read_only: bool = False) -> Backend:
-    """The context's backend; a local context with no simulation yet gets the demo built."""
-    name, context = config.context(context_name)
-    if isinstance(context, RemoteContext):
-        raise ConfigError(f"context {name!r} is remote: this build of the console opens local "
-                          "contexts only")
-    return LocalBackend.open(context.resolved_data_dir(name), context=name,
-                             read_only=read_only or context.read_only, seed=context.seed,
-                             workers=context.workers)
 
 
 def check_ui(config: Config) -> None:

@@ -82,6 +82,8 @@ async def test_started_gig_freezes_title_and_start(make_app):
         await pilot.press("e")
         assert field(app, "title").disabled and field(app, "start_at").disabled
         assert not field(app, "end_at").disabled
+        summary = str(app.screen.query_one("#gig-summary").render())
+        assert "description, start_at, title, url can no longer change" in summary
 
 
 async def test_cancelled_confirmation_changes_nothing(make_app, backend):

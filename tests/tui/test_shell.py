@@ -168,3 +168,18 @@ async def test_sixteen_colour_theme(make_app, backend):
         await listed(pilot)
         assert app.current_theme.name == "ansi-dark"
         assert backend.clock >= T0
+
+
+def test_no_subcommand_opens_the_console_with_context_and_read_only(monkeypatch):
+    from console.cli import main as cli
+
+    opened = []
+    monkeypatch.setattr(startup, "run_console", lambda **kw: opened.append(kw) or 0)
+    assert cli.main(["--context", "staging", "--read-only"]) == 0
+    assert opened == [{"context": "staging", "read_only": True}]
+
+
+def test_broken_config_is_reported_not_raised(xdg, capsys):
+    (xdg / "config.toml").write_text("[ui\n")
+    assert startup.run_console() == 2
+    assert "config.toml: invalid TOML" in capsys.readouterr().err

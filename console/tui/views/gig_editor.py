@@ -91,8 +91,7 @@ class GigEditor(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_mode()
-        self.cirro.snapshots.subscribe(self, self.on_snapshot)
-        self._update_summary(self.cirro.snapshot)
+        self.cirro.snapshots.subscribe(self, self.on_snapshot, immediate=True)
 
     def _apply_mode(self) -> None:
         now = self.cirro.now
@@ -103,6 +102,7 @@ class GigEditor(Screen[None]):
             )
             self.query_one(f"#field-{spec.name}").disabled = not editable
         self.set_class(self.mode != "view", "-editing")
+        self._update_summary(self.cirro.snapshot)
         self.query_one(StatusHeader).view_title = self._title()
         self.query_one(StatusHeader).refresh()
         if self.mode != "view":
@@ -144,11 +144,15 @@ class GigEditor(Screen[None]):
         facts = GigFacts.of(self.gig, snapshot.stats.get(self.gig.id), snapshot.now)
         archived = fmt.full_timestamp(self.gig.archived_at) or "no"
         next_wave = fmt.duration(facts.next_wave_in) or "none"
-        summary.update(Content(
+        text = (
             f"{self.gig.id}  {facts.phase.value}  accepted "
             f"{fmt.seats(facts.accepted, facts.seats_min, facts.seats_max)}  pending {facts.pending}"
             f"  waves {facts.waves_sent}  next {next_wave}  archived {archived}"
-        ))
+        )
+        frozen = gig_form.frozen_fields(self.gig, snapshot.now)
+        if self.mode == "edit" and frozen:
+            text += f"\nstarted: {', '.join(sorted(frozen))} can no longer change"
+        summary.update(Content(text))
 
     # Values and problems ------------------------------------------------------------------------
     def values(self) -> Values:
@@ -217,7 +221,6 @@ class GigEditor(Screen[None]):
         self._load_values(self.initial)
         self.show_errors({})
         self._apply_mode()
-        self._update_summary(self.cirro.snapshot)
 
     def action_duplicate(self) -> None:
         if self.gig is not None:
