@@ -18,6 +18,7 @@ SCOPES: dict[str, str] = {
     "list": "Lists",
     "gigs": "Gig list",
     "gig": "Gig view and editor",
+    "queries": "Query editor (view 2)",
     "dialog": "Dialogs",
 }
 
@@ -76,6 +77,19 @@ ACTIONS: tuple[Action, ...] = (
     Action("gig.archive", "a", "Archive the gig", "archive"),
     Action("gig.delete", "x", "Delete the gig (before start only)", "delete"),
     Action("gig.copy", "y", "Copy the gig id (OSC 52)", "copy_id"),
+    # The query editors take letters as text: F-keys and ctrl combinations only.
+    Action("queries.save", "f2,ctrl+s", "Save the queries (shows the diff first)", "save",
+           footer="Save"),
+    Action("queries.format", "f3", "Format the JSON", "format", footer="Format"),
+    Action("queries.why_not", "f4", "Why not? Explain a worker's verdict", "why_not", footer="Why not"),
+    Action("queries.diff", "f5", "Diff against the saved queries", "diff"),
+    Action("queries.snippet", "f8", "Insert a snippet ($in, $elemMatch, $exists, $regex)",
+           "snippet", footer="Snippet"),
+    Action("queries.revert", "f10,ctrl+r", "Revert to the saved queries (undoable)", "revert"),
+    Action("queries.external", "f12,ctrl+o", "Edit in $EDITOR", "external_editor"),
+    Action("queries.undo", "ctrl+z", "Undo", "undo"),
+    Action("queries.redo", "ctrl+y", "Redo", "redo"),
+    Action("queries.leave", "escape", "Leave the editor (then 1/2/3 switch views)", "leave"),
     Action("dialog.yes", "y", "Confirm", "confirm", footer="Yes", palette=False),
     Action("dialog.no", "n,escape", "Cancel", "cancel", footer="No", palette=False),
 )

@@ -8,6 +8,7 @@ import asyncio
 import gc
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -55,6 +56,7 @@ class CirroApp(App[None]):
         advance: Advance | None = None,
         speed: float = 60.0,
         poll_seconds: float = 1.0,
+        population_file: Path | None = None,
     ) -> None:
         super().__init__()
         for cirro_theme in CIRRO_THEMES:
@@ -69,6 +71,10 @@ class CirroApp(App[None]):
         self.connection = Connection()
         self.snapshots: Signal[Snapshot] = Signal(self, "snapshots")
         self._poll_timer = None
+        # The gig under the gig list's cursor: view 2 edits its queries.
+        self.selected_gig_id: str | None = None
+        # A remote context's population file ([{id, document}]) for the query preview.
+        self.population_file = population_file
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:

@@ -10,7 +10,7 @@ from console import paths
 from console.backends.base import Backend
 from console.backends.errors import BackendError
 from console.backends.factory import open_backend
-from console.config import Config, ConfigError, load_config
+from console.config import Config, ConfigError, RemoteContext, load_config
 from console.tui.actions import KeymapError, check_keymap
 from console.tui.app import CirroApp
 from console.tui.theme import known_themes
@@ -31,6 +31,7 @@ def check_ui(config: Config) -> None:
 def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> CirroApp:
     simulation = getattr(backend, "simulation", None)
     advance = simulation.advance_by if backend.kind == "local" and simulation is not None else None
+    context = config.contexts.get(backend.context)
     return CirroApp(
         backend,
         theme=config.ui.theme,
@@ -39,6 +40,7 @@ def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> 
         advance=advance,
         speed=config.ui.speed,
         poll_seconds=config.ui.refresh_seconds if backend.kind == "local" else config.ui.poll_seconds,
+        population_file=context.population if isinstance(context, RemoteContext) else None,
     )
 
 

@@ -138,7 +138,7 @@ async def test_views_not_built_yet_say_so(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await listed(pilot)
-        await pilot.press("2")
+        await pilot.press("3")
         assert isinstance(app.screen, GigsScreen)
         assert any("not built yet" in n.message for n in app._notifications)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from console.tui.views.gigs import GigsScreen
+from console.tui.views.queries import QueriesScreen
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,6 @@ class View:
 
 VIEWS: dict[str, View] = {
     "gigs": View("gigs", "Gigs", GigsScreen),
-    "queries": View("queries", "Queries", None),
+    "queries": View("queries", "Queries", QueriesScreen),
     "waves": View("waves", "Waves", None),
 }

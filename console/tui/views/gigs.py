@@ -62,6 +62,7 @@ class GigsScreen(ViewScreen):
 
     def on_mount(self) -> None:
         # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
+        self.watch(self.table, "cursor_key", self._remember_selection)
         self.table.focus()
         self._update_status()
 
@@ -77,6 +78,10 @@ class GigsScreen(ViewScreen):
         if self._focus_when_listed and self.table.move_cursor_to(self._focus_when_listed):
             self._focus_when_listed = None
         self._update_status()
+
+    def _remember_selection(self, gig_id: str | None) -> None:
+        if gig_id is not None:
+            self.cirro.selected_gig_id = gig_id
 
     def focus_gig_when_listed(self, gig_id: str) -> None:
         """Put the cursor on a gig as soon as a poll lists it (after a create)."""

@@ -1,0 +1,53 @@
+"""Edit text in the operator's own editor (``$VISUAL``, then ``$EDITOR``) through a temp file.
+
+The caller suspends the TUI around :func:`edit_text`; this module only runs the editor and reads
+the file back. The temp file is removed whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class EditorError(Exception):
+    """The editor could not be run or failed; the message says which editor and why."""
+
+
+def editor_command(environ: dict[str, str] | None = None) -> list[str]:
+    env = os.environ if environ is None else environ
+    for var in ("VISUAL", "EDITOR"):
+        value = env.get(var, "").strip()
+        if value:
+            try:
+                return shlex.split(value)
+            except ValueError as exc:
+                raise EditorError(f"${var} ({value!r}) cannot be parsed: {exc}") from None
+    raise EditorError("no editor configured: set $EDITOR (or $VISUAL), e.g. EDITOR=vim")
+
+
+def edit_text(text: str, *, suffix: str = ".json", environ: dict[str, str] | None = None) -> str:
+    """Open ``text`` in the editor and return what the file holds when it exits with status 0."""
+    command = editor_command(environ)
+    handle, name = tempfile.mkstemp(prefix="cirro-query-", suffix=suffix)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        try:
+            result = subprocess.run([*command, str(path)], check=False)
+        except OSError as exc:
+            raise EditorError(f"cannot run editor {command[0]!r}: {exc.strerror or exc}") from None
+        if result.returncode != 0:
+            raise EditorError(
+                f"editor {command[0]!r} exited with status {result.returncode}; edit discarded"
+            )
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EditorError(f"cannot read back {path}: {exc}") from None
+    finally:
+        path.unlink(missing_ok=True)

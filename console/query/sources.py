@@ -1,0 +1,40 @@
+"""Where the preview's workers come from: the simulation's population on a local context, a
+population file the operator points to on a remote one (the API cannot list workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from console.backends.base import Backend
+from console.sim.population import PopulationError, load_population
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PopulationSource:
+    """The records to preview against, and how to name them; or why there are none."""
+
+    records: list[Record] | None
+    description: str
+
+
+def preview_population(backend: Backend, population_file: Path | None) -> PopulationSource:
+    simulation = getattr(backend, "simulation", None)
+    if backend.kind == "local" and simulation is not None:
+        records = simulation.population()
+        return PopulationSource(records, f"simulation {backend.context!r}")
+    if population_file is None:
+        return PopulationSource(
+            None,
+            f"No preview on remote context {backend.context!r}: the API cannot list workers. "
+            f"Point the context at a population file (population = \"/path/workers.json\", a "
+            f"JSON array of {{id, document}}) in the config file to preview against it.",
+        )
+    try:
+        population = load_population(population_file.expanduser())
+    except PopulationError as exc:
+        return PopulationSource(None, f"No preview: {exc}")
+    return PopulationSource(population.as_list(), f"population file {population_file}")

@@ -1,0 +1,40 @@
+""""Why not?": a worker's verdict against the filter, clause by clause, with the values found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from console.mql import Explanation, explain, format_explanation
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    worker_id: str
+    headline: str
+    # One line per clause, nested by indentation, each starting with PASS or FAIL.
+    lines: tuple[str, ...]
+
+
+def _failing(explanation: Explanation) -> int:
+    if explanation.passed:
+        return 0
+    if not explanation.children or explanation.path is not None:
+        return 1
+    return sum(_failing(child) for child in explanation.children) or 1
+
+
+def why_not(
+    filter_query: dict[str, Any], worker_id: str, document: dict[str, Any] | None, invited: bool
+) -> WhyNot:
+    """Explain ``filter_query`` on the worker's document (None: no such worker)."""
+    if document is None:
+        return WhyNot(worker_id, f"No worker {worker_id!r} in the preview population.", ())
+    explanation = explain(filter_query, document)
+    if explanation.passed:
+        state = "already invited" if invited else "not invited yet: a later wave may take them"
+        headline = f"Worker {worker_id} matches the filter ({state})."
+    else:
+        count = _failing(explanation)
+        headline = f"Worker {worker_id} does not match: {count} clause{'s' * (count != 1)} fail."
+    return WhyNot(worker_id, headline, tuple(format_explanation(explanation).splitlines()))
