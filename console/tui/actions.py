@@ -89,6 +89,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("queries.external", "f12,ctrl+o", "Edit in $EDITOR", "external_editor"),
     Action("queries.undo", "ctrl+z", "Undo", "undo"),
     Action("queries.redo", "ctrl+y", "Redo", "redo"),
+    Action("queries.edit", "e", "Edit the queries (focus the filter editor)", "edit", footer="Edit"),
     Action("queries.leave", "escape", "Leave the editor (then 1/2/3 switch views)", "leave"),
     Action("dialog.yes", "y", "Confirm", "confirm", footer="Yes", palette=False),
     Action("dialog.no", "n,escape", "Cancel", "cancel", footer="No", palette=False),

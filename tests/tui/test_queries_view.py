@@ -273,6 +273,22 @@ async def test_editor_keystrokes_never_trigger_view_keys(backend):
         assert isinstance(app.focused, JsonEditor)
 
 
+async def test_view_opens_outside_the_editors_so_view_keys_work(backend):
+    """Bug: view 2 opened with the filter editor focused, so pressing 1 to go back typed "1"
+    into the query."""
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        saved = screen.editor("filter_query").text
+        assert isinstance(app.focused, PreviewTable)
+        await pilot.press("1")
+        assert not isinstance(app.screen, QueriesScreen)
+        await pilot.press("2")
+        assert screen.editor("filter_query").text == saved
+        await pilot.press("e")
+        assert app.focused is screen.editor("filter_query")
+
+
 async def test_tab_moves_between_editors_and_escape_leaves_them(backend):
     app, running = await open_queries(backend)
     async with running as pilot:

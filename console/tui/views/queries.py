@@ -205,7 +205,8 @@ class QueriesScreen(ViewScreen):
     # Loading the gig ------------------------------------------------------------------------------
     def on_mount(self) -> None:
         # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
-        self.editor("filter_query").focus()
+        # Open outside the editors, so that 1/2/3 keep switching views; `e` starts editing.
+        self.query_one("#q-rows", PreviewTable).focus()
         self._load_selected()
 
     def on_screen_resume(self) -> None:
@@ -515,6 +516,9 @@ class QueriesScreen(ViewScreen):
 
     def action_redo(self) -> None:
         self._focused_editor().redo()
+
+    def action_edit(self) -> None:
+        self.editor("filter_query").focus()
 
     def action_leave(self) -> None:
         self.query_one("#q-rows", PreviewTable).focus()
