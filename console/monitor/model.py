@@ -1,0 +1,86 @@
+"""What the wave monitor shows for one gig, kept up to date from successive snapshots: the latest
+snapshot, the event log, and the accepted/pending history for the chart."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from console.models import InvitationStatus
+
+from .chart import Sample
+from .events import MonitorEvent, diff_snapshots
+from .gauge import Seats
+from .snapshot import GigSnapshot, history
+
+# The log keeps the latest events only: a fast run produces thousands of responses an hour.
+LOG_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Countdown:
+    next_wave_at: int | None
+    seconds: int | None
+
+
+class GigMonitor:
+    def __init__(self, gig_id: str, log_limit: int = LOG_LIMIT):
+        self.gig_id = gig_id
+        self.snapshot: GigSnapshot | None = None
+        self.events: deque[MonitorEvent] = deque(maxlen=log_limit)
+        self.samples: list[Sample] = []
+        self.version = 0  # bumped on every change, so widgets repaint only when needed
+
+    def update(self, snap: GigSnapshot) -> list[MonitorEvent]:
+        """Take a new snapshot; returns the events it brought. A snapshot from before the current
+        one (a replay jumping back) starts the history over."""
+        if self.snapshot is not None and snap.at < self.snapshot.at:
+            self.reset()
+        new_events = diff_snapshots(self.snapshot, snap)
+        if self.snapshot is None:
+            self.samples = [s for s in history(snap.invitations, snap.at) if s.at < snap.at]
+        self.events.extend(new_events)
+        sample = snap.sample
+        if not self.samples or (self.samples[-1].accepted, self.samples[-1].pending) != \
+                (sample.accepted, sample.pending):
+            self.samples.append(sample)
+        self.snapshot = snap
+        self.version += 1
+        return new_events
+
+    def reset(self) -> None:
+        self.snapshot = None
+        self.events.clear()
+        self.samples = []
+        self.version += 1
+
+    def seats(self) -> Seats | None:
+        if self.snapshot is None:
+            return None
+        gig, stats = self.snapshot.gig, self.snapshot.stats
+        return Seats(stats.accepted, gig.total_seats, gig.seats_min, gig.seats_max)
+
+    def countdown(self) -> Countdown:
+        if self.snapshot is None or self.snapshot.stats.next_wave_at is None:
+            return Countdown(None, None)
+        at = self.snapshot.stats.next_wave_at
+        return Countdown(at, max(at - self.snapshot.at, 0))
+
+    def counts(self) -> dict[InvitationStatus, int]:
+        if self.snapshot is None:
+            return {status: 0 for status in InvitationStatus}
+        stats = self.snapshot.stats
+        return {status: getattr(stats, status.value) for status in InvitationStatus}
+
+    def filtered_events(self, pattern: re.Pattern[str] | None, inverted: bool) -> list[MonitorEvent]:
+        """The log through a ``/`` filter: matching lines, or with ``inverted`` the others."""
+        if pattern is None:
+            return list(self.events)
+        return [e for e in self.events if bool(pattern.search(e.line())) != inverted]
+
+
+def waves_per_hour(wave_times: Iterable[int], now: int) -> int:
+    """Waves sent in the last hour of (simulated) time."""
+    return sum(1 for at in wave_times if now - 3600 < at <= now)
