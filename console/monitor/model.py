@@ -3,7 +3,6 @@ snapshot, the event log, and the accepted/pending history for the chart."""
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,12 +72,6 @@ class GigMonitor:
             return {status: 0 for status in InvitationStatus}
         stats = self.snapshot.stats
         return {status: getattr(stats, status.value) for status in InvitationStatus}
-
-    def filtered_events(self, pattern: re.Pattern[str] | None, inverted: bool) -> list[MonitorEvent]:
-        """The log through a ``/`` filter: matching lines, or with ``inverted`` the others."""
-        if pattern is None:
-            return list(self.events)
-        return [e for e in self.events if bool(pattern.search(e.line())) != inverted]
 
 
 def waves_per_hour(wave_times: Iterable[int], now: int) -> int:
