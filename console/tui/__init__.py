@@ -1,0 +1,1 @@
+"""The Textual console: shell, views and widgets. Only this package imports Textual."""

@@ -1,0 +1,139 @@
+"""The one registry of console actions: it feeds key bindings, the footer, the palette and help.
+
+Every action has a stable id (``scope.name``) that the config file's ``[keys]`` table can remap.
+A scope names where the action lives: ``app`` actions work everywhere, the others belong to one
+screen or widget, which takes its ``BINDINGS`` from :func:`bindings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+# Scope -> the heading used in help and the palette.
+SCOPES: dict[str, str] = {
+    "app": "Everywhere",
+    "list": "Lists",
+    "gigs": "Gig list",
+    "gig": "Gig view and editor",
+    "dialog": "Dialogs",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    keys: str  # Textual key names, comma separated; the first is shown in the footer
+    description: str
+    action: str  # the Textual action run on the scope's node, e.g. "show_view('gigs')"
+    footer: str = ""  # the footer's short label; empty: not in the footer (it must fit 80 columns)
+    palette: bool = True  # listed in the command palette
+
+    @property
+    def scope(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("app.view.gigs", "1", "Gigs view", "show_view('gigs')"),
+    Action("app.view.queries", "2", "Queries view", "show_view('queries')"),
+    Action("app.view.waves", "3", "Waves view", "show_view('waves')"),
+    Action("app.palette", "ctrl+p,colon", "Command palette", "command_palette", footer="Palette",
+           palette=False),
+    Action("app.help", "question_mark,f1", "Help: every key", "help", footer="Help"),
+    Action("app.clock.pause", "p", "Pause or resume the simulation clock", "toggle_clock"),
+    Action("app.clock.faster", "plus,right_square_bracket", "Simulation faster (x2)",
+           "clock_speed(2.0)"),
+    Action("app.clock.slower", "minus,left_square_bracket", "Simulation slower (/2)",
+           "clock_speed(0.5)"),
+    Action("app.theme", "f9", "Change theme", "change_theme"),
+    Action("app.quit", "q,ctrl+q", "Quit", "quit", footer="Quit"),
+    Action("list.down", "j,down", "Move down", "cursor_down"),
+    Action("list.up", "k,up", "Move up", "cursor_up"),
+    Action("list.top", "g,home", "First row", "cursor_top"),
+    Action("list.bottom", "G,end", "Last row", "cursor_bottom"),
+    Action("list.page_down", "pagedown,ctrl+f", "Page down", "page_down"),
+    Action("list.page_up", "pageup,ctrl+b", "Page up", "page_up"),
+    Action("list.left", "h,left", "Scroll left", "scroll_columns(-8)"),
+    Action("list.right", "l,right", "Scroll right", "scroll_columns(8)"),
+    Action("gigs.open", "enter", "Open the gig", "open_gig", footer="Open"),
+    Action("gigs.filter", "slash", "Filter (regex, leading ! inverts)", "filter", footer="Filter"),
+    Action("gigs.sort", "s", "Sort by a column", "pick_sort", footer="Sort"),
+    Action("gigs.reverse", "S", "Reverse the sort order", "reverse_sort"),
+    Action("gigs.new", "n", "New gig", "new_gig", footer="New"),
+    Action("gigs.duplicate", "d", "Duplicate the gig", "duplicate_gig"),
+    Action("gigs.archive", "a", "Archive the gig", "archive_gig"),
+    Action("gigs.delete", "x,delete", "Delete the gig (before start only)", "delete_gig"),
+    Action("gigs.export", "e", "Export the filtered list (CSV or JSON)", "export"),
+    Action("gigs.copy", "y", "Copy the gig id (OSC 52)", "copy_id"),
+    Action("gigs.refresh", "r,f5", "Refresh now", "refresh_now"),
+    Action("gig.edit", "e", "Edit the gig", "edit", footer="Edit"),
+    Action("gig.save", "f2,ctrl+s", "Save the changes", "save", footer="Save"),
+    Action("gig.back", "escape", "Cancel editing / back to the list", "back", footer="Back"),
+    Action("gig.duplicate", "d", "Duplicate the gig", "duplicate"),
+    Action("gig.archive", "a", "Archive the gig", "archive"),
+    Action("gig.delete", "x", "Delete the gig (before start only)", "delete"),
+    Action("gig.copy", "y", "Copy the gig id (OSC 52)", "copy_id"),
+    Action("dialog.yes", "y", "Confirm", "confirm", footer="Yes", palette=False),
+    Action("dialog.no", "n,escape", "Cancel", "cancel", footer="No", palette=False),
+)
+
+BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+
+class KeymapError(ValueError):
+    """A ``[keys]`` entry of the config file names no action; the message lists the known ones."""
+
+
+def in_scope(scope: str) -> list[Action]:
+    return [action for action in ACTIONS if action.scope == scope]
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The ``BINDINGS`` of the node that owns ``scope``; each binding's id is the action id."""
+    return [
+        Binding(action.keys, action.action, action.footer or action.description,
+                show=bool(action.footer), id=action.id, tooltip=action.description,
+                key_display=key_label(action.keys.split(",")[0]))
+        for action in in_scope(scope)
+    ]
+
+
+KEY_LABELS = {
+    "question_mark": "?", "slash": "/", "colon": ":", "plus": "+", "minus": "-",
+    "left_square_bracket": "[", "right_square_bracket": "]", "enter": "⏎", "escape": "esc",
+}
+
+
+def key_label(key: str) -> str:
+    """How a key is shown in the footer, help and palette."""
+    key = KEY_LABELS.get(key, key)
+    return key.replace("ctrl+", "^") if key.startswith("ctrl+") else key
+
+
+def check_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Validate the config's remaps: every id must be an action, every value at least one key."""
+    checked: dict[str, str] = {}
+    for action_id, keys in keymap.items():
+        if action_id not in BY_ID:
+            raise KeymapError(
+                f"keys.{action_id}: no such action (known: {', '.join(sorted(BY_ID))})"
+            )
+        parts = [part.strip() for part in keys.split(",") if part.strip()]
+        if not parts:
+            raise KeymapError(f"keys.{action_id}: give at least one key, e.g. \"x\" or \"ctrl+x\"")
+        checked[action_id] = ",".join(parts)
+    return checked
+
+
+def effective_keys(action: Action, keymap: Mapping[str, str]) -> list[str]:
+    return keymap.get(action.id, action.keys).split(",")
+
+
+def grouped(actions: Iterable[Action] = ACTIONS) -> dict[str, list[Action]]:
+    groups: dict[str, list[Action]] = {scope: [] for scope in SCOPES}
+    for action in actions:
+        groups[action.scope].append(action)
+    return groups

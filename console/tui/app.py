@@ -1,0 +1,262 @@
+"""CirroApp: the shell around the views: header and footer, views on 1/2/3, palette, help,
+the live poll that drives the simulation clock, and every gig mutation (confirmed, read-only aware).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.signal import Signal
+
+from console.backends.base import Backend
+from console.backends.errors import BackendError
+from console.models import Gig, GigCreate, GigStats, GigUpdate
+from console.paths import styles_dir
+from console.tui import actions, gig_form
+from console.tui.clock import Advance, SimulationClock
+from console.tui.help import HelpScreen
+from console.tui.messages import Connection, PollFailed, Snapshot, SnapshotReady
+from console.tui.palette import ActionsProvider
+from console.tui.theme import CIRRO_THEMES
+from console.tui.views import VIEWS
+from console.tui.views.base import ViewScreen
+from console.tui.views.gig_editor import GigEditor
+from console.tui.views.gigs import GigsScreen
+from console.tui.widgets.dialogs import ConfirmDialog
+
+
+class CirroApp(App[None]):
+    TITLE = "cirro-console"
+    CSS_PATH = str(styles_dir() / "app.tcss")
+    BINDINGS: ClassVar = actions.bindings("app")
+    COMMANDS: ClassVar = {ActionsProvider}
+    MODES: ClassVar = {view.id: view.screen for view in VIEWS.values() if view.screen is not None}
+
+    # Bumped whenever the header has something new to show.
+    status_version: reactive[int] = reactive(0, init=False)
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        theme: str = "cirro-dark",
+        keymap: Mapping[str, str] | None = None,
+        read_only: bool = False,
+        advance: Advance | None = None,
+        speed: float = 60.0,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        super().__init__()
+        for cirro_theme in CIRRO_THEMES:
+            self.register_theme(cirro_theme)
+        self.theme = theme
+        self.backend = backend
+        self.keymap = actions.check_keymap(keymap or {})
+        self.read_only = read_only or backend.read_only
+        self.clock = SimulationClock(advance, speed) if advance is not None else None
+        self.poll_interval = poll_seconds
+        self.snapshot: Snapshot | None = None
+        self.connection = Connection()
+        self.snapshots: Signal[Snapshot] = Signal(self, "snapshots")
+        self._poll_timer = None
+
+    @property
+    def now(self) -> int:
+        """The latest known backend time (wall time until the first poll answers)."""
+        return self.snapshot.now if self.snapshot is not None else int(time.time())
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.switch_mode("gigs")
+        self.poll_now()
+
+    # Views, help, palette ------------------------------------------------------------------------
+    def action_show_view(self, view_id: str) -> None:
+        view = VIEWS[view_id]
+        if view.screen is None:
+            self.notify(f"The {view.title} view is not built yet; 1 shows the gigs.",
+                        title=view.title, severity="warning")
+            return
+        self.switch_mode(view_id)
+
+    def scopes_of(self, screen: Screen[Any]) -> set[str]:
+        """The registry scopes whose actions work on ``screen``."""
+        if isinstance(screen, ViewScreen):
+            return set(screen.SCOPES)
+        if isinstance(screen, GigEditor):
+            return {"gig"}
+        return set()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.scopes_of(self.screen)))
+
+    async def run_registry_action(self, screen: Screen[Any], action: actions.Action) -> None:
+        """Run a palette pick on the node that owns its scope."""
+        if action.scope == "app":
+            await self.run_action(action.action)
+        elif action.scope == "list":
+            await self.run_action(action.action, screen.query_one("VirtualTable"))
+        else:
+            await self.run_action(action.action, screen)
+
+    # Clock and poll ------------------------------------------------------------------------------
+    def action_toggle_clock(self) -> None:
+        if self.clock is None:
+            self.notify("This context runs on wall time; there is no clock to pause.")
+            return
+        paused = self.clock.toggle()
+        self.notify("Simulation paused" if paused else "Simulation running")
+        self._bump()
+
+    def action_clock_speed(self, factor: float) -> None:
+        if self.clock is None:
+            self.notify("This context runs on wall time; its speed cannot change.")
+            return
+        self.notify(f"Simulation speed x{self.clock.scale(factor):g}")
+        self._bump()
+
+    def poll_now(self) -> None:
+        """Poll at once; the next poll is scheduled when this one finishes, so none overlap."""
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        self._poll()
+
+    @work(exclusive=True, group="poll")
+    async def _poll(self) -> None:
+        try:
+            if self.clock is not None and (seconds := self.clock.due()) > 0:
+                await self.clock.advance(seconds)
+            now = await self.backend.now()
+            gigs = await self.backend.list_gigs()
+            stats = await asyncio.gather(*(self.backend.gig_stats(g.id) for g in gigs))
+        except BackendError as exc:
+            self.post_message(PollFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        by_id: dict[str, GigStats] = {s.gig_id: s for s in stats}
+        self.post_message(SnapshotReady(Snapshot(now, gigs, by_id, time.monotonic())))
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        self.snapshot = message.snapshot
+        self.connection = Connection(last_ok=message.snapshot.fetched_at)
+        self.snapshots.publish(message.snapshot)
+        self._bump()
+        self._schedule_poll()
+
+    def on_poll_failed(self, message: PollFailed) -> None:
+        self.connection = Connection(last_ok=self.connection.last_ok, error=message.error)
+        self._bump()
+        self._schedule_poll()
+
+    def _schedule_poll(self) -> None:
+        self._poll_timer = self.set_timer(self.poll_interval, self._poll)
+
+    def _bump(self) -> None:
+        self.status_version += 1
+
+    # Gig screens ---------------------------------------------------------------------------------
+    def _gig(self, gig_id: str) -> Gig | None:
+        gig = self.snapshot.gig(gig_id) if self.snapshot is not None else None
+        if gig is None:
+            self.notify(f"Gig {gig_id} is not listed any more", severity="warning")
+        return gig
+
+    def open_gig(self, gig_id: str) -> None:
+        if (gig := self._gig(gig_id)) is not None:
+            self.push_screen(GigEditor("view", gig))
+
+    def new_gig(self) -> None:
+        if not self.refuse_if_read_only("create a gig"):
+            self.push_screen(GigEditor("create", values=gig_form.new_gig_values(self.now)))
+
+    def duplicate_gig(self, gig_id: str) -> None:
+        if self.refuse_if_read_only("duplicate a gig") or (gig := self._gig(gig_id)) is None:
+            return
+        self.push_screen(GigEditor("create", values=gig_form.duplicate_values(gig, self.now)))
+
+    def copy_gig_id(self, gig_id: str) -> None:
+        self.copy_to_clipboard(gig_id)
+        self.notify(f"Copied gig id {gig_id} (OSC 52)")
+
+    # Mutations: refused when read-only, confirmed, then run in a worker --------------------------
+    def refuse_if_read_only(self, what: str) -> bool:
+        if self.read_only:
+            self.notify(f"Read-only context {self.backend.context!r}: cannot {what}.",
+                        title="Refused", severity="error")
+        return self.read_only
+
+    def _confirm_then(self, title: str, detail: str, call: Callable[[], Awaitable[Any]],
+                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mutate(call, done, failed)
+
+        self.push_screen(ConfirmDialog(title, detail), answered)
+
+    @work(group="mutation")
+    async def _mutate(self, call: Callable[[], Awaitable[Any]], done: Callable[[Any], None],
+                      failed: Callable[[str], None] | None) -> None:
+        try:
+            result = await call()
+        except BackendError as exc:
+            message = f"{exc} (HTTP {exc.status})"
+            if failed is not None:
+                failed(message)
+            self.notify(message, title="Refused by the backend", severity="error", timeout=8)
+            return
+        done(result)
+        self.poll_now()
+
+    def archive_gig(self, gig_id: str) -> None:
+        if self.refuse_if_read_only("archive a gig") or (gig := self._gig(gig_id)) is None:
+            return
+        if gig.archived_at is not None:
+            self.notify(f"Gig {gig_id} is already archived")
+            return
+        self._confirm_then(
+            f"Archive gig {gig_id}?", f"{gig.title!r}: no more waves; it leaves the live list.",
+            lambda: self.backend.archive_gig(gig_id),
+            lambda g: self.notify(f"Archived gig {g.id}"),
+        )
+
+    def delete_gig(self, gig_id: str, before_start: bool) -> None:
+        if self.refuse_if_read_only("delete a gig") or (gig := self._gig(gig_id)) is None:
+            return
+        if not before_start:
+            self.notify(f"Gig {gig_id} has started: only gigs that have not started can be "
+                        "deleted; archive it instead.", severity="warning")
+            return
+
+        def deleted(_: object) -> None:
+            self.notify(f"Deleted gig {gig_id}")
+            if isinstance(self.screen, GigEditor):
+                self.screen.dismiss()
+
+        self._confirm_then(f"Delete gig {gig_id}?", f"{gig.title!r} is removed for good.",
+                           lambda: self.backend.delete_gig(gig_id), deleted)
+
+    def confirm_create(self, create: GigCreate, editor: GigEditor) -> None:
+        def created(gig: Gig) -> None:
+            self.notify(f"Created gig {gig.id}")
+            editor.dismiss()
+            gigs = self.screen_stack[0]
+            if isinstance(gigs, GigsScreen):
+                gigs.focus_gig_when_listed(gig.id)
+
+        self._confirm_then(f"Create gig {create.title!r}?",
+                           f"{create.invitation_mode} mode, {create.total_seats} seats",
+                           lambda: self.backend.create_gig(create), created, editor.show_problem)
+
+    def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
+        fields = ", ".join(update.changes())
+        self._confirm_then(f"Save gig {gig.id}?", f"changes: {fields}",
+                           lambda: self.backend.update_gig(gig.id, update), editor.saved,
+                           editor.show_problem)

@@ -1,0 +1,43 @@
+"""How the console writes times, durations and seat counts (pure functions, no Textual)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def timestamp(value: int | None) -> str:
+    """Compact UTC time for tables: ``05-12 14:05``."""
+    if value is None:
+        return ""
+    return datetime.fromtimestamp(value, UTC).strftime("%m-%d %H:%M")
+
+
+def full_timestamp(value: int | None) -> str:
+    """Unambiguous UTC time for the header and forms: ``2026-05-12 14:05:00``."""
+    if value is None:
+        return ""
+    return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def duration(seconds: int | None) -> str:
+    """``45s``, ``4m30s``, ``2h05m``, ``3d04h``; empty for None."""
+    if seconds is None:
+        return ""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d{hours:02d}h"
+    if hours:
+        return f"{sign}{hours}h{minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m{secs:02d}s"
+    return f"{sign}{secs}s"
+
+
+def seats(accepted: int, seats_min: int, seats_max: int | None) -> str:
+    """Accepted against the targets: ``12/10-20``, or ``3/5+`` when there is no maximum."""
+    target = f"{seats_min}-{seats_max}" if seats_max is not None else f"{seats_min}+"
+    return f"{accepted}/{target}"

@@ -1,0 +1,43 @@
+"""The frame every top-level view shares: status header, body, footer; live data by signal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from console.tui.messages import Snapshot
+from console.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from console.tui.app import CirroApp
+
+
+class ViewScreen(Screen[None]):
+    """Subclasses set ``VIEW_TITLE`` and ``SCOPES`` (registry scopes whose actions work here),
+    yield their widgets from :meth:`compose_body` and get each poll's data in :meth:`on_snapshot`."""
+
+    VIEW_TITLE: ClassVar[str] = ""
+    SCOPES: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def cirro(self) -> CirroApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.VIEW_TITLE)
+        yield from self.compose_body()
+        yield Footer(show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.cirro.snapshots.subscribe(self, self.on_snapshot)
+        if self.cirro.snapshot is not None:
+            self.on_snapshot(self.cirro.snapshot)
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """Called with every poll's data while the screen is mounted."""

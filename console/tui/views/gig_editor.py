@@ -1,0 +1,236 @@
+"""The gig view and editor: every field of the gig object; create, duplicate, edit.
+
+One screen in three modes: ``view`` (fields shown, not editable), ``edit`` (an existing gig) and
+``create`` (new or duplicate). Problems are shown under the field they belong to; the backend's
+own refusals (422) at the top. Saving asks for confirmation and is refused on read-only contexts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from console.models import Gig
+from console.tui import actions
+from console.tui import format as fmt
+from console.tui import gig_form
+from console.tui.gig_form import FIELDS, Errors, FieldSpec, Values
+from console.tui.messages import Snapshot
+from console.tui.rows import GigFacts
+from console.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from console.tui.app import CirroApp
+
+Mode = Literal["view", "edit", "create"]
+MODES = (("auto", "auto"), ("manual", "manual"))
+
+
+class GigEditor(Screen[None]):
+    BINDINGS: ClassVar = actions.bindings("gig")
+    DEFAULT_CSS = """
+    GigEditor #gig-summary { height: auto; padding: 0 1; background: $panel; }
+    GigEditor #gig-problem { color: $text-error; padding: 0 1; display: none; }
+    GigEditor #gig-problem.-shown { display: block; }
+    GigEditor #gig-form { padding: 0 1; }
+    GigEditor .field { height: 1; }
+    GigEditor .field-label { width: 21; text-style: bold; }
+    GigEditor .field-help { color: $text-muted; padding-left: 21; display: none; }
+    GigEditor.-editing .field-help { display: block; }
+    GigEditor .field-error { color: $text-error; padding-left: 21; display: none; }
+    GigEditor .field-error.-shown { display: block; }
+    GigEditor .field Input { width: 1fr; }
+    GigEditor .field Input:disabled { opacity: 1; color: $foreground; background: $background; }
+    GigEditor .field Select { width: 24; }
+    GigEditor .field Select:disabled { opacity: 1; }
+    GigEditor .field .-invalid { background: $error 30%; }
+    """
+
+    def __init__(self, mode: Mode, gig: Gig | None = None, values: Values | None = None) -> None:
+        super().__init__()
+        self.mode: Mode = mode
+        self.gig = gig
+        self.initial = values if values is not None else gig_form.values_from_gig(gig)  # type: ignore[arg-type]
+
+    @property
+    def cirro(self) -> CirroApp:
+        return self.app  # type: ignore[return-value]
+
+    # Layout -------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self._title())
+        yield Static(id="gig-summary")
+        yield Static(id="gig-problem")
+        with VerticalScroll(id="gig-form"):
+            for spec in FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(spec.label, classes="field-label")
+                    yield self._field_widget(spec)
+                if spec.help:
+                    yield Label(spec.help, classes="field-help")
+                yield Label("", id=f"error-{spec.name}", classes="field-error")
+        yield Footer(show_command_palette=False)
+
+    def _title(self) -> str:
+        if self.mode == "create":
+            return "New gig"
+        assert self.gig is not None
+        return f"{'Edit' if self.mode == 'edit' else 'Gig'} {self.gig.id}"
+
+    def _field_widget(self, spec: FieldSpec) -> Input | Select[str]:
+        value = self.initial.get(spec.name, "")
+        if spec.kind == "mode":
+            return Select(MODES, value=value or "auto", allow_blank=False, compact=True,
+                          id=f"field-{spec.name}")
+        return Input(value, compact=True, id=f"field-{spec.name}")
+
+    def on_mount(self) -> None:
+        self._apply_mode()
+        self.cirro.snapshots.subscribe(self, self.on_snapshot)
+        self._update_summary(self.cirro.snapshot)
+
+    def _apply_mode(self) -> None:
+        now = self.cirro.now
+        frozen = gig_form.frozen_fields(self.gig, now) if self.mode == "edit" else frozenset()
+        for spec in FIELDS:
+            editable = self.mode == "create" or (
+                self.mode == "edit" and spec.kind != "tasks" and spec.name not in frozen
+            )
+            self.query_one(f"#field-{spec.name}").disabled = not editable
+        self.set_class(self.mode != "view", "-editing")
+        self.query_one(StatusHeader).view_title = self._title()
+        self.query_one(StatusHeader).refresh()
+        if self.mode != "view":
+            first = next(w for w in self.query("#gig-form Input, #gig-form Select") if not w.disabled)
+            first.focus()
+        else:
+            self.query_one("#gig-form").focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that only make sense in one mode disappear from the footer in the others.
+        if action == "save":
+            return self.mode != "view"
+        if action in ("edit", "duplicate", "archive", "delete", "copy_id"):
+            return self.mode == "view"
+        return True
+
+    # Live data ----------------------------------------------------------------------------------
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        if self.gig is None:
+            return
+        fresh = snapshot.gig(self.gig.id)
+        if fresh is not None and self.mode == "view" and fresh != self.gig:
+            self.gig = fresh
+            self.initial = gig_form.values_from_gig(fresh)
+            self._load_values(self.initial)
+        self._update_summary(snapshot)
+
+    def _load_values(self, values: Values) -> None:
+        for spec in FIELDS:
+            widget = self.query_one(f"#field-{spec.name}")
+            widget.value = values.get(spec.name, "")  # type: ignore[attr-defined]
+
+    def _update_summary(self, snapshot: Snapshot | None) -> None:
+        summary = self.query_one("#gig-summary", Static)
+        if self.gig is None or snapshot is None:
+            summary.update("A new gig: fill in the fields, then F2 to create it.")
+            return
+        facts = GigFacts.of(self.gig, snapshot.stats.get(self.gig.id), snapshot.now)
+        archived = fmt.full_timestamp(self.gig.archived_at) or "no"
+        next_wave = fmt.duration(facts.next_wave_in) or "none"
+        summary.update(
+            f"[b]{self.gig.id}[/b]  {facts.phase.value}  accepted "
+            f"{fmt.seats(facts.accepted, facts.seats_min, facts.seats_max)}  pending {facts.pending}"
+            f"  waves {facts.waves_sent}  next {next_wave}  archived {archived}"
+        )
+
+    # Values and problems ------------------------------------------------------------------------
+    def values(self) -> Values:
+        return {
+            spec.name: str(self.query_one(f"#field-{spec.name}").value)  # type: ignore[attr-defined]
+            for spec in FIELDS
+        }
+
+    def show_errors(self, errors: Errors) -> None:
+        for spec in FIELDS:
+            message = errors.get(spec.name)
+            label = self.query_one(f"#error-{spec.name}", Label)
+            label.update(message or "")
+            label.set_class(message is not None, "-shown")
+            self.query_one(f"#field-{spec.name}").set_class(message is not None, "-invalid")
+        first = next((spec.name for spec in FIELDS if spec.name in errors), None)
+        if first is not None:
+            widget = self.query_one(f"#field-{first}")
+            widget.focus()
+            widget.scroll_visible(animate=False)
+        self.show_problem(errors.get(""))
+
+    def show_problem(self, message: str | None) -> None:
+        problem = self.query_one("#gig-problem", Static)
+        problem.update(message or "")
+        problem.set_class(bool(message), "-shown")
+
+    # Actions ------------------------------------------------------------------------------------
+    def action_edit(self) -> None:
+        if self.cirro.refuse_if_read_only("edit this gig"):
+            return
+        self.mode = "edit"
+        self._apply_mode()
+
+    def action_back(self) -> None:
+        if self.mode == "edit" and self.gig is not None:
+            self.mode = "view"
+            self._load_values(gig_form.values_from_gig(self.gig))
+            self.show_errors({})
+            self._apply_mode()
+            return
+        self.dismiss()
+
+    def action_save(self) -> None:
+        if self.mode == "view" or self.cirro.refuse_if_read_only("save this gig"):
+            return
+        if self.mode == "create":
+            create, errors = gig_form.build_create(self.values())
+            self.show_errors(errors)
+            if create is not None:
+                self.cirro.confirm_create(create, self)
+            return
+        assert self.gig is not None
+        update, errors = gig_form.build_update(self.gig, self.values(), self.cirro.now)
+        self.show_errors(errors)
+        if update is None and not errors:
+            self.notify("Nothing changed")
+        elif update is not None:
+            self.cirro.confirm_update(self.gig, update, self)
+
+    def saved(self, gig: Gig) -> None:
+        """The backend accepted the change: show the gig as saved."""
+        self.gig = gig
+        self.mode = "view"
+        self.initial = gig_form.values_from_gig(gig)
+        self._load_values(self.initial)
+        self.show_errors({})
+        self._apply_mode()
+        self._update_summary(self.cirro.snapshot)
+
+    def action_duplicate(self) -> None:
+        if self.gig is not None:
+            self.cirro.duplicate_gig(self.gig.id)
+
+    def action_archive(self) -> None:
+        if self.gig is not None:
+            self.cirro.archive_gig(self.gig.id)
+
+    def action_delete(self) -> None:
+        if self.gig is not None:
+            self.cirro.delete_gig(self.gig.id, self.cirro.now < self.gig.start_at)
+
+    def action_copy_id(self) -> None:
+        if self.gig is not None:
+            self.cirro.copy_gig_id(self.gig.id)
+

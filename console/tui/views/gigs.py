@@ -1,0 +1,190 @@
+"""View 1: the gig list. Live rows, filter, sort, export, copy, and the gig mutations."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from console.models import GigPhase
+from console.tui import actions
+from console.tui.export import ExportError, write_export
+from console.tui.messages import Snapshot
+from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
+from console.tui.views.base import ViewScreen
+from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
+from console.tui.widgets.virtual_table import FilterError, VirtualTable
+
+
+class FilterInput(Input):
+    """The ``/`` filter line: applies as you type; ``enter`` keeps it, ``escape`` clears it."""
+
+    BINDINGS: ClassVar = [("escape", "clear_filter", "Clear filter")]
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.screen.query_one(VirtualTable).focus()
+
+
+class GigsScreen(ViewScreen):
+    VIEW_TITLE = "1 Gigs"
+    SCOPES = frozenset({"gigs", "list"})
+    BINDINGS: ClassVar = actions.bindings("gigs")
+    DEFAULT_CSS = """
+    GigsScreen #gigs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    GigsScreen FilterInput { height: 1; border: none; padding: 0 1; display: none; }
+    GigsScreen FilterInput.-shown { display: block; }
+    GigsScreen FilterInput.-error { color: $text-error; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts: dict[str, GigFacts] = {}
+        self.filter_error: str | None = None
+        self._focus_when_listed: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield VirtualTable(GIG_COLUMNS, id="gig-table")
+        yield FilterInput(placeholder="filter: regex over the row text, leading ! inverts",
+                          id="gig-filter")
+        yield Static(id="gigs-status")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.focus()
+        self._update_status()
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        facts = gig_facts(snapshot.gigs, snapshot.stats, snapshot.now)
+        self.facts = {f.id: f for f in facts}
+        self.table.set_rows(f.row() for f in facts)
+        if self._focus_when_listed and self.table.move_cursor_to(self._focus_when_listed):
+            self._focus_when_listed = None
+        self._update_status()
+
+    def focus_gig_when_listed(self, gig_id: str) -> None:
+        """Put the cursor on a gig as soon as a poll lists it (after a create)."""
+        self._focus_when_listed = gig_id
+        if self.table.move_cursor_to(gig_id):
+            self._focus_when_listed = None
+
+    def _update_status(self) -> None:
+        table = self.table
+        parts = [f"{table.row_count} of {table.total_count} gigs"]
+        if table.filter_text:
+            parts.append(f"filter {table.filter_text!r}")
+        if self.filter_error:
+            parts.append(f"filter error: {self.filter_error}")
+        order = "descending" if table.sort_reverse else "ascending"
+        parts.append(f"sorted by {table.sort_column} {order}")
+        self.query_one("#gigs-status", Static).update(" · ".join(parts))
+
+    # Filter -------------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one(FilterInput)
+        box.add_class("-shown")
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "gig-filter":
+            return
+        try:
+            self.table.set_filter(event.value)
+            self.filter_error = None
+        except FilterError as exc:
+            # Keep the last good filter on screen; say what is wrong with the new one.
+            self.filter_error = str(exc)
+        event.input.set_class(self.filter_error is not None, "-error")
+        if not event.value:
+            event.input.remove_class("-shown")
+        self._update_status()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "gig-filter":
+            if not event.value:
+                event.input.remove_class("-shown")
+            self.table.focus()
+
+    # Sort ---------------------------------------------------------------------------------------
+    def action_pick_sort(self) -> None:
+        choices = [(c.key, c.label.title()) for c in GIG_COLUMNS]
+
+        def chosen(column: str | None) -> None:
+            if column is not None:
+                self.table.sort_by(column, reverse=False)
+
+        self.app.push_screen(ChoiceDialog("Sort by", choices, self.table.sort_column), chosen)
+
+    def action_reverse_sort(self) -> None:
+        self.table.sort_by(self.table.sort_column, not self.table.sort_reverse)
+
+    def on_virtual_table_sort_changed(self, _: VirtualTable.SortChanged) -> None:
+        self._update_status()
+
+    # Gigs ---------------------------------------------------------------------------------------
+    def _current(self) -> GigFacts | None:
+        key = self.table.cursor_key
+        if key is None:
+            self.notify("No gig here", severity="warning")
+            return None
+        return self.facts.get(key)
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        self.cirro.open_gig(event.key)
+
+    def action_open_gig(self) -> None:
+        if (facts := self._current()) is not None:
+            self.cirro.open_gig(facts.id)
+
+    def action_new_gig(self) -> None:
+        self.cirro.new_gig()
+
+    def action_duplicate_gig(self) -> None:
+        if (facts := self._current()) is not None:
+            self.cirro.duplicate_gig(facts.id)
+
+    def action_archive_gig(self) -> None:
+        if (facts := self._current()) is not None:
+            self.cirro.archive_gig(facts.id)
+
+    def action_delete_gig(self) -> None:
+        if (facts := self._current()) is not None:
+            self.cirro.delete_gig(facts.id, facts.phase is GigPhase.SCHEDULED)
+
+    def action_copy_id(self) -> None:
+        if (facts := self._current()) is not None:
+            self.cirro.copy_gig_id(facts.id)
+
+    def action_refresh_now(self) -> None:
+        self.cirro.poll_now()
+
+    # Export -------------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        default = f"gigs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._export(Path(path), [self.facts[row.key].export() for row in self.table.visible_rows()])
+
+        self.app.push_screen(
+            PromptDialog(f"Export the {self.table.row_count} listed gigs to", default,
+                         "the extension picks the format: .csv or .json"),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, path: Path, records: list[dict]) -> None:
+        try:
+            written = write_export(path, records)
+        except ExportError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"exported {len(records)} gigs to {written}")

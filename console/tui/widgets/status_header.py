@@ -1,0 +1,65 @@
+"""The header line: context, simulated time and speed, and the connection state."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widget import Widget
+
+from console.tui import format as fmt
+
+if TYPE_CHECKING:
+    from console.tui.app import CirroApp
+
+# Data older than this many poll intervals is called stale.
+STALE_AFTER_POLLS = 3
+
+
+class StatusHeader(Widget):
+    DEFAULT_CSS = """
+    StatusHeader { dock: top; height: 1; background: $panel; color: $foreground; }
+    """
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.view_title = title
+
+    @property
+    def cirro(self) -> CirroApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "status_version", lambda _: self.refresh(), init=False)
+        self.set_interval(1.0, self.refresh)
+
+    def render(self) -> Text:
+        app = self.cirro
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {self.view_title} ", style="bold reverse")
+        text.append(f" {app.backend.context}", style="bold")
+        text.append(f" ({app.backend.kind})")
+        if app.read_only:
+            text.append(" RO", style="bold")
+        text.append(" │ ")
+        snapshot = app.snapshot
+        if snapshot is not None:
+            text.append(("sim " if app.clock is not None else "") + fmt.full_timestamp(snapshot.now)[:16])
+        if app.clock is not None:
+            state = "paused" if app.clock.paused else f"x{app.clock.speed:g}"
+            text.append(f" {state}")
+        text.append(" │ ")
+        text.append_text(self._connection(app))
+        return text
+
+    def _connection(self, app: CirroApp) -> Text:
+        state = app.connection
+        if state.error is not None:
+            return Text(f"● {state.error}", style="bold")
+        if state.last_ok is None:
+            return Text("○ connecting")
+        age = time.monotonic() - state.last_ok
+        if age > app.poll_interval * STALE_AFTER_POLLS + 1:
+            return Text(f"◐ stale {fmt.duration(int(age))}", style="bold")
+        return Text(f"● {fmt.duration(int(age))} ago")

@@ -1,0 +1,376 @@
+"""A list that renders only the rows on screen, so 10,000 rows load and filter instantly.
+
+Textual's DataTable measures every cell on insert (seconds for 10k rows); this widget keeps the
+rows as plain tuples of strings, computes column widths with one pass of ``len``, and draws
+each visible line on demand with the Line API. Rows are replaced by key, and the cursor stays on
+its key when rows change, move or get filtered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from console.tui import actions
+
+GAP = 1  # spaces between columns
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None  # None: fit the widest cell, between min_width and max_width
+    min_width: int = 4
+    max_width: int = 60
+    align: Literal["left", "right"] = "left"
+    grow: bool = False  # takes the width left over on wide screens
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    cells: tuple[str, ...]
+    sort_values: tuple[Any, ...]
+    # column index -> tone (a component class suffix: "good", "warn", "bad", "muted", "accent")
+    tones: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.cells)
+
+
+class FilterError(ValueError):
+    """The filter text is not a valid regular expression."""
+
+
+def compile_filter(text: str) -> tuple[re.Pattern[str] | None, bool]:
+    """``text`` as (case-insensitive regex, inverted); a leading ``!`` inverts the match."""
+    inverted = text.startswith("!")
+    pattern = text[1:] if inverted else text
+    if not pattern:
+        return None, inverted
+    try:
+        return re.compile(pattern, re.IGNORECASE), inverted
+    except re.error as exc:
+        raise FilterError(f"not a valid regex at position {exc.pos}: {exc.msg}") from None
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows keyed by id; a fixed header line; a cursor that follows its row's key."""
+
+    BINDINGS: ClassVar = actions.bindings("list")
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "vtable--header",
+        "vtable--sorted",
+        "vtable--cursor",
+        "vtable--good",
+        "vtable--warn",
+        "vtable--bad",
+        "vtable--muted",
+        "vtable--accent",
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable { height: 1fr; scrollbar-size-vertical: 1; }
+    VirtualTable > .vtable--header { text-style: bold; color: $text-accent; }
+    VirtualTable > .vtable--sorted { text-style: bold underline; color: $text-accent; }
+    VirtualTable > .vtable--cursor { background: $block-cursor-blurred-background; }
+    VirtualTable:focus > .vtable--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    VirtualTable > .vtable--good { color: $text-success; }
+    VirtualTable > .vtable--warn { color: $text-warning; }
+    VirtualTable > .vtable--bad { color: $text-error; }
+    VirtualTable > .vtable--muted { color: $text-muted; }
+    VirtualTable > .vtable--accent { color: $text-primary; }
+    """
+
+    class Selected(Message):
+        """``enter`` on a row."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class SortChanged(Message):
+        def __init__(self, column: str, reverse: bool) -> None:
+            super().__init__()
+            self.column = column
+            self.reverse = reverse
+
+    cursor_key: reactive[str | None] = reactive(None, init=False, repaint=False)
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self._rows: dict[str, Row] = {}
+        self._order: list[str] = []  # every key, sorted
+        self._view: list[str] = []  # the keys that pass the filter, sorted
+        self._index: dict[str, int] = {}  # key -> position in _view
+        self._cursor = 0
+        self._widths: list[int] = [c.width or c.min_width for c in self.columns]
+        self.sort_column = self.columns[0].key
+        self.sort_reverse = False
+        self.filter_text = ""
+        self._pattern: re.Pattern[str] | None = None
+        self._inverted = False
+
+    # Data ---------------------------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        """Rows that pass the filter."""
+        return len(self._view)
+
+    @property
+    def total_count(self) -> int:
+        return len(self._rows)
+
+    def visible_rows(self) -> list[Row]:
+        """The filtered rows in their displayed order (what an export writes)."""
+        return [self._rows[key] for key in self._view]
+
+    def row(self, key: str) -> Row | None:
+        return self._rows.get(key)
+
+    @property
+    def cursor_row(self) -> Row | None:
+        return self._rows[self._view[self._cursor]] if self._view else None
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Replace every row; the cursor stays on its key if that row is still shown."""
+        new = {row.key: row for row in rows}
+        order_kept = new.keys() == self._rows.keys() and all(
+            new[key].sort_values == old.sort_values for key, old in self._rows.items()
+        )
+        self._rows = new
+        if not order_kept:
+            self._sort()
+        self._measure()
+        self._apply_filter()
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows whose visible text matches; raises FilterError on a bad regex."""
+        self._pattern, self._inverted = compile_filter(text)
+        self.filter_text = text
+        self._apply_filter()
+
+    def sort_by(self, column: str, reverse: bool | None = None) -> None:
+        if column not in {c.key for c in self.columns}:
+            raise KeyError(column)
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column, self.sort_reverse = column, reverse
+        self._sort()
+        self._apply_filter()
+        self.post_message(self.SortChanged(column, reverse))
+
+    def _sort(self) -> None:
+        index = [c.key for c in self.columns].index(self.sort_column)
+        # Rows with an empty sort value (None) go last whatever the direction.
+        present = [k for k, r in self._rows.items() if r.sort_values[index] is not None]
+        absent = [k for k, r in self._rows.items() if r.sort_values[index] is None]
+        present.sort(key=lambda k: (self._rows[k].sort_values[index], k), reverse=self.sort_reverse)
+        self._order = present + sorted(absent)
+
+    def _apply_filter(self) -> None:
+        cursor_key = self.cursor_key
+        pattern, inverted = self._pattern, self._inverted
+        if pattern is None:
+            self._view = list(self._order)
+        else:
+            rows = self._rows
+            self._view = [k for k in self._order if bool(pattern.search(rows[k].text)) != inverted]
+        self._index = {key: i for i, key in enumerate(self._view)}
+        if cursor_key in self._index:
+            self._cursor = self._index[cursor_key]
+        else:
+            self._cursor = min(self._cursor, max(len(self._view) - 1, 0))
+        self._sync_cursor_key()
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _measure(self) -> None:
+        """Column widths: fixed ones as given, the others fit their widest cell (one len() each)."""
+        widths = []
+        for i, column in enumerate(self.columns):
+            if column.width is not None:
+                widths.append(column.width)
+                continue
+            widest = max((_cells(row.cells[i]) for row in self._rows.values()), default=0)
+            widths.append(max(column.min_width, len(column.label), min(widest, column.max_width)))
+        self._natural = widths
+        self._fit_to_width()
+
+    def _fit_to_width(self) -> None:
+        widths = list(getattr(self, "_natural", self._widths))
+        spare = self.scrollable_content_region.width - (sum(widths) + GAP * (len(widths) - 1))
+        for i, column in enumerate(self.columns):
+            if column.grow:
+                # Grow into spare room on wide screens; give room back (down to the minimum)
+                # on narrow ones, so 80 columns show every column without scrolling sideways.
+                widths[i] = max(widths[i] + spare, column.min_width, len(column.label))
+                break
+        self._widths = widths
+        self._update_virtual_size()
+
+    def _update_virtual_size(self) -> None:
+        width = sum(self._widths) + GAP * (len(self._widths) - 1)
+        self.virtual_size = Size(width, len(self._view) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to_width()
+        self._scroll_cursor_into_view()
+
+    # Cursor -------------------------------------------------------------------------------------
+    def _sync_cursor_key(self) -> None:
+        self.cursor_key = self._view[self._cursor] if self._view else None
+
+    def move_cursor_to(self, key: str) -> bool:
+        if key not in self._index:
+            return False
+        self._set_cursor(self._index[key])
+        return True
+
+    def _set_cursor(self, index: int) -> None:
+        if not self._view:
+            return
+        old = self._cursor
+        self._cursor = max(0, min(index, len(self._view) - 1))
+        self._sync_cursor_key()
+        self._scroll_cursor_into_view()
+        self._refresh_row(old)
+        self._refresh_row(self._cursor)
+
+    @property
+    def _page(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + self._page:
+            self.scroll_to(y=self._cursor - self._page + 1, animate=False, immediate=True)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self._cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        self._set_cursor(0)
+
+    def action_cursor_bottom(self) -> None:
+        self._set_cursor(len(self._view) - 1)
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self._cursor + self._page)
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self._cursor - self._page)
+
+    def action_scroll_columns(self, delta: int) -> None:
+        self.scroll_to(x=self.scroll_x + delta, animate=False)
+
+    def key_enter(self) -> None:
+        if self.cursor_key is not None:
+            self.post_message(self.Selected(self.cursor_key))
+
+    # Mouse --------------------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self._column_at(event.x + int(self.scroll_x))
+            if column is not None:
+                self.sort_by(column)
+            return
+        index = int(self.scroll_y) + event.y - 1
+        if 0 <= index < len(self._view):
+            self._set_cursor(index)
+            if event.chain == 2 and self.cursor_key is not None:
+                self.post_message(self.Selected(self.cursor_key))
+
+    def _column_at(self, x: int) -> str | None:
+        left = 0
+        for column, width in zip(self.columns, self._widths):
+            if left <= x < left + width + GAP:
+                return column.key
+            left += width + GAP
+        return None
+
+    # Rendering ----------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = int(self.scroll_x)
+        base = self.rich_style
+        if y == 0:
+            strip = self._header_strip(base)
+        else:
+            index = int(self.scroll_y) + y - 1
+            if index >= len(self._view):
+                return Strip.blank(width, base)
+            strip = self._row_strip(self._rows[self._view[index]], index == self._cursor, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _header_strip(self, base: Style) -> Strip:
+        header = base + self.get_component_rich_style("vtable--header")
+        sorted_style = base + self.get_component_rich_style("vtable--sorted")
+        segments = []
+        for column, width in zip(self.columns, self._widths):
+            label = column.label
+            if column.key == self.sort_column:
+                label = f"{label[: width - 1]}{'▼' if self.sort_reverse else '▲'}"
+                style = sorted_style
+            else:
+                style = header
+            segments.append(Segment(_fit(label, width, column.align), style))
+            segments.append(Segment(" " * GAP, header))
+        return Strip(segments[:-1])
+
+    def _row_strip(self, row: Row, is_cursor: bool, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("vtable--cursor") if is_cursor else base
+        segments = []
+        for i, (column, width) in enumerate(zip(self.columns, self._widths)):
+            tone = row.tones.get(i)
+            cell_style = style
+            if tone and not is_cursor:
+                cell_style = base + self.get_component_rich_style(f"vtable--{tone}")
+            segments.append(Segment(_fit(row.cells[i], width, column.align), cell_style))
+            segments.append(Segment(" " * GAP, style))
+        return Strip(segments[:-1])
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _fit(text: str, width: int, align: str) -> str:
+    if not text.isascii():
+        # Wide characters (CJK, emoji) take two cells: measure and cut by cells, not characters.
+        if cell_len(text) > width:
+            return set_cell_size(text, max(width - 1, 0)) + "…" if width else ""
+        return set_cell_size(text, width) if align == "left" else " " * (width - cell_len(text)) + text
+    if len(text) > width:
+        return text[: max(width - 1, 0)] + "…" if width else ""
+    return text.rjust(width) if align == "right" else text.ljust(width)
