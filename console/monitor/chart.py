@@ -35,20 +35,15 @@ class ChartSpec:
 
 
 def column_values(samples: Sequence[Sample], start: int, end: int, width: int) -> list[Sample | None]:
-    """The last sample at or before the end of each column's time slice (a step function);
-    ``None`` for columns before the first sample or after the last one."""
+    """The last sample at or before the end of each column's time slice (a step function that
+    holds its last value up to ``end``, "now"); ``None`` for columns before the first sample."""
     if not samples or width <= 0:
         return [None] * max(width, 0)
     times = [s.at for s in samples]
     span = max(end - start, 1)
-    last_at = samples[-1].at
     values: list[Sample | None] = []
     for col in range(width):
-        col_start = start + span * col / width
         col_end = start + span * (col + 1) / width
-        if col_start > last_at:
-            values.append(None)
-            continue
         index = bisect_right(times, col_end) - 1
         values.append(samples[index] if index >= 0 else None)
     return values

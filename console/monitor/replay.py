@@ -138,6 +138,28 @@ class ReplayCursor:
             self.jump(target)
         return not self.at_end()
 
+    def jump_to(self, text: str) -> None:
+        """Jump to what an operator types: a frame number (1-based), ``HH:MM[:SS]`` on the
+        recording's first day (UTC), or a percentage of the run."""
+        text = text.strip()
+        if text.endswith("%"):
+            try:
+                share = float(text[:-1])
+            except ValueError:
+                raise ValueError(f"not a percentage: {text!r}") from None
+            self.jump_to_time(self.times[0] + round((self.times[-1] - self.times[0]) * share / 100))
+        elif ":" in text:
+            parts = text.split(":")
+            if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+                raise ValueError(f"not a time of day (HH:MM or HH:MM:SS): {text!r}")
+            hours, minutes, seconds = (int(p) for p in [*parts, "0"][:3])
+            day = self.times[0] - self.times[0] % 86400
+            self.jump_to_time(day + hours * 3600 + minutes * 60 + seconds)
+        elif text.isdigit():
+            self.jump(int(text) - 1)
+        else:
+            raise ValueError(f"give a frame number, HH:MM[:SS] or a percentage, not {text!r}")
+
     def _apply(self, frame: RecordFrame) -> None:
         for gig_id in frame.deleted:
             self._state.pop(gig_id, None)
@@ -173,6 +195,28 @@ class ReplayCursor:
         return list(self._state)
 
 
+class ReplayControls:
+    """The replay's answer to the simulation controls: its clock moves through the frames."""
+
+    def __init__(self, cursor: ReplayCursor, context: str):
+        self.cursor = cursor
+        self._context = context
+
+    async def advance_by(self, seconds: int) -> int:
+        self.cursor.advance_to(self.cursor.at + int(seconds))
+        return self.cursor.at
+
+    async def step_to_next_wave(self) -> int | None:
+        """One frame on (the operator steps through a recording frame by frame)."""
+        if self.cursor.at_end():
+            return None
+        self.cursor.step(1)
+        return self.cursor.at
+
+    async def run_wave_now(self, gig_id: str) -> WaveRecord | None:
+        raise ReadOnlyError(f"{self._context} is a recording: it can be replayed, not changed")
+
+
 class ReplayBackend:
     """A read-only backend answering from a replay cursor's moment; mutations are refused."""
 
@@ -182,6 +226,7 @@ class ReplayBackend:
     def __init__(self, recording: Recording):
         self.cursor = ReplayCursor(recording)
         self.context = f"replay:{recording.path.name}"
+        self.simulation = ReplayControls(self.cursor, self.context)
 
     async def now(self) -> int:
         return self.cursor.at

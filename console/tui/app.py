@@ -32,6 +32,10 @@ from console.tui.views.gigs import GigsScreen
 from console.tui.widgets.dialogs import ConfirmDialog
 
 
+# Seconds between polls when the simulation runs as fast as possible.
+FASTEST_FRAME = 0.05
+
+
 class CirroApp(App[None]):
     TITLE = "cirro-console"
     CSS_PATH = str(styles_dir() / "app.tcss")
@@ -133,7 +137,9 @@ class CirroApp(App[None]):
     @work(exclusive=True, group="poll")
     async def _poll(self) -> None:
         try:
-            if self.clock is not None and (seconds := self.clock.due()) > 0:
+            if self.clock is not None and self.clock.fastest:
+                await self.clock.run_fastest()
+            elif self.clock is not None and (seconds := self.clock.due()) > 0:
                 await self.clock.advance(seconds)
             now = await self.backend.now()
             gigs = await self.backend.list_gigs()
@@ -157,7 +163,10 @@ class CirroApp(App[None]):
         self._schedule_poll()
 
     def _schedule_poll(self) -> None:
-        self._poll_timer = self.set_timer(self.poll_interval, self._poll)
+        # At the fastest speed a poll is a frame: the next one comes as soon as this one is shown.
+        fastest = self.clock is not None and self.clock.fastest
+        self._poll_timer = self.set_timer(FASTEST_FRAME if fastest else self.poll_interval,
+                                          self._poll)
 
     def _bump(self) -> None:
         self.status_version += 1

@@ -3,13 +3,12 @@ from console.monitor.gauge import Seats, render_gauge, seats_state
 from console.monitor.glyphs import plain
 
 
-def test_columns_carry_the_last_value_forward_and_stop_after_the_last_sample():
+def test_columns_carry_the_last_value_forward_up_to_now():
     samples = [Sample(15, 1, 5), Sample(50, 3, 2)]
     cols = column_values(samples, 0, 100, 10)
     assert cols[0] is None  # before the first sample
     assert cols[1] == samples[0] and cols[3] == samples[0]
-    assert cols[4] == samples[1] and cols[5] == samples[1]
-    assert cols[6:] == [None] * 4
+    assert cols[4:] == [samples[1]] * 6
 
 
 def test_ascii_chart_uses_distinct_glyphs_and_stays_within_width():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from console.tui.views.gigs import GigsScreen
+from console.tui.views.waves import WavesScreen
 
 
 @dataclass(frozen=True)
@@ -25,5 +26,5 @@ class View:
 VIEWS: dict[str, View] = {
     "gigs": View("gigs", "Gigs", GigsScreen),
     "queries": View("queries", "Queries", None),
-    "waves": View("waves", "Waves", None),
+    "waves": View("waves", "Waves", WavesScreen),
 }
