@@ -64,3 +64,16 @@ def load_gig_file(path: Path, shape: GigShape | None = None) -> GigFile:
         result.shape = shape or shape_of(data)
     result.gig, result.problems = parse_gig(data, result.shape)
     return result
+
+
+def to_create(gig: Gig | GigCreate) -> GigCreate:
+    """The create body that would make this gig: a gig read from the API (or a file in the read
+    shape) loses its id and read-only fields, its tasks become a list and its topic a name."""
+    if isinstance(gig, GigCreate):
+        return gig
+    data = gig.to_api()
+    create = {name: data[name] for name in GigCreate.model_fields if name in data}
+    create["tasks"] = [{"title": t.title, "base_price": t.base_price} for t in gig.tasks.data]
+    topic = gig.invitation_notification_topic
+    create["invitation_notification_topic"] = topic.name if topic is not None else None
+    return GigCreate.model_validate(create)

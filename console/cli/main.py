@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs
+from console.cli import gigs, simulate
 
-SUBCOMMANDS = (gigs,)
+SUBCOMMANDS = (gigs, simulate)
 
 
 def build_parser() -> argparse.ArgumentParser:

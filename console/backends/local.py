@@ -1,0 +1,293 @@
+"""The embedded default backend: the wave simulation and its TinyDB store behind the Backend protocol.
+
+It owns the simulated clock; ``backend.simulation`` moves it (the TUI decides the pace). Every
+call runs under one lock (TinyDB and the engine are not thread-safe), mutations are saved right
+away, and time advances are saved at most once per ``save_interval`` wall seconds (and on close).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from console.models import (
+    Gig,
+    GigCreate,
+    GigInvitation,
+    GigStats,
+    GigTask,
+    GigTaskCreate,
+    GigTaskUpdate,
+    GigUpdate,
+    InvitationAction,
+    InvitationAttempt,
+    User,
+    WaveRecord,
+    Worker,
+)
+from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
+from console.sim.engine import Engine, InviteOrder
+from console.sim.errors import NotFoundError, RuleError
+from console.sim.ranking import QueryCompiler
+from console.sim.state import Invitation
+from console.sim.store import SimStore, StoreError
+from console.waves import SettingError, SimSettings
+
+from .base import BackendKind, InvitationFilter, InviteRequest
+from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable
+
+
+class LocalBackend:
+    kind: BackendKind = "local"
+
+    def __init__(self, engine: Engine, store: SimStore | None = None, *, context: str = "local",
+                 read_only: bool = False, save_interval: float = 1.0) -> None:
+        self.engine = engine
+        self.store = store
+        self.context = context
+        self.read_only = read_only
+        self.save_interval = save_interval
+        self._lock = threading.RLock()
+        self.simulation = SimulationControls(self)
+        # Long advances save after waves, throttled like any advance.
+        engine.on_checkpoint = lambda: self._save(min_interval=self.save_interval)
+
+    @classmethod
+    def open(cls, data_dir: Path, *, context: str = "local", read_only: bool = False,
+             create_demo: bool = True, demo_seed: int = DEMO_SEED, demo_now: int = DEMO_NOW,
+             compiler: QueryCompiler | None = None) -> LocalBackend:
+        """Open the simulation in ``data_dir``; when there is none, build the demo there
+        (``create_demo``) or raise :class:`NotFound`. Store problems (locked, damaged files)
+        raise :class:`BackendError` naming the file; nothing is written then."""
+        try:
+            store = SimStore.open(Path(data_dir), read_only=read_only)
+        except StoreError as exc:
+            raise BackendError(str(exc)) from None
+        try:
+            if store.exists():
+                engine = store.load_engine(store.load_population(), compiler)
+            elif create_demo and not read_only:
+                engine = build_demo(seed=demo_seed, now=demo_now, compiler=compiler)
+                store.save(engine)
+            else:
+                raise NotFound(f"no simulation in {data_dir}")
+        except StoreError as exc:
+            store.close()
+            raise BackendError(str(exc)) from None
+        except BaseException:
+            store.close()
+            raise
+        return cls(engine, store, context=context, read_only=read_only)
+
+    @contextmanager
+    def _call(self, mutation: bool = False) -> Iterator[Engine]:
+        """Run one request: refuse mutations when read-only, map simulation errors onto the API's
+        status codes, and save what a mutation changed."""
+        if mutation and self.read_only:
+            raise ReadOnlyError(f"context {self.context!r} is read-only")
+        with self._lock:
+            try:
+                yield self.engine
+            except NotFoundError as exc:
+                raise NotFound(str(exc)) from None
+            except (RuleError, SettingError) as exc:
+                raise Unprocessable(str(exc)) from None
+            if mutation:
+                self._save()
+
+    def _save(self, min_interval: float = 0.0) -> None:
+        if self.store is None or self.read_only:
+            return
+        try:
+            self.store.save(self.engine, min_interval=min_interval)
+        except (StoreError, OSError) as exc:
+            raise BackendError(f"simulation not saved: {exc}") from None
+
+    async def now(self) -> int:
+        return self.engine.clock
+
+    # Gigs --------------------------------------------------------------------------------------
+    async def list_gigs(self) -> list[Gig]:
+        with self._call() as engine:
+            return [run.gig for run in engine.ordered_runs()]
+
+    async def get_gig(self, gig_id: str) -> Gig:
+        with self._call() as engine:
+            return engine.run_of(gig_id).gig
+
+    async def create_gig(self, gig: GigCreate) -> Gig:
+        with self._call(mutation=True) as engine:
+            return engine.create_gig(gig)
+
+    async def update_gig(self, gig_id: str, update: GigUpdate) -> Gig:
+        with self._call(mutation=True) as engine:
+            return engine.update_gig(gig_id, update)
+
+    async def archive_gig(self, gig_id: str, archive_at: int | None = None) -> Gig:
+        with self._call(mutation=True) as engine:
+            return engine.archive_gig(gig_id, archive_at)
+
+    async def delete_gig(self, gig_id: str) -> None:
+        with self._call(mutation=True) as engine:
+            engine.delete_gig(gig_id)
+
+    async def add_task(self, gig_id: str, task: GigTaskCreate) -> GigTask:
+        with self._call(mutation=True) as engine:
+            return engine.add_task(gig_id, task)
+
+    async def update_task(self, gig_id: str, task_id: str, task: GigTaskUpdate) -> GigTask:
+        with self._call(mutation=True) as engine:
+            return engine.update_task(gig_id, task_id, task)
+
+    # Invitations -------------------------------------------------------------------------------
+    async def invite(self, gig_id: str, users: Sequence[InviteRequest]) -> list[GigInvitation]:
+        with self._call(mutation=True) as engine:
+            orders = [InviteOrder(str(u.user_id), u.no_reward) for u in users]
+            return [inv.to_model() for inv in engine.invite(gig_id, orders)]
+
+    async def list_invitations(self, query: InvitationFilter) -> list[GigInvitation]:
+        with self._call() as engine:
+            if query.gig_id is not None:
+                if str(query.gig_id) not in engine.gigs:
+                    return []
+                invitations: list[Invitation] = engine.gig_invitations(query.gig_id)
+            else:
+                invitations = list(engine.invitations.values())
+            statuses = set(query.status)
+            now = engine.clock
+            return [
+                inv.to_model() for inv in invitations
+                if (query.user_id is None or inv.user_id == str(query.user_id))
+                and (not statuses or inv.status in statuses)
+                and not (query.exclude_archived_gigs
+                         and engine.gigs[inv.gig_id].gig.phase(now) == "archived")
+            ]
+
+    async def _transition(self, invitation_id: str, action: InvitationAction,
+                          **options: Any) -> GigInvitation:
+        with self._call(mutation=True) as engine:
+            return engine.transition(invitation_id, action, **options).to_model()
+
+    async def accept_invitation(self, invitation_id: str,
+                                no_reward: bool | None = None) -> GigInvitation:
+        return await self._transition(invitation_id, InvitationAction.ACCEPT, no_reward=no_reward)
+
+    async def reject_invitation(self, invitation_id: str) -> GigInvitation:
+        return await self._transition(invitation_id, InvitationAction.REJECT)
+
+    async def expire_invitation(self, invitation_id: str) -> GigInvitation:
+        return await self._transition(invitation_id, InvitationAction.EXPIRE)
+
+    async def reset_invitation(self, invitation_id: str, silent: bool = False) -> GigInvitation:
+        return await self._transition(invitation_id, InvitationAction.RESET, silent=silent)
+
+    # Users -------------------------------------------------------------------------------------
+    @staticmethod
+    def _user(record: dict[str, Any]) -> User:
+        return User(id=record["id"], worker=Worker(document=record["document"]))
+
+    async def get_user(self, user_id: str) -> User:
+        with self._call() as engine:
+            return self._user(engine.worker(user_id))
+
+    async def upsert_worker_document(self, user_id: str, document: dict[str, object]) -> User:
+        if not isinstance(document, dict):
+            raise Unprocessable(f"document: must be an object, not {type(document).__name__}")
+        with self._call(mutation=True) as engine:
+            return self._user(engine.upsert_worker(user_id, dict(document)))
+
+    async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
+                                 max_amount: int | None = None) -> InvitationAttempt:
+        with self._call(mutation=True) as engine:
+            record = engine.worker(user_id)
+            engine.invitation_attempt(user_id, gig_ids, max_amount)
+            ids = [str(g) for g in gig_ids]
+            return InvitationAttempt(
+                id=engine.next_id("attempt"), payload={"gig_ids": ids, "max_amount": max_amount},
+                gig_ids=ids, app_worker_id=str(record["document"].get("app_worker_id", record["id"])),
+                created_at=datetime.fromtimestamp(engine.clock, UTC).isoformat().replace("+00:00", "Z"),
+            )
+
+    # What the console derives ------------------------------------------------------------------
+    async def gig_stats(self, gig_id: str) -> GigStats:
+        with self._call() as engine:
+            return engine.gig_stats(gig_id)
+
+    async def waves(self, gig_id: str) -> list[WaveRecord]:
+        with self._call() as engine:
+            return engine.wave_records(gig_id)
+
+    async def close(self) -> None:
+        with self._lock:
+            try:
+                self._save()
+            finally:
+                if self.store is not None:
+                    self.store.close()
+
+
+class SimulationControls:
+    """What the console may do to the simulation itself: move its clock, send a wave by hand,
+    change the settings, read the population and the event feed."""
+
+    def __init__(self, backend: LocalBackend) -> None:
+        self._backend = backend
+
+    @property
+    def now(self) -> int:
+        return self._backend.engine.clock
+
+    @property
+    def settings(self) -> SimSettings:
+        return self._backend.engine.settings
+
+    def next_event_at(self) -> int | None:
+        with self._backend._call() as engine:
+            return engine.next_event_at()
+
+    def _advanced(self) -> None:
+        # Moving time is not an operator action: allowed read-only, kept in memory then.
+        self._backend._save(min_interval=self._backend.save_interval)
+
+    async def advance_to(self, t: int) -> int:
+        """Run the simulation up to simulated second ``t``; returns the new clock."""
+        with self._backend._call() as engine:
+            engine.advance_to(int(t))
+            self._advanced()
+            return engine.clock
+
+    async def advance_by(self, seconds: int) -> int:
+        return await self.advance_to(self.now + int(seconds))
+
+    async def step_to_next_wave(self) -> int | None:
+        """Advance to the next wave of any gig; its time, or None when no wave will come."""
+        with self._backend._call() as engine:
+            t = engine.step_to_next_wave()
+            self._advanced()
+            return t
+
+    async def run_wave_now(self, gig_id: str) -> WaveRecord | None:
+        """Send one wave of the gig now (any mode); None when no candidate is left."""
+        with self._backend._call(mutation=True) as engine:
+            wave = engine.run_wave_now(gig_id)
+            return None if wave is None else engine.run_of(gig_id).wave_record(wave)
+
+    async def update_settings(self, **changes: Any) -> SimSettings:
+        """Change settings by name (values as for ``--set``); they apply from now on."""
+        with self._backend._call(mutation=True) as engine:
+            engine.update_settings(engine.settings.with_changes(**changes))
+            return engine.settings
+
+    def population(self) -> list[dict[str, Any]]:
+        """Every worker as ``{"id", "document"}`` (the documents are the live ones: do not edit)."""
+        with self._backend._call() as engine:
+            return [{"id": r["id"], "document": r["document"]} for r in engine.population.records]
+
+    def events_since(self, seq: int = 0) -> list[dict[str, Any]]:
+        """Feed entries newer than ``seq``: ``{seq, at, kind, gig_id, message, ...}``."""
+        with self._backend._call() as engine:
+            return engine.feed.since(seq)

@@ -1,0 +1,165 @@
+"""``cirro-console simulate GIG.json``: run one gig's waves at full speed and report.
+
+Exit codes: 0 done, 1 the state directory cannot be used (locked, damaged, other inputs),
+2 bad input (gig file, query, setting, population file, --until); nothing is written on 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from console.gigfile import load_gig_file, to_create
+from console.paths import data_dir
+from console.sim.errors import QueryError, RuleError
+from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
+from console.sim.report import build_report, format_report
+from console.sim.runner import RunSpec, open_run
+from console.sim.store import StoreError
+from console.waves import SETTING_NAMES, SettingError, parse_settings
+
+_RELATIVE = re.compile(r"^\+(\d+)([smhd]?)$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class InputError(ValueError):
+    """Bad command-line input; exit code 2."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="run a gig's invitation waves on a simulated workforce and report",
+        description="Run GIG.json (read or create shape) at full speed on a simulated workforce. "
+        "The run is kept in a state directory keyed by its inputs: run the same command again "
+        "after an interruption and it continues where it stopped.",
+    )
+    parser.add_argument("gig", type=Path, metavar="GIG.json", help="the gig to simulate")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--workers", type=int, metavar="N",
+                        help=f"generate N synthetic workers (default {DEFAULT_WORKERS})")
+    source.add_argument("--population", type=Path, metavar="FILE",
+                        help='a JSON array of {"id": ..., "document": {...}}')
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--until", metavar="T",
+                        help="stop at T: UNIX seconds, +DURATION after start_at (+90m, +3d), or "
+                        "an ISO time; default: run until nothing is left to happen")
+    parser.add_argument("--set", dest="settings", action="append", default=[],
+                        metavar="NAME=VALUE", help=f"a simulation setting: {', '.join(SETTING_NAMES)}")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--save-population", type=Path, metavar="FILE",
+                        help="also write the population used to FILE")
+    parser.add_argument("--state", type=Path, metavar="DIR",
+                        help="state directory (default: one per inputs under the data dir)")
+    parser.add_argument("--fresh", action="store_true", help="discard saved state, start over")
+    parser.add_argument("--checkpoint-every", type=float, default=1.0, metavar="SECONDS",
+                        help="save at most this often (wall seconds) while running; 0 saves "
+                        "after every wave (default 1)")
+    parser.set_defaults(handler=_simulate)
+
+
+def parse_until(text: str, start_at: int) -> int:
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    relative = _RELATIVE.match(text)
+    if relative:
+        return start_at + int(relative.group(1)) * _UNITS[relative.group(2)]
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--until: {text!r} is not UNIX seconds, +DURATION or an ISO time") from None
+    if moment.tzinfo is None:
+        raise InputError(f"--until: {text!r} needs a time zone (e.g. a trailing Z for UTC)")
+    return int(moment.timestamp())
+
+
+def _spec(args: argparse.Namespace) -> RunSpec:
+    loaded = load_gig_file(args.gig)
+    if loaded.problems or loaded.gig is None:
+        raise InputError("\n".join(loaded.messages()))
+    try:
+        settings = parse_settings(args.settings)
+    except SettingError as exc:
+        raise InputError(f"--set {exc}") from None
+    if args.workers is not None and args.workers < 0:
+        raise InputError(f"--workers: must not be negative, got {args.workers}")
+    workers = None if args.population else (args.workers if args.workers is not None
+                                            else DEFAULT_WORKERS)
+    spec = RunSpec(gig=to_create(loaded.gig), seed=args.seed, settings=settings, workers=workers,
+                   population_file=args.population)
+    try:
+        spec.check_queries()
+    except QueryError as exc:
+        raise InputError(f"{args.gig}: {exc}") from None
+    return spec
+
+
+class _Progress:
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.span = start, max(1, end - start)
+        self.enabled = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, t: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.1:
+            return
+        self.last = now
+        done = min(1.0, max(0.0, (t - self.start) / self.span))
+        bar = "#" * int(done * 30)
+        sys.stderr.write(f"\rsimulating [{bar:<30}] {done:4.0%}")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+            sys.stderr.flush()
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    try:
+        spec = _spec(args)
+        until = None if args.until is None else parse_until(args.until, spec.gig.start_at)
+        if until is not None and until < spec.gig.start_at:
+            raise InputError(f"--until {until} is before the gig's start_at {spec.gig.start_at}")
+        population = spec.population()
+    except (InputError, PopulationError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.save_population is not None:
+        save_population(population, args.save_population)
+    state_dir = args.state or data_dir() / "simulations" / spec.key()
+    try:
+        run = open_run(spec, state_dir, population, fresh=args.fresh)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        engine = run.engine
+        engine.on_checkpoint = lambda: run.store.save(engine, min_interval=args.checkpoint_every)
+        gig = engine.run_of(run.gig_id).gig
+        progress = _Progress(gig.start_at, until if until is not None else gig.end_at)
+        try:
+            engine.run(until, progress)
+        except RuleError as exc:
+            print(f"--until: {exc} (the saved run in {state_dir} is further; use --fresh)",
+                  file=sys.stderr)
+            return 2
+        finally:
+            progress.finish()
+        run.store.save(engine)
+        report = build_report(engine, run.gig_id, {"seed": spec.seed, "workers": len(population)})
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        run.close()
+    print(json.dumps(report) if args.json else format_report(report))
+    return 0

@@ -1,0 +1,20 @@
+"""MongoDB's query language (MQL) for filter and sort queries: compile once, evaluate many times.
+
+No Textual, no I/O. The contract is ``/work/shared/reference/mql-semantics.md`` (MongoDB's rules).
+"""
+
+from __future__ import annotations
+
+from .errors import MQLError
+from .filter import FilterFunction, compile_filter
+from .paths import get_path_values
+from .sort import SortFunction, compile_sort
+
+__all__ = [
+    "FilterFunction",
+    "MQLError",
+    "SortFunction",
+    "compile_filter",
+    "compile_sort",
+    "get_path_values",
+]

@@ -1,0 +1,212 @@
+"""The workforce a simulation invites: worker documents (what queries run against) and traits.
+
+A population is a list of ``{"id": <user id>, "document": {...}, "traits": {...}}`` records kept in
+worker-id order (the final tie-breaker of every ranking). ``traits`` is optional and simulation
+only: ``responsiveness``, ``eagerness`` and ``pace`` scale the response model around 1.0.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import json
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from console.sim.atomic import write_json_atomically
+from console.waves import worker_order_key
+
+DEFAULT_WORKERS = 5_000
+# A fixed reference time keeps generated documents (last_active_at) independent of the wall clock.
+GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+Record = dict[str, Any]
+
+
+class PopulationError(ValueError):
+    """A population file that cannot be used; the message names the file and the item."""
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Bulk loads of many small dicts run ~4x faster without the cyclic GC scanning them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Population:
+    def __init__(self, records: list[Record]) -> None:
+        self.records = sorted(records, key=lambda r: worker_order_key(r["id"]))
+        self.by_id: dict[str, Record] = {r["id"]: r for r in self.records}
+        self._keys: list[tuple[int, str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def get(self, user_id: str) -> Record | None:
+        return self.by_id.get(user_id)
+
+    def upsert(self, user_id: str, document: dict[str, Any]) -> Record:
+        """Create or replace a worker's document, keeping worker-id order."""
+        record = self.by_id.get(user_id)
+        if record is not None:
+            record["document"] = document
+            return record
+        record = {"id": user_id, "document": document}
+        keys = [worker_order_key(r["id"]) for r in self.records]
+        self.records.insert(bisect.bisect(keys, worker_order_key(user_id)), record)
+        self.by_id[user_id] = record
+        return record
+
+    def as_list(self) -> list[Record]:
+        """``{id, document}`` pairs, as the population file holds them (plus traits when set)."""
+        return self.records
+
+
+def _check_record(item: Any, index: int, source: str) -> Record:
+    where = f"{source}: [{index}]"
+    if not isinstance(item, dict):
+        raise PopulationError(f"{where}: must be an object with id and document")
+    user_id = item.get("id")
+    if isinstance(user_id, int) and not isinstance(user_id, bool):
+        user_id = str(user_id)
+    if not isinstance(user_id, str) or not user_id:
+        raise PopulationError(f"{where}.id: must be a non-empty string or an integer")
+    document = item.get("document")
+    if not isinstance(document, dict):
+        raise PopulationError(f"{where}.document: must be an object")
+    record: Record = {"id": user_id, "document": document}
+    traits = item.get("traits")
+    if traits is not None:
+        if not isinstance(traits, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in traits.values()
+        ):
+            raise PopulationError(f"{where}.traits: must be an object of non-negative numbers")
+        record["traits"] = traits
+    return record
+
+
+def population_from_json(data: Any, source: str) -> Population:
+    if not isinstance(data, list):
+        raise PopulationError(f"{source}: a population must be a JSON array of {{id, document}}")
+    records = [_check_record(item, i, source) for i, item in enumerate(data)]
+    population = Population(records)
+    if len(population.by_id) != len(records):
+        seen: set[str] = set()
+        for i, record in enumerate(records):
+            if record["id"] in seen:
+                raise PopulationError(f"{source}: [{i}].id: duplicate worker id {record['id']!r}")
+            seen.add(record["id"])
+    return population
+
+
+def load_population(path: Path) -> Population:
+    """Read a population file (a JSON array of ``{id, document}``)."""
+    try:
+        with gc_paused(), open(path, "rb") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise PopulationError(f"{path}: cannot read population: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
+    with gc_paused():
+        return population_from_json(data, str(path))
+
+
+def save_population(population: Population, path: Path) -> None:
+    """Write the population file atomically (temp file, then rename)."""
+    write_json_atomically(path, population.as_list())
+
+
+# The generator ----------------------------------------------------------------------------------
+
+_STATUSES = (("active", 80), ("inactive", 12), ("suspended", 5), ("pending", 3))
+_SEGMENTS = (("standard", 55), ("my_favorite_testers", 15), ("trusted", 20), ("newcomer", 10))
+_COUNTRIES = (
+    ("US", 18), ("DE", 10), ("IN", 12), ("PL", 8), ("UA", 7), ("BR", 8), ("FR", 6), ("GB", 7),
+    ("ES", 5), ("IT", 4), ("MX", 4), ("JP", 3), ("RO", 4), ("PT", 2), ("CA", 2),
+)
+_LANGUAGES = (
+    ("english", 50), ("german", 10), ("french", 8), ("spanish", 10), ("portuguese", 6),
+    ("polish", 5), ("ukrainian", 4), ("italian", 3), ("japanese", 2), ("hindi", 2),
+)
+_SKILLS = (
+    ("SK-101", "Web testing"), ("SK-102", "Mobile testing"), ("SK-103", "Accessibility"),
+    ("SK-104", "Usability"), ("SK-105", "Security"), ("SK-106", "Localization"),
+    ("SK-107", "Payments"), ("SK-108", "Automotive"), ("SK-109", "Smart TV"),
+    ("SK-110", "Data labelling"),
+)
+_DEVICES = (
+    (("android", ("12", "13", "14", "15")), 45), (("ios", ("16", "17", "18")), 30),
+    (("windows", ("10", "11")), 15), (("macos", ("13", "14", "15")), 7), (("linux", ("6",)), 3),
+)
+
+
+class _Weighted:
+    """Fast weighted choice: one ``random()`` and a bisect over cumulative weights."""
+
+    def __init__(self, pairs: tuple[tuple[Any, int], ...]) -> None:
+        self.values = [v for v, _ in pairs]
+        total = 0
+        self.cumulative = []
+        for _, weight in pairs:
+            total += weight
+            self.cumulative.append(total)
+        self.total = total
+
+    def pick(self, rng: random.Random) -> Any:
+        return self.values[bisect.bisect(self.cumulative, rng.random() * self.total)]
+
+
+def generate_population(
+    size: int = DEFAULT_WORKERS, seed: int = 0, now: int = GENERATOR_EPOCH
+) -> Population:
+    """A seeded synthetic workforce of ``size`` workers with ids "1".."size"."""
+    if size < 0:
+        raise ValueError(f"workers must not be negative, got {size}")
+    rng = random.Random(f"population:{seed}")
+    statuses, segments = _Weighted(_STATUSES), _Weighted(_SEGMENTS)
+    countries, languages, devices = _Weighted(_COUNTRIES), _Weighted(_LANGUAGES), _Weighted(_DEVICES)
+    skills = [{"id": sid, "name": name} for sid, name in _SKILLS]
+    rand, randint, expo = rng.random, rng.randint, rng.expovariate
+    records: list[Record] = []
+    with gc_paused():
+        for i in range(1, size + 1):
+            doc: dict[str, Any] = {"app_worker_id": i, "status": statuses.pick(rng)}
+            if rand() < 0.9:
+                doc["segment"] = segments.pick(rng)
+            if rand() < 0.97:
+                doc["country"] = countries.pick(rng)
+            langs = {languages.pick(rng) for _ in range(randint(1, 3))}
+            doc["languages"] = sorted(langs)
+            n_skills = randint(0, 4)
+            if n_skills:
+                doc["skills"] = [dict(s) for s in rng.sample(skills, n_skills)]
+            if rand() < 0.95:
+                kinds = {devices.pick(rng) for _ in range(randint(1, 2))}
+                doc["devices"] = [
+                    {"os": os_name, "version": versions[randint(0, len(versions) - 1)]}
+                    for os_name, versions in sorted(kinds)
+                ]
+            if rand() < 0.92:
+                doc["rating"] = round(min(5.0, 1.0 + 4.0 * rand() ** 0.6), 1)
+            doc["tests_completed"] = int(expo(1 / 40))
+            doc["last_active_at"] = now - int(expo(1 / (6 * 86400)))
+            records.append({
+                "id": str(i),
+                "document": doc,
+                "traits": {
+                    "responsiveness": round(0.4 + 1.2 * rand(), 3),
+                    "eagerness": round(0.3 + 1.4 * rand(), 3),
+                    "pace": round(0.25 + 1.75 * rand(), 3),
+                },
+            })
+    return Population(records)

@@ -1,0 +1,95 @@
+"""A gig's candidates, ranked once: the workers that match filter_query in sort_query order.
+
+Waves walk the ranking with a cursor instead of re-scanning the population. The ranking is
+rebuilt only when the gig's queries or the population change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from console.waves import candidates_for_wave
+
+from .errors import QueryError
+from .population import Population, gc_paused
+
+Document = dict[str, Any]
+Predicate = Callable[[Document], bool]
+Sorter = Callable[[Iterable[Document]], list[Document]]
+
+
+class QueryCompiler(Protocol):
+    """What the engine needs of the MQL engine (``console.mql`` itself fits)."""
+
+    def compile_filter(self, query: dict[str, Any]) -> Predicate: ...
+
+    def compile_sort(self, sort_query: dict[str, Any]) -> Sorter: ...
+
+
+def default_compiler() -> QueryCompiler:
+    import console.mql
+
+    return console.mql  # type: ignore[return-value]
+
+
+def compile_queries(
+    compiler: QueryCompiler, filter_query: dict[str, Any], sort_query: dict[str, Any]
+) -> tuple[Predicate, Sorter | None]:
+    """Compile both queries, raising :class:`QueryError` naming the field path of a bad one."""
+    compiled: list[Any] = []
+    for field, query, compile_ in (
+        ("filter_query", filter_query, compiler.compile_filter),
+        ("sort_query", sort_query, compiler.compile_sort),
+    ):
+        try:
+            compiled.append(compile_(query))
+        except ValueError as exc:
+            path = getattr(exc, "path", "")
+            message = getattr(exc, "message", None) or str(exc)
+            raise QueryError(field, str(path or ""), message) from None
+    predicate, sorter = compiled
+    return predicate, (sorter if sort_query else None)
+
+
+class Ranking:
+    """Ranked candidate ids, where the next wave starts, and how many are left."""
+
+    def __init__(self, ranked: list[str], invited: Mapping[str, Any]) -> None:
+        self.ranked = ranked
+        self.position = {user_id: i for i, user_id in enumerate(ranked)}
+        self.cursor = 0
+        # Invited workers still ahead of the cursor (manual invites, invitation attempts, or
+        # invitations from before a re-ranking): the cursor will skip them.
+        self.invited_ahead = sum(1 for user_id in invited if user_id in self.position)
+
+    @property
+    def left(self) -> int:
+        return len(self.ranked) - self.cursor - self.invited_ahead
+
+    def take(self, size: int, invited: Mapping[str, Any]) -> list[str]:
+        taken, position = candidates_for_wave(self.ranked, self.cursor, invited, size)
+        self.invited_ahead -= (position - self.cursor) - len(taken)
+        self.cursor = position
+        return taken
+
+    def note_invited(self, user_id: str) -> None:
+        """A worker invited outside a wave: if still ahead, the cursor will skip them."""
+        position = self.position.get(user_id)
+        if position is not None and position >= self.cursor:
+            self.invited_ahead += 1
+
+
+def rank(
+    population: Population, predicate: Predicate, sorter: Sorter | None, invited: Mapping[str, Any]
+) -> Ranking:
+    """Filter first, then sort only the survivors; the population is in worker-id order and the
+    sort is stable, so the worker id is the final tie-breaker."""
+    with gc_paused():
+        matching = [r for r in population.records if predicate(r["document"])]
+        if sorter is not None:
+            by_document = {id(r["document"]): r["id"] for r in matching}
+            ordered = [by_document[id(doc)] for doc in sorter([r["document"] for r in matching])]
+        else:
+            ordered = [r["id"] for r in matching]
+        return Ranking(ordered, invited)

@@ -1,0 +1,142 @@
+"""The simulation's state records, and their JSON form for the store.
+
+The API records no wave numbers and no timestamps on invitations; the simulation does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.models import Gig, GigInvitation, InvitationStatus, WaveRecord
+
+from .ranking import Predicate, Ranking, Sorter
+
+PENDING = InvitationStatus.PENDING
+ACCEPTED = InvitationStatus.ACCEPTED
+REJECTED = InvitationStatus.REJECTED
+EXPIRED = InvitationStatus.EXPIRED
+
+
+@dataclass(slots=True)
+class Invitation:
+    id: str
+    gig_id: str
+    user_id: str
+    status: InvitationStatus
+    wave: int | None
+    invited_at: int
+    responded_at: int | None = None
+    no_reward: bool = False
+    # Bumped by a reset, so a response drawn for an earlier attempt is recognised as stale.
+    attempt: int = 0
+
+    def to_model(self) -> GigInvitation:
+        return GigInvitation(
+            id=self.id, status=self.status, gig_id=self.gig_id, user_id=self.user_id,
+            no_reward=self.no_reward, wave=self.wave, invited_at=self.invited_at,
+            responded_at=self.responded_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "gig_id": self.gig_id, "user_id": self.user_id,
+            "status": self.status.value, "wave": self.wave, "invited_at": self.invited_at,
+            "responded_at": self.responded_at, "no_reward": self.no_reward, "attempt": self.attempt,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Invitation:
+        return cls(
+            id=data["id"], gig_id=data["gig_id"], user_id=data["user_id"],
+            status=InvitationStatus(data["status"]), wave=data["wave"],
+            invited_at=data["invited_at"], responded_at=data["responded_at"],
+            no_reward=data["no_reward"], attempt=data["attempt"],
+        )
+
+
+@dataclass(slots=True)
+class Wave:
+    n: int
+    at: int
+    invited: int
+    candidates_left: int | None
+
+
+@dataclass
+class GigRun:
+    """One gig and what the simulation tracks about it."""
+
+    gig: Gig
+    # The last tick evaluated: ticks are evaluated once, in time order.
+    last_tick: int | None = None
+    end_handled: bool = False
+    waves: list[Wave] = field(default_factory=list)
+    # user id -> invitation id: each worker is invited at most once per gig.
+    invited: dict[str, str] = field(default_factory=dict)
+    counts: Counter[InvitationStatus] = field(default_factory=Counter)
+    wave_counts: dict[int, Counter[InvitationStatus]] = field(default_factory=dict)
+    pending: set[str] = field(default_factory=set)
+    # Derived, rebuilt when the queries or the population change; never persisted.
+    ranking: Ranking | None = None
+    compiled: tuple[Predicate, Sorter | None] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.gig.id
+
+    def count(self, inv: Invitation, delta: int) -> None:
+        self.counts[inv.status] += delta
+        if inv.wave is not None:
+            self.wave_counts.setdefault(inv.wave, Counter())[inv.status] += delta
+        if inv.status is PENDING:
+            (self.pending.add if delta > 0 else self.pending.discard)(inv.id)
+
+    def wave_record(self, wave: Wave) -> WaveRecord:
+        counts = self.wave_counts.get(wave.n, Counter())
+        return WaveRecord(
+            gig_id=self.id, n=wave.n, at=wave.at, invited=wave.invited,
+            accepted=counts[ACCEPTED], rejected=counts[REJECTED], expired=counts[EXPIRED],
+            pending=counts[PENDING], candidates_left=wave.candidates_left,
+        )
+
+    def forget_ranking(self) -> None:
+        self.ranking = None
+        self.compiled = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "gig": self.gig.to_api(), "last_tick": self.last_tick,
+            "end_handled": self.end_handled,
+            "waves": [[w.n, w.at, w.invited, w.candidates_left] for w in self.waves],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GigRun:
+        return cls(
+            gig=Gig.model_validate(data["gig"]), last_tick=data["last_tick"],
+            end_handled=data["end_handled"], waves=[Wave(*w) for w in data["waves"]],
+        )
+
+
+class EventFeed:
+    """Append-only log for the wave monitor: each entry has a rising ``seq``; the oldest entries
+    beyond ``capacity`` are dropped (the invitations and waves keep the full history)."""
+
+    def __init__(self, capacity: int = 5_000, entries: list[dict[str, Any]] | None = None,
+                 next_seq: int = 1) -> None:
+        self.entries: deque[dict[str, Any]] = deque(entries or (), maxlen=capacity)
+        self.next_seq = next_seq
+
+    def add(self, at: int, kind: str, gig_id: str | None, message: str, **data: Any) -> None:
+        entry = {"seq": self.next_seq, "at": at, "kind": kind, "gig_id": gig_id, "message": message}
+        entry.update(data)
+        self.entries.append(entry)
+        self.next_seq += 1
+
+    def since(self, seq: int) -> list[dict[str, Any]]:
+        """Entries with a sequence number above ``seq`` (0 for all that are kept)."""
+        if not self.entries or self.entries[-1]["seq"] <= seq:
+            return []
+        return [e for e in self.entries if e["seq"] > seq]
