@@ -4,6 +4,7 @@ snapshots of a gig. The API keeps no such log, so remote and local gigs get the 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,7 +51,9 @@ def diff_snapshots(before: GigSnapshot | None, after: GigSnapshot) -> list[Monit
                                        f"wave {wave.n} invited {wave.invited} workers"))
     if before is not None:
         events.extend(_edits(before.gig, after.gig, after.at))
-        events.extend(_invitation_changes(before, after))
+        if before.invitations is not None and after.invitations is not None:
+            events.extend(_invitation_changes(before.invitations, after.invitations,
+                                              after.gig.id, after.at))
     events.sort(key=lambda e: e.at)
     return events
 
@@ -64,31 +67,31 @@ def _edits(old: Gig, new: Gig, at: int) -> list[MonitorEvent]:
     return events
 
 
-def _invitation_changes(before: GigSnapshot, after: GigSnapshot) -> list[MonitorEvent]:
-    gig_id = after.gig.id
+def _invitation_changes(before: Mapping[str, GigInvitation], after: Mapping[str, GigInvitation],
+                        gig_id: str, at: int) -> list[MonitorEvent]:
     events: list[MonitorEvent] = []
     expired: Counter[int] = Counter()
     manual = 0
-    for inv_id, inv in after.invitations.items():
-        old = before.invitations.get(inv_id)
+    for inv_id, inv in after.items():
+        old = before.get(inv_id)
         if old is None:
             if inv.wave is None:
                 manual += 1
             if inv.status is not InvitationStatus.PENDING:
-                events.append(_status_event(inv, after.at))
+                events.append(_status_event(inv, at))
             continue
         if old.status is inv.status:
             continue
         if inv.status is InvitationStatus.EXPIRED:
-            expired[_when(inv, after.at)] += 1
+            expired[_when(inv, at)] += 1
         else:
-            events.append(_status_event(inv, after.at))
+            events.append(_status_event(inv, at))
     # Reaching seats_max expires hundreds at once: one line per moment, not one per invitation.
-    for at, count in expired.items():
+    for moment, count in expired.items():
         noun = "invitation" if count == 1 else "invitations"
-        events.append(MonitorEvent(at, EventKind.EXPIRY, gig_id, f"{count} pending {noun} expired"))
+        events.append(MonitorEvent(moment, EventKind.EXPIRY, gig_id, f"{count} pending {noun} expired"))
     if manual:
-        events.append(MonitorEvent(after.at, EventKind.INVITE, gig_id,
+        events.append(MonitorEvent(at, EventKind.INVITE, gig_id,
                                    f"{manual} workers invited manually"))
     return events
 

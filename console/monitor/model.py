@@ -4,10 +4,10 @@ snapshot, the event log, and the accepted/pending history for the chart."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from console.models import InvitationStatus
+from console.models import GigInvitation, InvitationStatus
 
 from .chart import Sample
 from .events import MonitorEvent, diff_snapshots
@@ -28,18 +28,26 @@ class GigMonitor:
     def __init__(self, gig_id: str, log_limit: int = LOG_LIMIT):
         self.gig_id = gig_id
         self.snapshot: GigSnapshot | None = None
+        # The last full listing of the gig's invitations, and when it was taken.
+        self.invitations: Mapping[str, GigInvitation] = {}
+        self.invitations_at: int | None = None
         self.events: deque[MonitorEvent] = deque(maxlen=log_limit)
         self.samples: list[Sample] = []
         self.version = 0  # bumped on every change, so widgets repaint only when needed
 
-    def update(self, snap: GigSnapshot) -> list[MonitorEvent]:
-        """Take a new snapshot; returns the events it brought. A snapshot from before the current
-        one (a replay jumping back) starts the history over."""
+    def update(self, snap: GigSnapshot,
+               feed: list[MonitorEvent] | None = None) -> list[MonitorEvent]:
+        """Take a new snapshot; returns the events it brought: ``feed`` when the backend keeps
+        its own event feed, else the difference from the previous snapshot. A snapshot from
+        before the current one (a replay jumping back) starts the history over."""
         if self.snapshot is not None and snap.at < self.snapshot.at:
             self.reset()
-        new_events = diff_snapshots(self.snapshot, snap)
-        if self.snapshot is None:
-            self.samples = [s for s in history(snap.invitations, snap.at) if s.at < snap.at]
+        new_events = feed if feed is not None else diff_snapshots(self.snapshot, snap)
+        if snap.invitations is not None:
+            if self.invitations_at is None:
+                self.samples = [s for s in history(snap.invitations, snap.at) if s.at < snap.at]
+            self.invitations = snap.invitations
+            self.invitations_at = snap.at
         self.events.extend(new_events)
         sample = snap.sample
         if not self.samples or (self.samples[-1].accepted, self.samples[-1].pending) != \
@@ -51,6 +59,8 @@ class GigMonitor:
 
     def reset(self) -> None:
         self.snapshot = None
+        self.invitations = {}
+        self.invitations_at = None
         self.events.clear()
         self.samples = []
         self.version += 1

@@ -56,14 +56,14 @@ def delta(before: GigSnapshot | None, after: GigSnapshot) -> GigDelta:
     """What changed from ``before`` to ``after`` (everything when there is no ``before``)."""
     if before is None:
         return GigDelta(gig=after.gig, stats=after.stats, waves=list(after.waves),
-                        invitations=list(after.invitations.values()))
+                        invitations=list((after.invitations or {}).values()))
     old_waves = {w.n: w for w in before.waves}
     return GigDelta(
         gig=after.gig if after.gig != before.gig else None,
         stats=after.stats if after.stats != before.stats else None,
         waves=[w for w in after.waves if old_waves.get(w.n) != w],
-        invitations=[inv for inv_id, inv in after.invitations.items()
-                     if before.invitations.get(inv_id) != inv],
+        invitations=[inv for inv_id, inv in (after.invitations or {}).items()
+                     if (before.invitations or {}).get(inv_id) != inv],
     )
 
 

@@ -4,7 +4,7 @@ the simulation, the API and a replayed recording feed it alike."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from console.backends.base import Backend, InvitationFilter
 from console.models import Gig, GigInvitation, GigStats, InvitationStatus, WaveRecord
@@ -18,21 +18,29 @@ class GigSnapshot:
     gig: Gig
     stats: GigStats
     waves: list[WaveRecord]
-    invitations: Mapping[str, GigInvitation] = field(default_factory=dict)
+    # None when the reading skipped them (see take_snapshot).
+    invitations: Mapping[str, GigInvitation] | None = None
 
     @property
     def sample(self) -> Sample:
         return Sample(self.at, self.stats.accepted, self.stats.pending)
 
 
-async def take_snapshot(backend: Backend, gig_id: str, at: int | None = None) -> GigSnapshot:
-    """One consistent-enough reading of a gig (several calls: remote data can move in between)."""
+async def take_snapshot(backend: Backend, gig_id: str, at: int | None = None,
+                        invitations: bool = True) -> GigSnapshot:
+    """One consistent-enough reading of a gig (several calls: remote data can move in between).
+
+    Listing every invitation is the costly part (10,000 models): ``invitations=False`` skips it
+    and leaves :attr:`GigSnapshot.invitations` None."""
     now = await backend.now() if at is None else at
     gig = await backend.get_gig(gig_id)
     stats = await backend.gig_stats(gig_id)
     waves = await backend.waves(gig_id)
-    invitations = await backend.list_invitations(InvitationFilter(gig_id=gig_id))
-    return GigSnapshot(now, gig, stats, waves, {inv.id: inv for inv in invitations})
+    listed = None
+    if invitations:
+        found = await backend.list_invitations(InvitationFilter(gig_id=gig_id))
+        listed = {inv.id: inv for inv in found}
+    return GigSnapshot(now, gig, stats, waves, listed)
 
 
 def history(invitations: Mapping[str, GigInvitation], now: int) -> list[Sample]:

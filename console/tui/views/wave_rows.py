@@ -9,6 +9,7 @@ from console.models import Gig, GigInvitation, GigStats, InvitationStatus, WaveR
 from console.monitor.events import MonitorEvent
 from console.monitor.timefmt import clock
 from console.tui import format as fmt
+from console.waves.rules import worker_order_key
 from console.tui.widgets.virtual_table import Column, Row
 
 OVERVIEW_COLUMNS: tuple[Column, ...] = (
@@ -73,8 +74,8 @@ def invitation_row(inv: GigInvitation, selected: Collection[str]) -> Row:
     mark = "*" if inv.id in selected else " "
     cells = (mark, inv.user_id, "-" if inv.wave is None else str(inv.wave), inv.status.value,
              fmt.timestamp(inv.invited_at), fmt.timestamp(inv.responded_at))
-    sort_values: tuple[Any, ...] = (mark, inv.user_id, inv.wave, inv.status.value, inv.invited_at,
-                                    inv.responded_at)
+    sort_values: tuple[Any, ...] = (mark, worker_order_key(inv.user_id), inv.wave,
+                                    inv.status.value, inv.invited_at, inv.responded_at)
     return Row(inv.id, cells, sort_values, {3: STATUS_TONES[inv.status], 0: "accent"})
 
 

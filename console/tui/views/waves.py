@@ -21,6 +21,7 @@ from console.backends.errors import BackendError
 from console.models import Gig, GigInvitation, GigPhase, InvitationAction
 from console.monitor import speeds
 from console.monitor.chart import ChartSpec, render_chart
+from console.monitor.feed import feed_events
 from console.monitor.gauge import render_gauge
 from console.monitor.glyphs import Line, Run
 from console.monitor.model import GigMonitor, waves_per_hour
@@ -51,6 +52,8 @@ PANES = ("waves", "chart", "invitations", "events")
 PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
 CHART_HEIGHT_MIN = 3
 LIVE_PHASES = (GigPhase.SCHEDULED, GigPhase.LIVE)
+# Seconds between two listings of every invitation while they change (the costly call).
+INVITATIONS_EVERY = 1.0
 ACTION_VERBS = {"accept": "Accept", "reject": "Reject", "expire": "Expire", "reset": "Reset"}
 
 
@@ -104,7 +107,9 @@ class WavesScreen(ViewScreen):
         self._poll_loop: PollLoop | None = None
         self._invitation_rows: dict[str, Row] = {}
         self._invitations_shown: dict[str, GigInvitation] = {}
-        self._events_shown = 0
+        self._feed_seq = 0
+        self._invitations_dirty = False
+        self._listed_wall = 0.0
         self._painted_version = -1
 
     # Layout ---------------------------------------------------------------------------------------
@@ -139,6 +144,7 @@ class WavesScreen(ViewScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table("events").sort_by("at", reverse=True)
+        self.table("invitations").sort_by("user")
         self.table("overview").focus()
         self.set_interval(1.0, self._tick_status)
         self._paint_status()
@@ -188,16 +194,39 @@ class WavesScreen(ViewScreen):
             self.notify(f"{exc}", title="Wave monitor", severity="error")
 
     async def _load_detail(self) -> None:
-        """One reading of the open gig into the monitor, then a repaint of what changed."""
+        """One reading of the open gig into the monitor, then a repaint of what changed.
+
+        With the simulation's event feed, the log comes from the feed and the invitations are
+        listed only when their pane shows them (at most once a second while they change): that
+        listing is the one costly call. Without a feed, the log is diffed from full readings."""
         gig_id, monitor = self.gig_id, self.monitor
         if gig_id is None or monitor is None:
             return
-        snap = await take_snapshot(self.backend, gig_id)
+        since = getattr(self.sim, "events_since", None)
+        feed = None
+        if since is not None:
+            entries = since(self._feed_seq)
+            if entries:
+                self._feed_seq = entries[-1]["seq"]
+            feed = feed_events(entries, gig_id)
+            self._invitations_dirty = self._invitations_dirty or bool(feed)
+        snap = await take_snapshot(self.backend, gig_id,
+                                   invitations=since is None or self._invitations_due(monitor))
         if self.gig_id != gig_id:
             return  # the operator moved on while we read
-        monitor.update(snap)
-        self.selected &= set(snap.invitations)
+        if snap.invitations is not None:
+            self._invitations_dirty = False
+            self._listed_wall = time.monotonic()
+        monitor.update(snap, feed)
+        self.selected &= set(monitor.invitations)
         self.paint_detail()
+
+    def _invitations_due(self, monitor: GigMonitor) -> bool:
+        if monitor.invitations_at is None:
+            return True
+        if self.pane != "invitations" or not self._invitations_dirty:
+            return False
+        return time.monotonic() - self._listed_wall >= INVITATIONS_EVERY
 
     def paint_detail(self) -> None:
         monitor = self.monitor
@@ -233,9 +262,9 @@ class WavesScreen(ViewScreen):
 
     def _paint_invitations(self) -> None:
         """Rebuild the rows of the invitations that changed only (10,000 rows stay cheap)."""
-        if self.monitor is None or self.monitor.snapshot is None:
+        if self.monitor is None:
             return
-        current = self.monitor.snapshot.invitations
+        current = self.monitor.invitations
         rows, shown = self._invitation_rows, self._invitations_shown
         for inv_id in list(rows):
             if inv_id not in current:
@@ -248,9 +277,9 @@ class WavesScreen(ViewScreen):
         self.table("invitations").set_rows(rows.values())
 
     def _repaint_selection(self, inv_ids: set[str]) -> None:
-        if self.monitor is None or self.monitor.snapshot is None:
+        if self.monitor is None:
             return
-        invitations = self.monitor.snapshot.invitations
+        invitations = self.monitor.invitations
         for inv_id in inv_ids:
             if inv_id in invitations:
                 self._invitation_rows[inv_id] = invitation_row(invitations[inv_id], self.selected)
@@ -327,6 +356,8 @@ class WavesScreen(ViewScreen):
         self.gig_id = gig_id
         self.monitor = GigMonitor(gig_id)
         self.selected = set()
+        self._feed_seq = 0
+        self._invitations_dirty = False
         self._invitation_rows, self._invitations_shown = {}, {}
         self._painted_version = -1
         self.query_one("#wv-mode", ContentSwitcher).current = "wv-detail"
@@ -358,6 +389,9 @@ class WavesScreen(ViewScreen):
         self.query_one("#wv-panes", ContentSwitcher).current = f"wv-{pane}"
         if pane == "invitations":
             self._paint_invitations()
+            if self.monitor is not None and self._invitations_dirty and not self.is_remote:
+                self._listed_wall = 0.0
+                self.refresh_detail()
         self.current_table_or_none().focus()
         self._paint_tabs()
 
@@ -514,14 +548,14 @@ class WavesScreen(ViewScreen):
             return
         if self.cirro.refuse_if_read_only(f"{action} invitations"):
             return
-        snap = self.monitor.snapshot if self.monitor is not None else None
-        targets = sorted(self.selected) or ([self.table("invitations").cursor_key]
-                                            if self.table("invitations").cursor_key else [])
-        if snap is None or not targets:
+        invitations = self.monitor.invitations if self.monitor is not None else {}
+        cursor_key = self.table("invitations").cursor_key
+        targets = sorted(self.selected) or ([cursor_key] if cursor_key else [])
+        if not targets:
             self.notify("Select invitations first (space, or * for all listed)", severity="warning")
             return
         verb = ACTION_VERBS[action]
-        workers = ", ".join(snap.invitations[i].user_id for i in targets[:5] if i in snap.invitations)
+        workers = ", ".join(invitations[i].user_id for i in targets[:5] if i in invitations)
         more = f" and {len(targets) - 5} more" if len(targets) > 5 else ""
         self.cirro._confirm_then(
             f"{verb} {len(targets)} invitation{'s' if len(targets) != 1 else ''}?",
@@ -549,6 +583,8 @@ class WavesScreen(ViewScreen):
         done, errors = result
         self.selected.clear()
         self._invitations_shown.clear()  # selection marks change on every row
+        self._invitations_dirty = True
+        self._listed_wall = 0.0  # list them again at the next reading, whatever the throttle
         if errors:
             self.notify(f"{done} done, {len(errors)} refused: {errors[0]}", severity="warning",
                         timeout=8)
