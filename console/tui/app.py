@@ -119,6 +119,8 @@ class CirroApp(App[None]):
         paused = self.clock.toggle()
         self.notify("Simulation paused" if paused else "Simulation running")
         self._bump()
+        if self.clock.fastest:
+            self.poll_now()  # fastest frames start now, not after a whole poll interval
 
     def action_clock_speed(self, factor: float) -> None:
         if self.clock is None:

@@ -70,6 +70,7 @@ class MonitorFilter(FilterInput):
 
     def action_clear_filter(self) -> None:
         self.value = ""
+        self.remove_class("-shown")
         screen = self.screen
         if isinstance(screen, WavesScreen):
             screen.current_table_or_none().focus()
@@ -147,6 +148,8 @@ class WavesScreen(ViewScreen):
         self.table("invitations").sort_by("user")
         self.table("overview").focus()
         self.set_interval(1.0, self._tick_status)
+        # The app's clock keys (pause, speed) bump this; the status line says what they did.
+        self.watch(self.app, "status_version", lambda _: self._paint_status(), init=False)
         self._paint_status()
 
     def on_unmount(self) -> None:
@@ -414,17 +417,16 @@ class WavesScreen(ViewScreen):
             self.filter_error = None
         except FilterError as exc:
             self.filter_error = str(exc)
+        # The line stays open while empty (it is emptied when it opens on a table with no
+        # filter); enter or escape closes it.
         event.input.set_class(self.filter_error is not None, "-error")
-        if not event.value:
-            event.input.remove_class("-shown")
         self._paint_status()
         if self.gig_id is not None:
             self._paint_tabs()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "wv-filter":
-            if not event.value:
-                event.input.remove_class("-shown")
+            event.input.remove_class("-shown")
             self.current_table_or_none().focus()
 
     def action_pick_sort(self) -> None:
@@ -452,7 +454,8 @@ class WavesScreen(ViewScreen):
         clock.set_speed(speeds.step(clock.speed, direction))
         self.notify(f"Simulation speed {speeds.label(clock.speed)}")
         self.cirro.status_version += 1
-        self._paint_status()
+        if clock.fastest:
+            self.cirro.poll_now()  # fastest frames start now, not after a whole poll interval
 
     def _need_sim(self, what: str) -> Any:
         sim = self.sim
