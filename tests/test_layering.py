@@ -36,11 +36,14 @@ def test_non_tui_modules_do_not_import_textual():
 
 
 def test_styles_are_found_from_any_directory(tmp_path):
+    """From outside the checkout: the installed package's styles where it is installed (as in CI,
+    which installs the wheel), else the checkout's."""
     code = "from console.paths import styles_dir; print(styles_dir())"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    installed = subprocess.run([sys.executable, "-c", "import console"], cwd=tmp_path).returncode == 0
+    env = dict(os.environ) if installed else dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=tmp_path, env=env)
-    assert (Path(out.stdout.strip()) / "app.tcss").is_file()
+    assert (Path(out.stdout.strip()) / "app.tcss").is_file(), out.stdout
 
 
 def test_version_command_runs():

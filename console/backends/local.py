@@ -29,9 +29,11 @@ from console.models import (
     WaveRecord,
     Worker,
 )
+from console.config import LocalContext
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
+from console.sim.population import DEFAULT_WORKERS
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError
@@ -58,11 +60,12 @@ class LocalBackend:
 
     @classmethod
     def open(cls, data_dir: Path, *, context: str = "local", read_only: bool = False,
-             create_demo: bool = True, demo_seed: int = DEMO_SEED, demo_now: int = DEMO_NOW,
-             compiler: QueryCompiler | None = None) -> LocalBackend:
-        """Open the simulation in ``data_dir``; when there is none, build the demo there
-        (``create_demo``) or raise :class:`NotFound`. Store problems (locked, damaged files)
-        raise :class:`BackendError` naming the file; nothing is written then."""
+             create_demo: bool = True, seed: int = DEMO_SEED, workers: int = DEFAULT_WORKERS,
+             now: int = DEMO_NOW, compiler: QueryCompiler | None = None) -> LocalBackend:
+        """Open the simulation in ``data_dir``. When there is none: with ``create_demo`` build the
+        demo there (``workers`` workers, ``seed``, clock at ``now``), otherwise raise
+        :class:`NotFound`. Store problems (locked, damaged files) raise :class:`BackendError`
+        naming the file; nothing is written then."""
         try:
             store = SimStore.open(Path(data_dir), read_only=read_only)
         except StoreError as exc:
@@ -71,7 +74,7 @@ class LocalBackend:
             if store.exists():
                 engine = store.load_engine(store.load_population(), compiler)
             elif create_demo and not read_only:
-                engine = build_demo(seed=demo_seed, now=demo_now, compiler=compiler)
+                engine = build_demo(seed=seed, now=now, workers=workers, compiler=compiler)
                 store.save(engine)
             else:
                 raise NotFound(f"no simulation in {data_dir}")
@@ -82,6 +85,13 @@ class LocalBackend:
             store.close()
             raise
         return cls(engine, store, context=context, read_only=read_only)
+
+    @classmethod
+    def from_context(cls, name: str, settings: LocalContext, **options: Any) -> LocalBackend:
+        """Open a ``local`` context of the config file (demo on first start)."""
+        return cls.open(settings.resolved_data_dir(name), context=name,
+                        read_only=settings.read_only, seed=settings.seed,
+                        workers=settings.workers, **options)
 
     @contextmanager
     def _call(self, mutation: bool = False) -> Iterator[Engine]:

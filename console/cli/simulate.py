@@ -134,7 +134,12 @@ def _simulate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.save_population is not None:
-        save_population(population, args.save_population)
+        try:
+            save_population(population, args.save_population)
+        except OSError as exc:
+            print(f"{args.save_population}: cannot write population: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 1
     state_dir = args.state or data_dir() / "simulations" / spec.key()
     try:
         run = open_run(spec, state_dir, population, fresh=args.fresh)

@@ -6,15 +6,21 @@ No Textual, no I/O. The contract is ``/work/shared/reference/mql-semantics.md`` 
 from __future__ import annotations
 
 from .errors import MQLError
+from .explain import Explanation, explain, format_explanation
+from .fields import query_fields
 from .filter import FilterFunction, compile_filter
 from .paths import get_path_values
 from .sort import SortFunction, compile_sort
 
 __all__ = [
+    "Explanation",
     "FilterFunction",
     "MQLError",
     "SortFunction",
     "compile_filter",
     "compile_sort",
+    "explain",
+    "format_explanation",
     "get_path_values",
+    "query_fields",
 ]

@@ -40,11 +40,6 @@ def rank(value: Any) -> int:
     return _RANKS.get(type(value), OBJECT_RANK)
 
 
-def is_number(value: Any) -> bool:
-    t = type(value)
-    return t is int or t is float
-
-
 def sort_key(value: Any) -> tuple:
     """A Python-comparable key giving BSON's total order over JSON values."""
     t = type(value)
@@ -141,12 +136,6 @@ def type_code(value: Any) -> int:
 def type_matches(value: Any, codes: frozenset[int]) -> bool:
     code = type_code(value)
     return code in codes or (NUMBER_CODE in codes and code in (1, 16, 18, 19))
-
-
-def type_name(value: Any) -> str:
-    """A short BSON type name for messages and explanations."""
-    code = type_code(value)
-    return next(name for name, c in TYPE_ALIASES.items() if c == code)
 
 
 def fits_int64(value: float) -> bool:

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .parse import parse_query
-from .predicates import node_test
+from .codegen import generate
 
 FilterFunction = Callable[[dict], bool]
 
 
 def compile_filter(query: Any) -> FilterFunction:
     """Compile ``query``; raises MQLError (with ``.path``) if MongoDB would reject it."""
-    return node_test(parse_query(query))
+    return generate(parse_query(query))

@@ -9,7 +9,7 @@ from typing import Any
 from . import bson
 from .clauses import ElemMatch, FieldClause, Logical, Node, Regex
 from .errors import MQLError, join_path
-from .paths import parse_path
+from .paths import Path, parse_path
 from .pcre import PatternError, compile_pcre
 
 LOGICAL_OPS = ("$and", "$or", "$nor")
@@ -25,7 +25,8 @@ UNSUPPORTED_FIELD = ("$geoWithin", "$geoIntersects", "$near", "$nearSphere", "$b
                      "$centerSphere", "$polygon", "$geometry", "$maxDistance", "$minDistance",
                      "$bitsAllSet", "$bitsAllClear", "$bitsAnySet", "$bitsAnyClear", "$expr",
                      "$where", "$text", "$jsonSchema")
-REGEX_OPTIONS = frozenset("imxs")
+# "u" is accepted by MongoDB as a no-op (patterns are always UTF-8); the others are PCRE flags.
+REGEX_OPTIONS = frozenset("imxsu")
 _JSON_SCALARS = (type(None), bool, int, float, str)
 
 
@@ -72,7 +73,7 @@ def _parse_field(key: str, value: Any, where: str) -> list[FieldClause]:
     return [FieldClause(path, "$eq", value, where, value)]
 
 
-def _parse_operators(path, ops: dict, where: str) -> list[FieldClause]:
+def _parse_operators(path: Path, ops: dict, where: str) -> list[FieldClause]:
     clauses: list[FieldClause] = []
     if "$options" in ops and "$regex" not in ops:
         raise MQLError(join_path(where, "$options"), "$options needs a $regex next to it")
@@ -81,13 +82,13 @@ def _parse_operators(path, ops: dict, where: str) -> list[FieldClause]:
         if op == "$options":
             continue
         if op == "$regex":
-            clauses.append(_parse_regex(path, operand, ops.get("$options", ""), here))
+            clauses.append(_parse_regex(path, operand, ops.get("$options", ""), where))
         else:
             clauses.append(_parse_operator(path, op, operand, here))
     return clauses
 
 
-def _parse_operator(path, op: Any, operand: Any, where: str) -> FieldClause:
+def _parse_operator(path: Path, op: Any, operand: Any, where: str) -> FieldClause:
     if op in ("$eq", "$ne") or op in COMPARISON_OPS:
         _check_literal(operand, where)
         return FieldClause(path, op, operand, where, operand)
@@ -115,16 +116,14 @@ def _parse_operator(path, op: Any, operand: Any, where: str) -> FieldClause:
     raise MQLError(where, f"unknown operator {op}; expected one of {', '.join(sorted(set(FIELD_OPS)))}")
 
 
-def _parse_regex(path, pattern: Any, options: Any, where: str) -> FieldClause:
+def _parse_regex(path: Path, pattern: Any, options: Any, ops_where: str) -> FieldClause:
+    """``$regex`` with the ``$options`` beside it, both located inside the operator document."""
+    where = join_path(ops_where, "$regex")
     if not isinstance(pattern, str):
         raise MQLError(where, f"$regex needs a pattern string, not {_describe(pattern)}")
-    if not isinstance(options, str):
-        raise MQLError(join_path(where.rsplit(".", 1)[0], "$options"),
-                       f"$options needs a string of the flags i, m, x, s, not {_describe(options)}")
-    bad = sorted(set(options) - REGEX_OPTIONS)
-    if bad:
-        raise MQLError(join_path(where.rsplit(".", 1)[0], "$options"),
-                       f"invalid regex option(s) {''.join(bad)!r}; expected only i, m, x, s")
+    if not isinstance(options, str) or set(options) - REGEX_OPTIONS:
+        raise MQLError(join_path(ops_where, "$options"),
+                       f"invalid regex options {_describe(options)}; expected a string of i, m, x, s (or u)")
     try:
         compiled = compile_pcre(pattern, options)
     except PatternError as exc:
@@ -133,7 +132,7 @@ def _parse_regex(path, pattern: Any, options: Any, where: str) -> FieldClause:
     return FieldClause(path, "$regex", Regex(pattern, options, compiled), where, source)
 
 
-def _parse_list_operator(path, op: str, operand: Any, where: str) -> FieldClause:
+def _parse_list_operator(path: Path, op: str, operand: Any, where: str) -> FieldClause:
     if not isinstance(operand, list):
         raise MQLError(where, f"{op} needs an array, not {_describe(operand)}")
     if op == "$all" and any(_is_elem_match(item) for item in operand):
@@ -155,7 +154,7 @@ def _is_elem_match(item: Any) -> bool:
     return isinstance(item, dict) and len(item) == 1 and "$elemMatch" in item
 
 
-def _parse_elem_match(path, operand: Any, where: str) -> ElemMatch:
+def _parse_elem_match(path: Path, operand: Any, where: str) -> ElemMatch:
     if not isinstance(operand, dict):
         raise MQLError(where, f"$elemMatch needs an object, not {_describe(operand)}")
     if _is_operator_document(operand) and next(iter(operand)) not in LOGICAL_OPS:

@@ -27,7 +27,7 @@ class PatternError(ValueError):
 def compile_pcre(pattern: str, options: str) -> Any:
     flags = regex.V1
     for option in options:
-        flags |= OPTION_FLAGS[option]
+        flags |= OPTION_FLAGS.get(option, 0)  # "u" is a no-op: strings are always Unicode
     source = "(?-f)" + translate(pattern, verbose="x" in options)
     try:
         return regex.compile(source, flags)

@@ -37,8 +37,18 @@ def parse_sort(sort_query: Any) -> list[tuple[Path, bool]]:
 
 def sort_value(doc: dict, path: Path, descending: bool) -> tuple:
     """The BSON sort key a document has on one path for one direction."""
+    if len(path.parts) == 1:
+        # The common case, a top-level scalar, needs no path resolution.
+        value = doc.get(path.parts[0], MISSING)
+        if value is MISSING:
+            return _NULL_KEY
+        if type(value) is not list:
+            return sort_key(value)
+        terminals = [(value, True)]
+    else:
+        terminals = resolve(doc, path)
     candidates = []
-    for value, _ in resolve(doc, path):
+    for value, _ in terminals:
         if value is MISSING:
             candidates.append(_NULL_KEY)
         elif type(value) is list:

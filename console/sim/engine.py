@@ -137,8 +137,7 @@ class Engine:
             times.append(max(gig.archive_at, now))
         if self.settings.expire_pending_at_end and not run.end_handled:
             times.append(max(gig.end_at, now))
-        exhausted = run.ranking is not None and run.ranking.left == 0
-        if waves_wanted(gig, run.counts[ACCEPTED]) and not exhausted:
+        if waves_wanted(gig, run.counts[ACCEPTED]) and not run.exhausted:
             not_before = now if run.last_tick is None else max(now, run.last_tick + 1)
             tick = next_tick_at(gig, not_before)
             if tick is not None:
@@ -248,6 +247,7 @@ class Engine:
             return None
         ranking = self._ranking(run)
         taken = ranking.take(size, run.invited)
+        run.exhausted = ranking.left == 0
         if not taken:
             return None
         n = len(run.waves) + 1
@@ -379,10 +379,12 @@ class Engine:
             problems = "; ".join(str(p) for p in problems_from_validation(exc))
             raise RuleError(f"gig {gig.id}: {problems}") from None
         run.gig = updated
+        if "end_at" in changes:
+            run.end_handled = False  # a new end_at gets its own expiry (when that setting is on)
         if compiled is not None:
             # Later waves only: existing invitations stay; the next wave ranks afresh.
+            run.forget_ranking()
             run.compiled = compiled
-            run.ranking = None
         self._changed(run)
         self.feed.add(self.clock, "gig_updated", gig.id,
                       f"gig {gig.id} updated: {', '.join(changes) or 'nothing'}", fields=list(changes))
@@ -535,7 +537,7 @@ class Engine:
         record = self.population.upsert(str(user_id), document)
         # The document may now match (or stop matching) any gig: rank afresh at the next wave.
         for run in self.gigs.values():
-            run.ranking = None
+            run.forget_ranking()
         self.population_version += 1
         self._changed()
         self.feed.add(self.clock, "worker_updated", None, f"worker {user_id} document updated",
@@ -551,7 +553,7 @@ class Engine:
         gig = run.gig
         if not waves_wanted(gig, run.counts[ACCEPTED]):
             return None
-        if run.ranking is not None and run.ranking.left == 0:
+        if run.exhausted:
             return None
         not_before = self.clock if run.last_tick is None else max(self.clock, run.last_tick + 1)
         return next_tick_at(gig, not_before)

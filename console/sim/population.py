@@ -32,12 +32,15 @@ class PopulationError(ValueError):
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Bulk loads of many small dicts run ~4x faster without the cyclic GC scanning them."""
+    """Bulk loads of many small dicts run ~4x faster without the cyclic GC scanning them; what
+    they load lives long, so it is frozen out of later collections too (refcounting still frees
+    it when it is dropped)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -71,7 +74,19 @@ class Population:
         return self.records
 
 
+def _valid_traits(traits: Any) -> bool:
+    return isinstance(traits, dict) and all(
+        type(v) in (int, float) and v >= 0 for v in traits.values()
+    )
+
+
 def _check_record(item: Any, index: int, source: str) -> Record:
+    # The common case first: a well-formed record is kept as it is, without copying.
+    if (type(item) is dict and type(item.get("id")) is str and item["id"]
+            and type(item.get("document")) is dict
+            and ("traits" not in item or _valid_traits(item["traits"]))
+            and len(item) <= 3):
+        return item
     where = f"{source}: [{index}]"
     if not isinstance(item, dict):
         raise PopulationError(f"{where}: must be an object with id and document")
@@ -86,9 +101,7 @@ def _check_record(item: Any, index: int, source: str) -> Record:
     record: Record = {"id": user_id, "document": document}
     traits = item.get("traits")
     if traits is not None:
-        if not isinstance(traits, dict) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in traits.values()
-        ):
+        if not _valid_traits(traits):
             raise PopulationError(f"{where}.traits: must be an object of non-negative numbers")
         record["traits"] = traits
     return record

@@ -72,6 +72,9 @@ class GigRun:
     # The last tick evaluated: ticks are evaluated once, in time order.
     last_tick: int | None = None
     end_handled: bool = False
+    # No candidate left in the ranking: ticks pause until the queries or the population change.
+    # Persisted (unlike the ranking) so a restored run pauses exactly where the original did.
+    exhausted: bool = False
     waves: list[Wave] = field(default_factory=list)
     # user id -> invitation id: each worker is invited at most once per gig.
     invited: dict[str, str] = field(default_factory=dict)
@@ -89,7 +92,10 @@ class GigRun:
     def count(self, inv: Invitation, delta: int) -> None:
         self.counts[inv.status] += delta
         if inv.wave is not None:
-            self.wave_counts.setdefault(inv.wave, Counter())[inv.status] += delta
+            counts = self.wave_counts.get(inv.wave)
+            if counts is None:
+                counts = self.wave_counts[inv.wave] = Counter()
+            counts[inv.status] += delta
         if inv.status is PENDING:
             (self.pending.add if delta > 0 else self.pending.discard)(inv.id)
 
@@ -102,13 +108,14 @@ class GigRun:
         )
 
     def forget_ranking(self) -> None:
+        """The queries or the population changed: rank afresh at the next wave."""
         self.ranking = None
-        self.compiled = None
+        self.exhausted = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "gig": self.gig.to_api(), "last_tick": self.last_tick,
-            "end_handled": self.end_handled,
+            "end_handled": self.end_handled, "exhausted": self.exhausted,
             "waves": [[w.n, w.at, w.invited, w.candidates_left] for w in self.waves],
         }
 
@@ -116,7 +123,8 @@ class GigRun:
     def from_json(cls, data: dict[str, Any]) -> GigRun:
         return cls(
             gig=Gig.model_validate(data["gig"]), last_tick=data["last_tick"],
-            end_handled=data["end_handled"], waves=[Wave(*w) for w in data["waves"]],
+            end_handled=data["end_handled"], exhausted=data["exhausted"],
+            waves=[Wave(*w) for w in data["waves"]],
         )
 
 

@@ -95,9 +95,6 @@ def _database(path: Path, read_only: bool) -> TinyDB:
     return TinyDB(path, read_only, storage=BatchingMiddleware(AtomicJSONStorage))
 
 
-def _raw_tables(db: TinyDB) -> dict[str, dict[str, Any]]:
-    """The database as read (the first read is where a damaged file is reported)."""
-    return db.storage.read() or {}
 
 
 def _replace_table(db: TinyDB, name: str, documents: list[dict[str, Any]]) -> None:
@@ -124,6 +121,9 @@ class SimStore:
         self.saved_version: int | None = None
         self.saved_population_version: int | None = None
         self._last_save = 0.0
+        self._last_cost = 0.0
+        # Set when a file failed to load: this store then refuses to write over it.
+        self._damaged: StoreError | None = None
 
     @classmethod
     def open(cls, directory: Path, read_only: bool = False,
@@ -177,19 +177,33 @@ class SimStore:
             self._population_db = _database(self.population_path, self.read_only)
         return self._population_db
 
+    def _raw_tables(self, db: TinyDB) -> dict[str, dict[str, Any]]:
+        """The database as read; a damaged file is reported here and then never written."""
+        try:
+            return db.storage.read() or {}
+        except StoreError as exc:
+            self._damaged = exc
+            raise
+
+    def _refuse_if_damaged(self, exc: StoreError) -> StoreError:
+        self._damaged = exc
+        return exc
+
     def load_population(self) -> Population:
-        tables = _raw_tables(self._population())
+        tables = self._raw_tables(self._population())
         workers = tables.get(WORKERS_TABLE)
         if workers is None:
-            raise StoreCorrupt(f"{self.population_path}: no {WORKERS_TABLE!r} table")
+            raise self._refuse_if_damaged(
+                StoreCorrupt(f"{self.population_path}: no {WORKERS_TABLE!r} table"))
         with gc_paused():
             return Population(list(workers.values()))
 
     def load_tables(self) -> dict[str, list[dict[str, Any]]]:
-        tables = _raw_tables(self._state())
+        tables = self._raw_tables(self._state())
         missing = [name for name in STATE_TABLES if name not in tables]
         if missing:
-            raise StoreCorrupt(f"{self.state_path}: missing tables {', '.join(missing)}")
+            raise self._refuse_if_damaged(
+                StoreCorrupt(f"{self.state_path}: missing tables {', '.join(missing)}"))
         with gc_paused():
             return {name: list(tables[name].values()) for name in STATE_TABLES}
 
@@ -198,7 +212,8 @@ class SimStore:
         try:
             engine = Engine.restore(tables, population, compiler)
         except (KeyError, TypeError, ValueError) as exc:
-            raise StoreCorrupt(f"{self.state_path}: inconsistent simulation state ({exc!r})") from None
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.state_path}: inconsistent simulation state ({exc!r})")) from None
         self.saved_version = engine.version
         self.saved_population_version = engine.population_version
         return engine
@@ -210,12 +225,17 @@ class SimStore:
         db.storage.flush()
 
     def save(self, engine: Engine, *, min_interval: float = 0.0) -> bool:
-        """Write what changed since the last save; with ``min_interval`` (wall seconds), skip the
-        write if the last one was more recent. Returns whether anything was written."""
+        """Write what changed since the last save. With ``min_interval`` (wall seconds), skip the
+        write if the last one was more recent, or more recent than ten times what it cost (so
+        throttled saves take at most ~10% of the time). Returns whether anything was written."""
         if self.read_only:
             return False
-        if min_interval and time.monotonic() - self._last_save < min_interval:
+        if self._damaged is not None:
+            raise StoreError(f"not saving over a damaged file: {self._damaged}")
+        if min_interval and (time.monotonic() - self._last_save
+                             < max(min_interval, 10 * self._last_cost)):
             return False
+        started = time.monotonic()
         written = False
         if self.keep_population and engine.population_version != self.saved_population_version:
             self.save_population(engine.population)
@@ -229,4 +249,6 @@ class SimStore:
             self.saved_version = engine.version
             written = True
         self._last_save = time.monotonic()
+        if written:
+            self._last_cost = self._last_save - started
         return written

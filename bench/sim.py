@@ -1,0 +1,126 @@
+"""Benchmark: a 14-day gig with 5-minute waves on 100,000 and 1,000,000 workers.
+
+For each size it measures, each in a fresh process (so peak memory is that phase's own):
+- reference: load the population file and run the gig's filter over it once;
+- simulation: the whole ``simulate`` run: load the population, rank, run every wave and response
+  to completion, save the state (checkpoints included) and build the report.
+Target: simulation within 3x of the reference.
+
+    python bench/sim.py                     # 100k and 1M
+    python bench/sim.py --sizes 20000       # a quick look
+
+Population files are generated once into bench/out/ (not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from console.models import GigCreate  # noqa: E402
+from console.mql import compile_filter  # noqa: E402
+from console.sim.population import generate_population, load_population, save_population  # noqa: E402
+from console.sim.report import build_report  # noqa: E402
+from console.sim.runner import RunSpec, open_run  # noqa: E402
+from console.waves import SimSettings  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+START = 1_772_445_600
+DAY = 86_400
+GIG = {
+    "title": "Bench: 14-day regression", "description": "bench", "url": "https://space.example/b",
+    "start_at": START, "end_at": START + 14 * DAY, "total_seats": 200, "seats_min": 2000,
+    "seats_max": 2200, "invitation_mode": "auto", "invitation_multiplier": 1,
+    "invitation_frequency": 5,
+    "filter_query": {"status": "active", "devices.os": {"$in": ["android", "ios"]},
+                     "rating": {"$gte": 2.5}},
+    "sort_query": {"rating": -1, "tests_completed": -1},
+    "tasks": [{"title": "Regression run", "base_price": 1500}],
+}
+
+
+def population_file(size: int) -> Path:
+    path = OUT / f"population-{size}.json"
+    if not path.exists():
+        print(f"generating {size} workers into {path} (once, not timed)...", file=sys.stderr)
+        save_population(generate_population(size, seed=1), path)
+    return path
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_reference(path: Path) -> dict:
+    started = time.perf_counter()
+    population = load_population(path)
+    matches = compile_filter(GIG["filter_query"])
+    matching = sum(1 for record in population.records if matches(record["document"]))
+    return {"seconds": time.perf_counter() - started, "matching": matching, "peak_mb": peak_mb()}
+
+
+def measure_simulation(path: Path) -> dict:
+    state = OUT / f"state-{path.stem}"
+    shutil.rmtree(state, ignore_errors=True)
+    started = time.perf_counter()
+    spec = RunSpec(gig=GigCreate.model_validate(GIG), seed=1, settings=SimSettings(),
+                   population_file=path)
+    population = spec.population()
+    run = open_run(spec, state, population)
+    try:
+        engine = run.engine
+        engine.on_checkpoint = lambda: run.store.save(engine, min_interval=1.0)
+        engine.run()
+        run.store.save(engine)
+        report = build_report(engine, run.gig_id, {"seed": 1, "workers": len(population)})
+    finally:
+        run.close()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": peak_mb(), "waves": len(report["waves"]),
+            "invited": report["totals"]["invited"], "accepted": report["totals"]["accepted"],
+            "state_mb": (state / "state.json").stat().st_size / 2**20}
+
+
+def in_subprocess(phase: str, path: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--measure", phase, str(path)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--measure", nargs=2, metavar=("PHASE", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        phase, path = args.measure
+        measure = measure_reference if phase == "reference" else measure_simulation
+        print(json.dumps(measure(Path(path))))
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    print("14-day gig, 5-minute waves, wave size 200, seats_min 2000 / seats_max 2200")
+    print(f"{'workers':>9} {'matching':>9} {'load+filter s':>14} {'simulation s':>13} "
+          f"{'ratio':>6} {'target':>7} {'waves':>6} {'invited':>8} {'state MB':>9} "
+          f"{'peak MB ref':>12} {'peak MB sim':>12}")
+    for size in args.sizes:
+        path = population_file(size)
+        reference = in_subprocess("reference", path)
+        simulation = in_subprocess("simulation", path)
+        ratio = simulation["seconds"] / reference["seconds"]
+        print(f"{size:>9} {reference['matching']:>9} {reference['seconds']:>14.2f} "
+              f"{simulation['seconds']:>13.2f} {ratio:>5.2f}x {'<= 3x':>7} "
+              f"{simulation['waves']:>6} {simulation['invited']:>8} {simulation['state_mb']:>9.1f} "
+              f"{reference['peak_mb']:>12.0f} {simulation['peak_mb']:>12.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
