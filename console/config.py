@@ -28,21 +28,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class LocalContext(_Strict):
-    """A simulation stored in TinyDB files under ``data_dir`` (default: the XDG data dir)."""
+class _WithDataDir(_Strict):
+    """Every context keeps files: the simulation, or the remote context's gig registry."""
 
-    kind: Literal["local"] = "local"
     data_dir: Path | None = None
-    read_only: bool = False
-    workers: int = Field(default=5000, ge=1)
-    seed: int = 1
 
     def resolved_data_dir(self, name: str) -> Path:
         return (self.data_dir or paths.data_dir() / name).expanduser()
 
 
-class RemoteContext(_Strict):
-    """The Cirro v2 API: app id and private key for RS256 request tokens."""
+class LocalContext(_WithDataDir):
+    """A simulation stored in TinyDB files under ``data_dir`` (default: the XDG data dir)."""
+
+    kind: Literal["local"] = "local"
+    read_only: bool = False
+    workers: int = Field(default=5000, ge=1)
+    seed: int = 1
+
+
+class RemoteContext(_WithDataDir):
+    """The Cirro v2 API: app id and private key for RS256 request tokens. Its data dir holds the
+    registry of known gigs and their recorded invitation history (the API keeps neither)."""
 
     kind: Literal["remote"] = "remote"
     base_url: str = DEFAULT_BASE_URL
@@ -50,6 +56,9 @@ class RemoteContext(_Strict):
     private_key: Path
     read_only: bool = False
     timeout: float = Field(default=10.0, gt=0)
+    # Retries after the first attempt, and the first backoff delay in seconds (doubling after).
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff: float = Field(default=0.5, ge=0)
     # A population file ([{id, document}]) the query preview runs against on this context.
     population: Path | None = None
 

@@ -41,3 +41,8 @@ def data_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return user_data_path(APP_NAME)
+
+
+def simulations_dir() -> Path:
+    """Where ``cirro-console simulate`` keeps its resumable runs, one folder per run."""
+    return data_dir() / "simulations"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
+from console.backends.paging import DEFAULT_LIMIT, Page
 from console.models import (
     Gig,
     GigCreate,
@@ -89,6 +90,14 @@ class Backend(Protocol):
 
     async def list_invitations(self, query: InvitationFilter) -> list[GigInvitation]:
         """Every invitation that matches (the remote backend walks all pages)."""
+        ...
+
+    async def page_invitations(self, query: InvitationFilter, *, limit: int = DEFAULT_LIMIT,
+                               after: str | None = None,
+                               before: str | None = None) -> Page[GigInvitation]:
+        """One page of matching invitations, in the order :meth:`list_invitations` gives them
+        (one API call remotely; ``serve`` answers with it). BadRequest for an unknown cursor or a
+        limit outside 1..500."""
         ...
 
     async def accept_invitation(

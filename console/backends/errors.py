@@ -55,12 +55,30 @@ class ConnectionFailed(BackendError):
     status = 503
 
 
+class OutcomeUnknown(ConnectionFailed):
+    """The connection broke after a request that is not safe to repeat was sent: it may or may
+    not have been applied, so it was not retried blindly."""
+
+
+class RateLimited(BackendError):
+    """HTTP 429 that outlasted the retries (or asked to wait longer than the client will)."""
+
+    status = 429
+
+
+class InvalidResponse(BackendError):
+    """The server answered something that is not the API's JSON (a proxy page, a cut body)."""
+
+    status = 502
+
+
 ERRORS_BY_STATUS: dict[int, type[BackendError]] = {
     400: BadRequest,
     401: AuthError,
     403: Forbidden,
     404: NotFound,
     422: Unprocessable,
+    429: RateLimited,
 }
 
 

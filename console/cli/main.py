@@ -7,13 +7,14 @@ Each subcommand module exposes ``register(subparsers)``, which adds its parser a
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs, simulate
+from console.cli import gigs, locate, serve, simulate
 
-SUBCOMMANDS = (gigs, simulate)
+SUBCOMMANDS = (gigs, simulate, serve, locate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keyboard-driven operations console for Cirro gigs.",
     )
     parser.add_argument("--version", action="version", version=f"cirro-console {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more to stderr (-v: info, -vv: every request; never a token or key)")
+    parser.add_argument("--context", metavar="NAME",
+                        help="the context (config file profile) to use; default: default_context")
     subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
@@ -31,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Warnings (a retry, a key others can read) reach stderr even without -v.
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

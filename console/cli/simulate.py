@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.gigfile import load_gig_file, to_create
-from console.paths import data_dir
+from console.paths import simulations_dir
 from console.sim.errors import QueryError, RuleError
 from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
 from console.sim.report import build_report, format_report
@@ -140,7 +140,7 @@ def _simulate(args: argparse.Namespace) -> int:
             print(f"{args.save_population}: cannot write population: {exc.strerror or exc}",
                   file=sys.stderr)
             return 1
-    state_dir = args.state or data_dir() / "simulations" / spec.key()
+    state_dir = args.state or simulations_dir() / spec.key()
     try:
         run = open_run(spec, state_dir, population, fresh=args.fresh)
     except StoreError as exc:

@@ -1,0 +1,50 @@
+"""What every headless command that talks to a backend shares: opening the context's backend,
+showing its warnings, and turning errors into messages and exit codes.
+
+Exit codes: 0 ok, 1 the backend refused or failed (API error, validation), 2 usage or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from console.backends.base import Backend
+from console.backends.errors import BackendError
+from console.backends.factory import open_backend
+from console.config import ConfigError, load_config
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable[int]], *,
+                 read_only: bool = False) -> int:
+    """Run ``action`` against the backend of ``--context``; errors become messages, not tracebacks."""
+    try:
+        backend = open_backend(load_config(), args.context, read_only=read_only)
+    except ConfigError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    except BackendError as exc:  # e.g. a simulation another process holds
+        return fail(str(exc), EXIT_FAILED)
+    for warning in getattr(backend, "warnings", ()):
+        print(f"warning: {warning}", file=sys.stderr)
+
+    async def run() -> int:
+        try:
+            return await action(backend)
+        finally:
+            await backend.close()
+
+    try:
+        return asyncio.run(run())
+    except BackendError as exc:
+        return fail(f"{backend.context}: {exc.message} (status {exc.status})", EXIT_FAILED)

@@ -1,0 +1,1 @@
+"""``cirro-console serve``: a backend behind a Cirro v2-compatible HTTP API."""

@@ -1,0 +1,274 @@
+"""A Backend behind Cirro's v2 routes, answering (and failing) the way Cirro does.
+
+Errors are ``{"error": message}`` with Cirro's status codes; list endpoints page with
+``limit`` (1-500, default 10), ``after``/``before`` and ``has_more``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from email.utils import formatdate
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from console.backends.base import Backend, InvitationFilter, InviteRequest
+from console.backends.errors import BackendError
+from console.backends.paging import DEFAULT_LIMIT, MAX_LIMIT, check_limit
+from console.models import (
+    GigCreate,
+    GigTaskCreate,
+    GigTaskUpdate,
+    GigUpdate,
+    InvitationAction,
+    InvitationAttemptCreate,
+    InvitationStatus,
+    problems_from_validation,
+)
+from console.server.auth import TokenRejected, TokenVerifier
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v2"
+
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[Request, Backend], Awaitable[Any]]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"Request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "Request body must be a JSON object")
+    return body
+
+
+def validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "; ".join(str(p) for p in problems_from_validation(exc))) from None
+
+
+def listing(url: str, items: Sequence[BaseModel], has_more: bool = False) -> dict[str, Any]:
+    return {"object": "list", "url": url, "has_more": has_more,
+            "data": [item.to_api() if hasattr(item, "to_api") else item.model_dump(mode="json")
+                     for item in items]}
+
+
+def _limit(params: Any) -> int:
+    try:
+        return check_limit(int(params.get("limit", str(DEFAULT_LIMIT))))
+    except ValueError:
+        raise ApiError(400, f"limit must be an integer between 1 and {MAX_LIMIT}") from None
+
+
+def _bool_param(params: Any, name: str) -> bool:
+    value = params.get(name)
+    if value is None:
+        return False
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0", ""):
+        return False
+    raise ApiError(400, f"{name} must be true or false, not {value!r}")
+
+
+def invitation_filter(params: Any) -> InvitationFilter:
+    statuses = params.getlist("status[]") + params.getlist("status")
+    try:
+        status = tuple(InvitationStatus(s) for s in statuses)
+    except ValueError:
+        allowed = ", ".join(s.value for s in InvitationStatus)
+        raise ApiError(400, f"status must be one of {allowed}") from None
+    return InvitationFilter(gig_id=params.get("gig_id"), user_id=params.get("user_id"),
+                            status=status,
+                            exclude_archived_gigs=_bool_param(params, "exclude_archived_gigs"))
+
+
+# Handlers: each takes the request and the backend and returns what to answer. ------------------
+async def create_gig(request: Request, backend: Backend) -> Response:
+    gig = await backend.create_gig(validate(GigCreate, await json_body(request)))
+    return JSONResponse(gig.to_api(), status_code=201)
+
+
+async def get_gig(request: Request, backend: Backend) -> Any:
+    return (await backend.get_gig(request.path_params["gig_id"])).to_api()
+
+
+async def update_gig(request: Request, backend: Backend) -> Any:
+    update = validate(GigUpdate, await json_body(request))
+    return (await backend.update_gig(request.path_params["gig_id"], update)).to_api()
+
+
+async def archive_gig(request: Request, backend: Backend) -> Any:
+    body = await json_body(request)
+    # The README sends archive_at, the client's spec archived_at: accept both.
+    archive_at = body.get("archive_at", body.get("archived_at"))
+    if archive_at is not None and (not isinstance(archive_at, int) or isinstance(archive_at, bool)):
+        raise ApiError(400, "archive_at must be a UNIX timestamp in seconds")
+    return (await backend.archive_gig(request.path_params["gig_id"], archive_at)).to_api()
+
+
+async def delete_gig(request: Request, backend: Backend) -> Any:
+    gig_id = request.path_params["gig_id"]
+    await backend.delete_gig(gig_id)
+    return {"id": gig_id, "object": "gig", "deleted": True}
+
+
+async def add_task(request: Request, backend: Backend) -> Response:
+    task = validate(GigTaskCreate, await json_body(request))
+    created = await backend.add_task(request.path_params["gig_id"], task)
+    return JSONResponse(created.model_dump(mode="json"), status_code=201)
+
+
+async def update_task(request: Request, backend: Backend) -> Any:
+    task = validate(GigTaskUpdate, await json_body(request))
+    params = request.path_params
+    return (await backend.update_task(params["gig_id"], params["task_id"], task)).model_dump(
+        mode="json")
+
+
+def _invite_requests(body: dict[str, Any]) -> tuple[list[InviteRequest], bool]:
+    """``{user_id, no_reward?}`` (one) or ``{users: [{id, no_reward?}]}`` (bulk)."""
+    if "users" in body:
+        users = body["users"]
+        if not isinstance(users, list) or not users or not all(
+                isinstance(u, dict) and u.get("id") is not None for u in users):
+            raise ApiError(400, "users must be a non-empty list of {id, no_reward}")
+        return [InviteRequest(str(u["id"]), bool(u.get("no_reward", False))) for u in users], True
+    if body.get("user_id") is None:
+        raise ApiError(400, "user_id or users is required")
+    return [InviteRequest(str(body["user_id"]), bool(body.get("no_reward", False)))], False
+
+
+async def invite(request: Request, backend: Backend) -> Any:
+    users, bulk = _invite_requests(await json_body(request))
+    invitations = await backend.invite(request.path_params["gig_id"], users)
+    if bulk:
+        return listing(f"/gigs/{request.path_params['gig_id']}/invite", invitations)
+    return invitations[0].to_api()
+
+
+async def list_invitations(request: Request, backend: Backend) -> Any:
+    params = request.query_params
+    found = await backend.page_invitations(invitation_filter(params), limit=_limit(params),
+                                           after=params.get("after"), before=params.get("before"))
+    return listing("/gig_invitations", found.data, found.has_more)
+
+
+async def invitation_action(request: Request, backend: Backend) -> Any:
+    invitation_id = request.path_params["invitation_id"]
+    try:
+        action = InvitationAction(request.path_params["action"])
+    except ValueError:
+        raise ApiError(404, "Not found") from None
+    body = await json_body(request)
+    if action is InvitationAction.ACCEPT:
+        no_reward = body.get("no_reward")
+        result = await backend.accept_invitation(
+            invitation_id, None if no_reward is None else bool(no_reward))
+    elif action is InvitationAction.REJECT:
+        result = await backend.reject_invitation(invitation_id)
+    elif action is InvitationAction.EXPIRE:
+        result = await backend.expire_invitation(invitation_id)
+    else:
+        result = await backend.reset_invitation(invitation_id, bool(body.get("silent", False)))
+    return result.to_api()
+
+
+async def get_user(request: Request, backend: Backend) -> Any:
+    return (await backend.get_user(request.path_params["user_id"])).model_dump(mode="json")
+
+
+async def upsert_worker(request: Request, backend: Backend) -> Any:
+    document = (await json_body(request)).get("document")
+    if not isinstance(document, dict):
+        raise ApiError(400, "document must be a JSON object")
+    user = await backend.upsert_worker_document(request.path_params["user_id"], document)
+    return user.model_dump(mode="json")
+
+
+async def invitation_attempt(request: Request, backend: Backend) -> Response:
+    attempt = validate(InvitationAttemptCreate, await json_body(request))
+    result = await backend.invitation_attempt(request.path_params["user_id"], attempt.gig_ids,
+                                              attempt.max_amount)
+    return JSONResponse(result.model_dump(mode="json"), status_code=201)
+
+
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("/gigs", "POST", create_gig),
+    ("/gigs/{gig_id}", "GET", get_gig),
+    ("/gigs/{gig_id}", "POST", update_gig),
+    ("/gigs/{gig_id}", "DELETE", delete_gig),
+    ("/gigs/{gig_id}/archive", "POST", archive_gig),
+    ("/gigs/{gig_id}/tasks", "POST", add_task),
+    ("/gigs/{gig_id}/tasks/{task_id}", "POST", update_task),
+    ("/gigs/{gig_id}/invite", "POST", invite),
+    ("/gig_invitations", "GET", list_invitations),
+    ("/gig_invitations/{invitation_id}/{action}", "POST", invitation_action),
+    ("/users/{user_id}", "GET", get_user),
+    ("/users/{user_id}/worker", "POST", upsert_worker),
+    ("/users/{user_id}/invitation_attempt", "POST", invitation_attempt),
+]
+
+
+def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
+    """The API app. ``verifier`` None turns token checks off (loopback use only)."""
+
+    def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            response = await answer(request, handler)
+            # The Date header carries the backend's clock: a simulation's time is not ours.
+            response.headers["Date"] = formatdate(await backend.now(), usegmt=True)
+            return response
+        return run
+
+    async def answer(request: Request, handler: Handler) -> Response:
+        if verifier is not None:
+            try:
+                verifier.verify(request.headers.get("Authorization"))
+            except TokenRejected as rejected:
+                return error_response(401, rejected.message)
+        try:
+            result = await handler(request, backend)
+        except ApiError as exc:
+            return error_response(exc.status, exc.message)
+        except BackendError as exc:
+            return error_response(exc.status, exc.message)
+        except Exception:
+            log.exception("%s %s failed", request.method, request.url.path)
+            return error_response(500, "Internal server error")
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return error_response(exc.status_code, "Not found" if exc.status_code == 404
+                              else exc.detail)
+
+    routes = [Route(path, endpoint(handler), methods=[method]) for path, method, handler in ROUTES]
+    return Starlette(routes=[Mount(API_PREFIX, routes=routes)],
+                     exception_handlers={HTTPException: http_error})

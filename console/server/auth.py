@@ -1,0 +1,61 @@
+"""Request token checks as Cirro makes them, with Cirro's 401 messages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+MAX_LIFETIME = 600
+
+MISSING = "Access token is missing"
+EXPIRED = "Access token is expired"
+TOO_LONG = "Can not maintain an access token for longer than 10 min"
+UNVERIFIABLE = "Can not verify the access token"
+UNDECODABLE = "Access token can not be decoded"
+
+
+class TokenRejected(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TokenVerifier:
+    def __init__(self, public_key: RSAPublicKey, *, clock: Callable[[], float] = time.time) -> None:
+        self._key = public_key
+        self._clock = clock
+
+    def verify(self, authorization: str | None) -> str:
+        """The app id (``sub``) of a valid ``Authorization: Bearer`` header, or TokenRejected."""
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise TokenRejected(MISSING)
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError:
+            raise TokenRejected(UNDECODABLE) from None
+        if header.get("alg") != "RS256":
+            raise TokenRejected(UNVERIFIABLE)
+        try:
+            # Expiry is checked below, against our own rules and messages.
+            claims = jwt.decode(token, self._key, algorithms=["RS256"],
+                                options={"verify_exp": False, "require": ["exp", "sub"]})
+        except jwt.InvalidSignatureError:
+            raise TokenRejected(UNVERIFIABLE) from None
+        except jwt.DecodeError:
+            raise TokenRejected(UNDECODABLE) from None
+        except jwt.InvalidTokenError:
+            raise TokenRejected(UNVERIFIABLE) from None
+        exp, sub = claims.get("exp"), claims.get("sub")
+        if not isinstance(exp, int | float) or not isinstance(sub, str) or not sub:
+            raise TokenRejected(UNVERIFIABLE)
+        now = self._clock()
+        if exp <= now:
+            raise TokenRejected(EXPIRED)
+        if exp > now + MAX_LIFETIME:
+            raise TokenRejected(TOO_LONG)
+        return sub
