@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, Field
 
-from console.backends.base import Backend
 from console.models import Gig, GigInvitation, GigStats, WaveRecord
-
-from .snapshot import GigSnapshot, take_snapshot
+from console.sim.engine import Engine
 
 FORMAT = "cirro-console-recording"
 VERSION = 1
@@ -52,23 +52,22 @@ class RecordFrame(BaseModel):
     deleted: list[str] = Field(default_factory=list)
 
 
-def delta(before: GigSnapshot | None, after: GigSnapshot) -> GigDelta:
-    """What changed from ``before`` to ``after`` (everything when there is no ``before``)."""
-    if before is None:
-        return GigDelta(gig=after.gig, stats=after.stats, waves=list(after.waves),
-                        invitations=list((after.invitations or {}).values()))
-    old_waves = {w.n: w for w in before.waves}
-    return GigDelta(
-        gig=after.gig if after.gig != before.gig else None,
-        stats=after.stats if after.stats != before.stats else None,
-        waves=[w for w in after.waves if old_waves.get(w.n) != w],
-        invitations=[inv for inv_id, inv in (after.invitations or {}).items()
-                     if (before.invitations or {}).get(inv_id) != inv],
-    )
+# What identifies an invitation's state: a change in any of these is recorded.
+InvitationKey = tuple[str, int | None, int | None, bool]
+
+
+@dataclass
+class _GigSeen:
+    gig: Gig
+    stats: GigStats
+    waves: dict[int, WaveRecord]
+    invitations: dict[str, InvitationKey]
 
 
 class Recorder:
-    """Appends a frame per :meth:`capture` to a new file; refuses to overwrite an existing one."""
+    """Appends a frame per :meth:`capture` of a simulation engine to a new file (it refuses to
+    overwrite one). Only what changed since the last frame is converted and written: a frame of
+    a 10,000-invitation gig costs a pass over plain objects, not 10,000 models."""
 
     def __init__(self, path: Path, context: str):
         self.path = path
@@ -79,30 +78,46 @@ class Recorder:
                 from None
         except OSError as exc:
             raise RecordingError(f"{path}: cannot create: {exc.strerror or exc}") from None
-        self._last: dict[str, GigSnapshot] = {}
+        self._seen: dict[str, _GigSeen] = {}
         self.frames = 0
+        self.last_at: int | None = None
         header = RecordHeader(format=FORMAT, version=VERSION, context=context,
                               recorded_at=time.time())
         self._write(header.model_dump(mode="json"))
 
-    async def capture(self, backend: Backend) -> bool:
-        """Snapshot every gig and write what changed; False when nothing did (no frame)."""
-        at = await backend.now()
-        gigs = await backend.list_gigs()
-        frame = RecordFrame(at=at)
-        current: dict[str, GigSnapshot] = {}
-        for gig in gigs:
-            snap = await take_snapshot(backend, gig.id, at)
-            current[gig.id] = snap
-            change = delta(self._last.get(gig.id), snap)
+    def capture(self, engine: Engine, *, always: bool = False) -> bool:
+        """Write what changed in every gig; False when nothing did and ``always`` is not set
+        (no frame written). ``always`` keeps a moment where only the clock moved."""
+        frame = RecordFrame(at=engine.clock)
+        current: dict[str, _GigSeen] = {}
+        for run in engine.ordered_runs():
+            seen = self._seen.get(run.id)
+            stats = engine.gig_stats(run.id)
+            waves = {w.n: w for w in engine.wave_records(run.id)}
+            keys: dict[str, InvitationKey] = {}
+            changed = []
+            old_keys = seen.invitations if seen is not None else {}
+            for inv in engine.gig_invitations(run.id):
+                key = (inv.status.value, inv.wave, inv.responded_at, inv.no_reward)
+                keys[inv.id] = key
+                if old_keys.get(inv.id) != key:
+                    changed.append(inv.to_model())
+            change = GigDelta(
+                gig=run.gig if seen is None or seen.gig != run.gig else None,
+                stats=stats if seen is None or seen.stats != stats else None,
+                waves=[w for n, w in waves.items() if seen is None or seen.waves.get(n) != w],
+                invitations=changed,
+            )
             if not change.is_empty():
-                frame.gigs[gig.id] = change
-        frame.deleted = sorted(set(self._last) - set(current))
-        self._last = current
-        if not frame.gigs and not frame.deleted and self.frames:
+                frame.gigs[run.id] = change
+            current[run.id] = _GigSeen(run.gig, stats, waves, keys)
+        frame.deleted = sorted(set(self._seen) - set(current))
+        self._seen = current
+        if not frame.gigs and not frame.deleted and self.frames and not always:
             return False
-        self._write(frame.model_dump(mode="json", exclude_defaults=True) | {"at": at})
+        self._write(frame.model_dump(mode="json", exclude_defaults=True) | {"at": frame.at})
         self.frames += 1
+        self.last_at = frame.at
         return True
 
     def _write(self, line: dict[str, Any]) -> None:
@@ -114,3 +129,17 @@ class Recorder:
 
     def close(self) -> None:
         self._file.close()
+
+
+def run_recorded(engine: Engine, recorder: Recorder, until: int | None, every: int,
+                 progress: Callable[[int], None] | None = None) -> None:
+    """Run like :meth:`Engine.run` (to ``until``, or until nothing is left to happen), with a
+    frame at most every ``every`` simulated seconds while something happens."""
+    recorder.capture(engine)
+    while (t := engine.next_event_at()) is not None and (until is None or t <= until):
+        target = max(t, (recorder.last_at or t) + every)
+        engine.advance_to(target if until is None else min(target, until), progress)
+        recorder.capture(engine)
+    if until is not None and engine.clock < until:
+        engine.advance_to(until, progress)
+        recorder.capture(engine, always=True)

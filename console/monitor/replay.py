@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from console.backends.base import InvitationFilter, InviteRequest
 from console.backends.errors import NotFound, ReadOnlyError
+from console.backends.paging import DEFAULT_LIMIT, Page, page_bounds
 from console.models import (
     Gig,
     GigCreate,
@@ -101,12 +102,13 @@ class ReplayCursor:
         self.recording = recording
         self.times = [f.at for f in recording.frames]
         self.index = -1
-        self.playing = False
+        self.clock = self.times[0]
         self._state: dict[str, _GigState] = {}
         self.jump(0)
 
     @property
     def at(self) -> int:
+        """The time of the current frame."""
         return self.times[self.index]
 
     @property
@@ -120,23 +122,29 @@ class ReplayCursor:
         self.jump(self.index + frames)
 
     def jump(self, index: int) -> None:
-        index = max(0, min(index, self.last))
-        if index < self.index:
-            self._state, self.index = {}, -1
-        for i in range(self.index + 1, index + 1):
-            self._apply(self.recording.frames[i])
-        self.index = index
+        """To a frame; the replay clock moves to the frame's time."""
+        self._fold_to(max(0, min(index, self.last)))
+        self.clock = self.at
 
     def jump_to_time(self, at: int) -> None:
         """The last frame at or before ``at`` (the first frame when ``at`` is earlier)."""
         self.jump(max(bisect_right(self.times, at) - 1, 0))
 
     def advance_to(self, at: int) -> bool:
-        """Play forward to simulated time ``at``; False once the end is reached."""
-        target = bisect_right(self.times, at) - 1
+        """Play on to simulated time ``at`` (between frames the clock moves, the data stays as
+        of the last frame); False once the end is reached."""
+        self.clock = max(self.clock, min(at, self.times[-1]))
+        target = bisect_right(self.times, self.clock) - 1
         if target > self.index:
-            self.jump(target)
+            self._fold_to(target)
         return not self.at_end()
+
+    def _fold_to(self, index: int) -> None:
+        if index < self.index:
+            self._state, self.index = {}, -1
+        for i in range(self.index + 1, index + 1):
+            self._apply(self.recording.frames[i])
+        self.index = index
 
     def jump_to(self, text: str) -> None:
         """Jump to what an operator types: a frame number (1-based), ``HH:MM[:SS]`` on the
@@ -181,7 +189,7 @@ class ReplayCursor:
 
     def snapshot(self, gig_id: str) -> GigSnapshot:
         state = self.gig_state(gig_id)
-        return GigSnapshot(self.at, state.gig, state.stats,
+        return GigSnapshot(self.clock, state.gig, state.stats,
                            [state.waves[n] for n in sorted(state.waves)], dict(state.invitations))
 
     def gig_state(self, gig_id: str) -> _GigState:
@@ -203,8 +211,8 @@ class ReplayControls:
         self._context = context
 
     async def advance_by(self, seconds: int) -> int:
-        self.cursor.advance_to(self.cursor.at + int(seconds))
-        return self.cursor.at
+        self.cursor.advance_to(self.cursor.clock + int(seconds))
+        return self.cursor.clock
 
     async def step_to_next_wave(self) -> int | None:
         """One frame on (the operator steps through a recording frame by frame)."""
@@ -229,7 +237,7 @@ class ReplayBackend:
         self.simulation = ReplayControls(self.cursor, self.context)
 
     async def now(self) -> int:
-        return self.cursor.at
+        return self.cursor.clock
 
     async def list_gigs(self) -> list[Gig]:
         return [self.cursor.gig_state(gig_id).gig for gig_id in self.cursor.gig_ids()]
@@ -255,6 +263,13 @@ class ReplayBackend:
                     continue
                 found.append(inv)
         return found
+
+    async def page_invitations(self, query: InvitationFilter, *, limit: int = DEFAULT_LIMIT,
+                               after: str | None = None,
+                               before: str | None = None) -> Page[GigInvitation]:
+        matching = await self.list_invitations(query)
+        start, end, has_more = page_bounds([inv.id for inv in matching], limit, after, before)
+        return Page(matching[start:end], has_more)
 
     def _refuse(self) -> NoReturn:
         raise ReadOnlyError(f"{self.context} is a recording: it can be replayed, not changed")

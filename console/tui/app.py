@@ -56,8 +56,10 @@ class CirroApp(App[None]):
         advance: Advance | None = None,
         speed: float = 60.0,
         poll_seconds: float = 1.0,
+        start_view: str = "gigs",
     ) -> None:
         super().__init__()
+        self.start_view = start_view
         for cirro_theme in CIRRO_THEMES:
             self.register_theme(cirro_theme)
         self.theme = theme
@@ -78,7 +80,7 @@ class CirroApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        self.switch_mode("gigs")
+        self.switch_mode(self.start_view)
         self.poll_now()
 
     # Views, help, palette ------------------------------------------------------------------------

@@ -3,88 +3,76 @@ import json
 import pytest
 
 from console.backends.errors import ReadOnlyError
-from console.monitor.recording import Recorder, RecordingError
+from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.monitor.replay import Recording, ReplayBackend, ReplayCursor
 
-from .helpers import START, invitation, snapshot
+from console.monitor.scenario import START, scenario
+from console.monitor.snapshot import take_snapshot
 
 
-class ScriptedBackend:
-    """Serves one hand-made snapshot at a time: the read half of the Backend protocol."""
-
-    def __init__(self, snap):
-        self.snap = snap
-
-    async def now(self):
-        return self.snap.at
-
-    async def list_gigs(self):
-        return [self.snap.gig]
-
-    async def get_gig(self, gig_id):
-        return self.snap.gig
-
-    async def gig_stats(self, gig_id):
-        return self.snap.stats
-
-    async def waves(self, gig_id):
-        return self.snap.waves
-
-    async def list_invitations(self, query):
-        return list(self.snap.invitations.values())
-
-
-SNAPS = [
-    snapshot(START, [invitation(n) for n in range(1, 4)]),
-    snapshot(START + 60, [invitation(1, "accepted", responded_at=START + 30), invitation(2), invitation(3)]),
-    snapshot(START + 120, [invitation(1, "accepted", responded_at=START + 30), invitation(2),
-                           invitation(3)]),  # nothing changed: no frame
-    snapshot(START + 600, [invitation(1, "accepted", responded_at=START + 30), invitation(2),
-                           invitation(3), invitation(4, wave=2)], waves=2, seats_min=4),
-]
-
-
-async def record(path):
-    backend = ScriptedBackend(SNAPS[0])
-    recorder = Recorder(path, "local")
-    written = []
-    for snap in SNAPS:
-        backend.snap = snap
-        written.append(await recorder.capture(backend))
+async def record(path, steps=(0, 600, 601, 4 * 3600, 4 * 3600 + 1)):
+    """A seeded run recorded at ``START + step`` for each step, with the backend's own reading
+    of the gig at each frame written (steps where nothing changed write no frame)."""
+    backend, gig_id = scenario(workers=300)
+    recorder = Recorder(path, "scenario")
+    expected, written = [], []
+    for step in steps:
+        await backend.simulation.advance_to(START + step)
+        if recorder.capture(backend.engine):
+            expected.append(await take_snapshot(backend, gig_id))
+        written.append(bool(recorder.frames and recorder.last_at == START + step))
     recorder.close()
-    return written
+    return gig_id, expected, written
 
 
 async def test_a_run_records_only_changes_and_replays_each_moment(tmp_path):
     path = tmp_path / "run.jsonl"
-    assert await record(path) == [True, True, False, True]
+    gig_id, expected, written = await record(path)
+    assert written == [True, True, False, True, False]
     lines = path.read_text().splitlines()
     assert json.loads(lines[0])["format"] == "cirro-console-recording"
-    second = json.loads(lines[2])
-    assert [i["id"] for i in second["gigs"]["g1"]["invitations"]] == ["i1"]  # only the change
-    assert "gig" not in second["gigs"]["g1"]
+    second = json.loads(lines[2])["gigs"][gig_id]
+    assert "gig" not in second  # unchanged: not written again
+    assert len(second["invitations"]) == 40 and [w["n"] for w in second["waves"]] == [2, 3]
 
     cursor = ReplayCursor(Recording.load(path))
-    assert cursor.last == 2
-    for index, snap in zip(range(3), [SNAPS[0], SNAPS[1], SNAPS[3]]):
+    assert cursor.last == len(expected) - 1
+    for index, snap in enumerate(expected):
         cursor.jump(index)
-        replayed = cursor.snapshot("g1")
+        replayed = cursor.snapshot(gig_id)
         assert (replayed.at, replayed.gig, replayed.stats, replayed.waves) == \
             (snap.at, snap.gig, snap.stats, snap.waves)
         assert replayed.invitations == snap.invitations
     cursor.jump(0)  # backwards refolds from the start
-    assert cursor.snapshot("g1").invitations == SNAPS[0].invitations
+    assert cursor.snapshot(gig_id).invitations == expected[0].invitations
     cursor.jump_to_time(START + 599)
+    assert cursor.index == 0
+    assert cursor.advance_to(START + 4 * 3600) is False and cursor.at_end()
+    cursor.jump_to("50%")
     assert cursor.index == 1
-    assert cursor.advance_to(START + 600) is False and cursor.at_end()
+    cursor.jump_to("00:10")
+    assert cursor.at == START + 600
+    with pytest.raises(ValueError, match="frame number"):
+        cursor.jump_to("soon")
+
+
+def test_run_recorded_spaces_frames_and_ends_like_run(tmp_path):
+    backend, gig_id = scenario(workers=300)
+    recorder = Recorder(tmp_path / "run.jsonl", "scenario")
+    run_recorded(backend.engine, recorder, START + 3 * 3600, every=900)
+    recorder.close()
+    times = [frame.at for frame in Recording.load(tmp_path / "run.jsonl").frames]
+    assert times[0] == START and times[-1] == START + 3 * 3600
+    assert all(b - a >= 900 for a, b in zip(times, times[1:]))
+    assert backend.engine.clock == START + 3 * 3600
 
 
 async def test_replay_backend_is_read_only(tmp_path):
     path = tmp_path / "run.jsonl"
-    await record(path)
+    gig_id, _, _ = await record(path)
     backend = ReplayBackend(Recording.load(path))
     assert backend.context == "replay:run.jsonl" and backend.read_only
-    assert [g.id for g in await backend.list_gigs()] == ["g1"]
+    assert [g.id for g in await backend.list_gigs()] == [gig_id]
     with pytest.raises(ReadOnlyError, match="recording"):
         await backend.accept_invitation("i2")
 
