@@ -51,9 +51,8 @@ def diff_snapshots(before: GigSnapshot | None, after: GigSnapshot) -> list[Monit
                                        f"wave {wave.n} invited {wave.invited} workers"))
     if before is not None:
         events.extend(_edits(before.gig, after.gig, after.at))
-        if before.invitations is not None and after.invitations is not None:
-            events.extend(_invitation_changes(before.invitations, after.invitations,
-                                              after.gig.id, after.at))
+        events.extend(_invitation_changes(before.invitations, after.invitations,
+                                          after.gig.id, after.at))
     events.sort(key=lambda e: e.at)
     return events
 

@@ -28,27 +28,32 @@ class GigMonitor:
     def __init__(self, gig_id: str, log_limit: int = LOG_LIMIT):
         self.gig_id = gig_id
         self.snapshot: GigSnapshot | None = None
-        # The last full listing of the gig's invitations, and when it was taken.
-        self.invitations: Mapping[str, GigInvitation] = {}
-        self.invitations_at: int | None = None
         self.events: deque[MonitorEvent] = deque(maxlen=log_limit)
         self.samples: list[Sample] = []
-        self.version = 0  # bumped on every change, so widgets repaint only when needed
+        self.version = 0  # bumped on every change, so widgets repaint only when something did
+        self.appended = 0  # events logged since the history (re)started: a key for log rows
+
+    @property
+    def invitations(self) -> Mapping[str, GigInvitation]:
+        return self.snapshot.invitations if self.snapshot is not None else {}
 
     def update(self, snap: GigSnapshot,
                feed: list[MonitorEvent] | None = None) -> list[MonitorEvent]:
         """Take a new snapshot; returns the events it brought: ``feed`` when the backend keeps
         its own event feed, else the difference from the previous snapshot. A snapshot from
         before the current one (a replay jumping back) starts the history over."""
-        if self.snapshot is not None and snap.at < self.snapshot.at:
-            self.reset()
-        new_events = feed if feed is not None else diff_snapshots(self.snapshot, snap)
-        if snap.invitations is not None:
-            if self.invitations_at is None:
-                self.samples = [s for s in history(snap.invitations, snap.at) if s.at < snap.at]
-            self.invitations = snap.invitations
-            self.invitations_at = snap.at
+        before = self.snapshot
+        if before is not None and snap.at < before.at:
+            self.events.clear()
+            self.appended = 0
+            before = None
+        new_events = feed if feed is not None else diff_snapshots(before, snap)
+        if before is None:
+            self.samples = [s for s in history(snap.invitations, snap.at) if s.at < snap.at]
+        elif not new_events and _same(before, snap):
+            return []  # a paused clock: nothing to repaint
         self.events.extend(new_events)
+        self.appended += len(new_events)
         sample = snap.sample
         if not self.samples or (self.samples[-1].accepted, self.samples[-1].pending) != \
                 (sample.accepted, sample.pending):
@@ -56,14 +61,6 @@ class GigMonitor:
         self.snapshot = snap
         self.version += 1
         return new_events
-
-    def reset(self) -> None:
-        self.snapshot = None
-        self.invitations = {}
-        self.invitations_at = None
-        self.events.clear()
-        self.samples = []
-        self.version += 1
 
     def seats(self) -> Seats | None:
         if self.snapshot is None:
@@ -82,6 +79,12 @@ class GigMonitor:
             return {status: 0 for status in InvitationStatus}
         stats = self.snapshot.stats
         return {status: getattr(stats, status.value) for status in InvitationStatus}
+
+
+def _same(a: GigSnapshot, b: GigSnapshot) -> bool:
+    # Unchanged invitations are the same objects (see lister_for): the dict compare is quick.
+    return (a.at == b.at and a.stats == b.stats and a.gig == b.gig and a.waves == b.waves
+            and a.invitations == b.invitations)
 
 
 def waves_per_hour(wave_times: Iterable[int], now: int) -> int:

@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field
 from console.models import Gig, GigInvitation, GigStats, WaveRecord
 from console.sim.engine import Engine
 
+from .engine_reader import EngineInvitations
+
 FORMAT = "cirro-console-recording"
 VERSION = 1
 
@@ -52,16 +54,11 @@ class RecordFrame(BaseModel):
     deleted: list[str] = Field(default_factory=list)
 
 
-# What identifies an invitation's state: a change in any of these is recorded.
-InvitationKey = tuple[str, int | None, int | None, bool]
-
-
 @dataclass
 class _GigSeen:
     gig: Gig
     stats: GigStats
     waves: dict[int, WaveRecord]
-    invitations: dict[str, InvitationKey]
 
 
 class Recorder:
@@ -79,6 +76,7 @@ class Recorder:
         except OSError as exc:
             raise RecordingError(f"{path}: cannot create: {exc.strerror or exc}") from None
         self._seen: dict[str, _GigSeen] = {}
+        self._readers: dict[str, EngineInvitations] = {}
         self.frames = 0
         self.last_at: int | None = None
         header = RecordHeader(format=FORMAT, version=VERSION, context=context,
@@ -94,23 +92,17 @@ class Recorder:
             seen = self._seen.get(run.id)
             stats = engine.gig_stats(run.id)
             waves = {w.n: w for w in engine.wave_records(run.id)}
-            keys: dict[str, InvitationKey] = {}
-            changed = []
-            old_keys = seen.invitations if seen is not None else {}
-            for inv in engine.gig_invitations(run.id):
-                key = (inv.status.value, inv.wave, inv.responded_at, inv.no_reward)
-                keys[inv.id] = key
-                if old_keys.get(inv.id) != key:
-                    changed.append(inv.to_model())
+            reader = self._readers.setdefault(run.id, EngineInvitations())
+            invitations, changed = reader.read(engine, run.id)
             change = GigDelta(
                 gig=run.gig if seen is None or seen.gig != run.gig else None,
                 stats=stats if seen is None or seen.stats != stats else None,
                 waves=[w for n, w in waves.items() if seen is None or seen.waves.get(n) != w],
-                invitations=changed,
+                invitations=[invitations[inv_id] for inv_id in changed],
             )
             if not change.is_empty():
                 frame.gigs[run.id] = change
-            current[run.id] = _GigSeen(run.gig, stats, waves, keys)
+            current[run.id] = _GigSeen(run.gig, stats, waves)
         frame.deleted = sorted(set(self._seen) - set(current))
         self._seen = current
         if not frame.gigs and not frame.deleted and self.frames and not always:

@@ -1,18 +1,23 @@
-"""What the monitor knows about one gig at one moment, read through the Backend protocol only, so
-the simulation, the API and a replayed recording feed it alike."""
+"""What the monitor knows about one gig at one moment, read through the Backend protocol (so the
+simulation, the API and a replayed recording feed it alike), with a faster way to the invitations
+of an in-process simulation."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from console.backends.base import Backend, InvitationFilter
+from console.backends.local import LocalBackend
 from console.models import Gig, GigInvitation, GigStats, InvitationStatus, WaveRecord
 
 from .chart import Sample
+from .engine_reader import EngineInvitations
 
-# The API's largest page: one call per 500 invitations remotely, ~20 ms of model building locally.
+Lister = Callable[[Backend, str], Awaitable[dict[str, GigInvitation]]]
+
+# The API's largest page: one call per 500 invitations.
 PAGE_SIZE = 500
 
 
@@ -22,8 +27,7 @@ class GigSnapshot:
     gig: Gig
     stats: GigStats
     waves: list[WaveRecord]
-    # None when the reading skipped them (see take_snapshot).
-    invitations: Mapping[str, GigInvitation] | None = None
+    invitations: Mapping[str, GigInvitation]
 
     @property
     def sample(self) -> Sample:
@@ -31,17 +35,28 @@ class GigSnapshot:
 
 
 async def take_snapshot(backend: Backend, gig_id: str, at: int | None = None,
-                        invitations: bool = True) -> GigSnapshot:
+                        lister: Lister | None = None) -> GigSnapshot:
     """One consistent-enough reading of a gig (several calls: remote data can move in between).
-
-    Listing every invitation is the costly part (10,000 models): ``invitations=False`` skips it
-    and leaves :attr:`GigSnapshot.invitations` None."""
+    Listing the invitations is the costly part: ``lister`` (see :func:`lister_for`) does it."""
     now = await backend.now() if at is None else at
     gig = await backend.get_gig(gig_id)
     stats = await backend.gig_stats(gig_id)
     waves = await backend.waves(gig_id)
-    listed = await list_gig_invitations(backend, gig_id) if invitations else None
-    return GigSnapshot(now, gig, stats, waves, listed)
+    invitations = await (lister or list_gig_invitations)(backend, gig_id)
+    return GigSnapshot(now, gig, stats, waves, invitations)
+
+
+def lister_for(backend: Backend) -> Lister:
+    """The cheapest way to list a backend's invitations again and again: straight from the
+    engine of an in-process simulation, else through the protocol a page at a time."""
+    if not isinstance(backend, LocalBackend):
+        return list_gig_invitations
+    reader = EngineInvitations()
+
+    async def from_engine(_: Backend, gig_id: str) -> dict[str, GigInvitation]:
+        return reader.read(backend.engine, gig_id)[0]
+
+    return from_engine
 
 
 async def list_gig_invitations(backend: Backend, gig_id: str) -> dict[str, GigInvitation]:

@@ -29,22 +29,25 @@ def test_waves_per_hour_counts_the_last_hour_only():
     assert waves_per_hour([0, 100, 3599, 3600, 7000], 3600) == 3
 
 
-def test_a_feed_replaces_diffing_and_a_reading_without_invitations_keeps_the_last_listing():
+def test_a_feed_replaces_diffing_and_an_unchanged_reading_changes_nothing():
     from console.monitor.events import EventKind, MonitorEvent
     from console.monitor.feed import feed_events
 
     monitor = GigMonitor("g1")
-    monitor.update(snapshot(START + 100, [invitation(1)]), feed=[])
+    first = snapshot(START + 100, [invitation(1)])
+    monitor.update(first, feed=[])
     assert list(monitor.events) == [] and set(monitor.invitations) == {"i1"}
-    light = snapshot(START + 200, [invitation(1, "accepted", responded_at=START + 150)])
-    light.invitations = None
+    version = monitor.version
+    same = snapshot(START + 100, list(first.invitations.values()))
+    assert monitor.update(same, feed=[]) == [] and monitor.version == version
     entries = [{"seq": 1, "at": START + 150, "kind": "accepted", "gig_id": "g1",
                 "message": "user u1 accepted"},
                {"seq": 2, "at": START + 160, "kind": "accepted", "gig_id": "other",
                 "message": "user u9 accepted"},
                {"seq": 3, "at": START + 170, "kind": "worker_updated", "gig_id": None,
                 "message": "worker 4 document updated"}]
-    monitor.update(light, feed=feed_events(entries, "g1"))
+    later = snapshot(START + 200, [invitation(1, "accepted", responded_at=START + 150)])
+    monitor.update(later, feed=feed_events(entries, "g1"))
     assert list(monitor.events) == [MonitorEvent(START + 150, EventKind.RESPONSE, "g1",
                                                  "user u1 accepted")]
-    assert monitor.invitations_at == START + 100 and monitor.snapshot.stats.accepted == 1
+    assert monitor.version == version + 1 and monitor.snapshot.stats.accepted == 1

@@ -53,8 +53,11 @@ async def assert_view_matches_backend(screen, backend, gig_id) -> None:
         assert f"next wave in {fmt.duration(stats.next_wave_at - now)}" in text(screen, "#wv-title")
     gauge = "".join(run.text for line in screen._draw_gauge(90, 1) for run in line)
     assert f"{stats.accepted} accepted" in gauge
+    pane = screen.pane
+    screen.show_pane("waves")  # a hidden pane is painted when shown
     shown = [tuple(int(c) for c in (row.cells[0], *row.cells[2:]))
              for row in screen.table("waves").visible_rows()]
+    screen.show_pane(pane)
     waves = await backend.waves(gig_id)
     assert shown == [(w.n, w.invited, w.accepted, w.rejected, w.expired, w.pending) for w in waves]
 

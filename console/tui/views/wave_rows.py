@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
 from console.models import Gig, GigInvitation, GigStats, InvitationStatus, WaveRecord
@@ -31,9 +32,10 @@ WAVE_COLUMNS: tuple[Column, ...] = (
     Column("pending", "PENDING", width=7, align="right"),
 )
 
+# Fixed widths: the invitations and events tables are never measured (see KeyedTable).
 INVITATION_COLUMNS: tuple[Column, ...] = (
     Column("sel", "✓", width=1),
-    Column("user", "WORKER", min_width=6, max_width=36, grow=True),
+    Column("user", "WORKER", width=12, grow=True),
     Column("wave", "WAVE", width=5, align="right"),
     Column("status", "STATUS", width=8),
     Column("invited_at", "INVITED AT", width=11),
@@ -43,7 +45,7 @@ INVITATION_COLUMNS: tuple[Column, ...] = (
 EVENT_COLUMNS: tuple[Column, ...] = (
     Column("at", "TIME", width=8),
     Column("kind", "KIND", width=8),
-    Column("text", "EVENT", min_width=10, max_width=200, grow=True),
+    Column("text", "EVENT", width=30, grow=True),
 )
 
 STATUS_TONES = {
@@ -70,10 +72,14 @@ def wave_row(wave: WaveRecord) -> Row:
     return Row(f"{wave.n:09d}", cells, (wave.n, wave.at, *counts), {3: "good", 6: "warn"})
 
 
+# Thousands of invitations share a handful of moments (one per wave): format each once.
+_timestamp = lru_cache(maxsize=8192)(fmt.timestamp)
+
+
 def invitation_row(inv: GigInvitation, selected: Collection[str]) -> Row:
     mark = "*" if inv.id in selected else " "
     cells = (mark, inv.user_id, "-" if inv.wave is None else str(inv.wave), inv.status.value,
-             fmt.timestamp(inv.invited_at), fmt.timestamp(inv.responded_at))
+             _timestamp(inv.invited_at), _timestamp(inv.responded_at))
     sort_values: tuple[Any, ...] = (mark, worker_order_key(inv.user_id), inv.wave,
                                     inv.status.value, inv.invited_at, inv.responded_at)
     return Row(inv.id, cells, sort_values, {3: STATUS_TONES[inv.status], 0: "accent"})

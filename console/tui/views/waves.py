@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import deque
 from typing import Any, ClassVar
 
 from textual import work
@@ -24,9 +25,9 @@ from console.monitor.chart import ChartSpec, render_chart
 from console.monitor.feed import feed_events
 from console.monitor.gauge import render_gauge
 from console.monitor.glyphs import Line, Run
-from console.monitor.model import GigMonitor, waves_per_hour
+from console.monitor.model import LOG_LIMIT, GigMonitor, waves_per_hour
 from console.monitor.poller import PollClock, PollLoop, next_interval
-from console.monitor.snapshot import take_snapshot
+from console.monitor.snapshot import Lister, lister_for, take_snapshot
 from console.monitor.tuning import TuningError, tuning_update
 from console.tui import actions
 from console.tui import format as fmt
@@ -44,6 +45,7 @@ from console.tui.views.wave_rows import (
     wave_row,
 )
 from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
+from console.tui.widgets.keyed_table import KeyedTable
 from console.tui.widgets.runs import RunsView
 from console.tui.widgets.tuning_dialog import TuningDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
@@ -52,8 +54,10 @@ PANES = ("waves", "chart", "invitations", "events")
 PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
 CHART_HEIGHT_MIN = 3
 LIVE_PHASES = (GigPhase.SCHEDULED, GigPhase.LIVE)
-# Seconds between two listings of every invitation while they change (the costly call).
-INVITATIONS_EVERY = 1.0
+# At the fastest speed: seconds between two readings of the open gig, and between two repaints
+# of the big tables (the lines above them repaint at every reading).
+FASTEST_REFRESH = 0.25
+HEAVY_REPAINT = 1.0
 ACTION_VERBS = {"accept": "Accept", "reject": "Reject", "expire": "Expire", "reset": "Reset"}
 
 
@@ -71,25 +75,31 @@ class MonitorFilter(FilterInput):
     def action_clear_filter(self) -> None:
         self.value = ""
         self.remove_class("-shown")
-        screen = self.screen
-        if isinstance(screen, WavesScreen):
-            screen.current_table_or_none().focus()
+        self.screen.set_focus(None)
+
+    def on_focus(self) -> None:
+        # A screen coming back from a dialog refocuses the last focused widget: not this line
+        # once it is closed, or the next keys would be typed into it.
+        if not self.has_class("-shown"):
+            self.screen.set_focus(None)
 
 
 class WavesScreen(ViewScreen):
     VIEW_TITLE = "3 Waves"
     SCOPES = frozenset({"waves", "list"})
-    BINDINGS: ClassVar = actions.bindings("waves")
+    # The list keys are the screen's own and move the visible table: no table ever takes the
+    # focus, so switching panes changes no focus (which would rebuild the footer each time).
+    BINDINGS: ClassVar = actions.bindings("waves") + actions.bindings("list")
     DEFAULT_CSS = """
     WavesScreen #wv-mode { height: 1fr; }
     WavesScreen #wv-detail { height: 1fr; }
-    WavesScreen #wv-title { height: 1; text-style: bold; padding: 0 1; }
-    WavesScreen #wv-counts { height: 1; padding: 0 1; }
+    WavesScreen #wv-title { height: 1; width: 100%; text-style: bold; padding: 0 1; }
+    WavesScreen #wv-counts { height: 1; width: 100%; padding: 0 1; }
     WavesScreen #wv-gauge { height: 1; padding: 0 1; }
-    WavesScreen #wv-tabs { height: 1; padding: 0 1; color: $text-muted; }
+    WavesScreen #wv-tabs { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
     WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-chart { height: 1fr; padding: 0 1; }
-    WavesScreen #wv-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    WavesScreen #wv-status { height: 1; width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
     WavesScreen MonitorFilter { height: 1; border: none; padding: 0 1; display: none; }
     WavesScreen MonitorFilter.-shown { display: block; }
     WavesScreen MonitorFilter.-error { color: $text-error; }
@@ -109,9 +119,13 @@ class WavesScreen(ViewScreen):
         self._invitation_rows: dict[str, Row] = {}
         self._invitations_shown: dict[str, GigInvitation] = {}
         self._feed_seq = 0
-        self._invitations_dirty = False
-        self._listed_wall = 0.0
+        self._lister: Lister | None = None
+        self._event_rows: deque[Row] = deque(maxlen=LOG_LIMIT)
+        self._events_seen = 0
         self._painted_version = -1
+        self._refreshed = 0.0
+        self._pane_painted = 0.0
+        self._pane_stale = False
 
     # Layout ---------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -125,8 +139,8 @@ class WavesScreen(ViewScreen):
                 with ContentSwitcher(initial="wv-waves", id="wv-panes"):
                     yield VirtualTable(WAVE_COLUMNS, id="wv-waves")
                     yield RunsView(self._draw_chart, id="wv-chart")
-                    yield VirtualTable(INVITATION_COLUMNS, id="wv-invitations")
-                    yield VirtualTable(EVENT_COLUMNS, id="wv-events")
+                    yield KeyedTable(INVITATION_COLUMNS, id="wv-invitations")
+                    yield KeyedTable(EVENT_COLUMNS, id="wv-events")
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
         yield Static(id="wv-status")
@@ -134,19 +148,50 @@ class WavesScreen(ViewScreen):
     def table(self, name: str) -> VirtualTable:
         return self.query_one(f"#wv-{name}", VirtualTable)
 
+    @property
+    def invitations_table(self) -> KeyedTable:
+        return self.query_one("#wv-invitations", KeyedTable)
+
+    @property
+    def events_table(self) -> KeyedTable:
+        return self.query_one("#wv-events", KeyedTable)
+
     def current_table(self) -> VirtualTable | None:
         if self.gig_id is None:
             return self.table("overview")
         return None if self.pane == "chart" else self.table(self.pane)
 
-    def current_table_or_none(self) -> Any:
-        return self.current_table() or self.query_one("#wv-chart")
+    def _on_table(self, action: str, *args: int) -> None:
+        if (table := self.current_table()) is not None:
+            getattr(table, f"action_{action}")(*args)
+
+    def action_cursor_down(self) -> None:
+        self._on_table("cursor_down")
+
+    def action_cursor_up(self) -> None:
+        self._on_table("cursor_up")
+
+    def action_cursor_top(self) -> None:
+        self._on_table("cursor_top")
+
+    def action_cursor_bottom(self) -> None:
+        self._on_table("cursor_bottom")
+
+    def action_page_down(self) -> None:
+        self._on_table("page_down")
+
+    def action_page_up(self) -> None:
+        self._on_table("page_up")
+
+    def action_scroll_columns(self, delta: int) -> None:
+        self._on_table("scroll_columns", delta)
 
     def on_mount(self) -> None:
         super().on_mount()
+        for table in self.query(VirtualTable):
+            table.can_focus = False
         self.table("events").sort_by("at", reverse=True)
         self.table("invitations").sort_by("user")
-        self.table("overview").focus()
         self.set_interval(1.0, self._tick_status)
         # The app's clock keys (pause, speed) bump this; the status line says what they did.
         self.watch(self.app, "status_version", lambda _: self._paint_status(), init=False)
@@ -174,10 +219,24 @@ class WavesScreen(ViewScreen):
         self.table("overview").set_rows(
             overview_row(g, snapshot.stats[g.id], snapshot.now, self.rates.get(g.id, 0))
             for g in live if g.id in snapshot.stats)
-        self._measure_rates([g.id for g in live], snapshot.now)
-        if self.gig_id is not None and not self.is_remote:
+        if self.gig_id is None:
+            self._measure_rates([g.id for g in live], snapshot.now)
+        elif not self.is_remote and self._refresh_due():
             self.refresh_detail()
         self._paint_status()
+
+    def _clock_running(self) -> bool:
+        clock = self.cirro.clock
+        return clock is not None and not clock.paused
+
+    def _refresh_due(self) -> bool:
+        """At the fastest speed the app polls every frame; the monitor reads less often."""
+        clock = self.cirro.clock
+        if clock is not None and clock.fastest:
+            if time.monotonic() - self._refreshed < FASTEST_REFRESH:
+                return False
+        self._refreshed = time.monotonic()
+        return True
 
     @work(exclusive=True, group="waves-rates")
     async def _measure_rates(self, gig_ids: list[str], now: int) -> None:
@@ -197,11 +256,8 @@ class WavesScreen(ViewScreen):
             self.notify(f"{exc}", title="Wave monitor", severity="error")
 
     async def _load_detail(self) -> None:
-        """One reading of the open gig into the monitor, then a repaint of what changed.
-
-        With the simulation's event feed, the log comes from the feed and the invitations are
-        listed only when their pane shows them (at most once a second while they change): that
-        listing is the one costly call. Without a feed, the log is diffed from full readings."""
+        """One reading of the open gig into the monitor, then a repaint of what changed. With
+        the simulation's event feed the log comes from the feed, else from snapshot diffs."""
         gig_id, monitor = self.gig_id, self.monitor
         if gig_id is None or monitor is None:
             return
@@ -212,26 +268,15 @@ class WavesScreen(ViewScreen):
             if entries:
                 self._feed_seq = entries[-1]["seq"]
             feed = feed_events(entries, gig_id)
-            self._invitations_dirty = self._invitations_dirty or bool(feed)
-        snap = await take_snapshot(self.backend, gig_id,
-                                   invitations=since is None or self._invitations_due(monitor))
+        snap = await take_snapshot(self.backend, gig_id, lister=self._lister)
         if self.gig_id != gig_id:
             return  # the operator moved on while we read
-        if snap.invitations is not None:
-            self._invitations_dirty = False
-            self._listed_wall = time.monotonic()
         monitor.update(snap, feed)
         self.selected &= set(monitor.invitations)
         self.paint_detail()
 
-    def _invitations_due(self, monitor: GigMonitor) -> bool:
-        if monitor.invitations_at is None:
-            return True
-        if self.pane != "invitations" or not self._invitations_dirty:
-            return False
-        return time.monotonic() - self._listed_wall >= INVITATIONS_EVERY
-
     def paint_detail(self) -> None:
+        """Repaint the lines and the visible pane; a hidden pane is painted when it is shown."""
         monitor = self.monitor
         if monitor is None or monitor.snapshot is None or monitor.version == self._painted_version:
             return
@@ -241,27 +286,60 @@ class WavesScreen(ViewScreen):
         countdown = monitor.countdown()
         next_wave = ("no wave due" if countdown.seconds is None else
                      f"next wave in {fmt.duration(countdown.seconds)}")
+        # Fixed one-line widgets: no layout pass on each update (a layout costs the whole screen).
         self.query_one("#wv-title", Static).update(
             f"{gig.id} {gig.title} · {gig.phase(snap.at).value} · {gig.invitation_mode} "
-            f"x{gig.invitation_multiplier:g}/{gig.invitation_frequency:g}min · {next_wave}")
+            f"x{gig.invitation_multiplier:g}/{gig.invitation_frequency:g}min · {next_wave}",
+            layout=False)
         self.query_one("#wv-counts", Static).update(
             f"invited {stats.invited}  accepted {stats.accepted}  pending {stats.pending}  "
-            f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}")
+            f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}",
+            layout=False)
         self.query_one("#wv-gauge", RunsView).refresh()
-        self.table("waves").set_rows(wave_row(w) for w in snap.waves)
-        self._paint_events()
-        if self.pane == "invitations":
-            self._paint_invitations()
-        elif self.pane == "chart":
-            self.query_one("#wv-chart", RunsView).refresh()
+        self._paint_pane(now=False)
         self._paint_tabs()
 
+    def _paint_pane(self, now: bool = True) -> None:
+        """Paint the visible pane. The two big tables (10,000 invitations, 5,000 events) repaint
+        at most every HEAVY_REPAINT seconds while the clock runs, unless ``now``."""
+        snap = self.monitor.snapshot if self.monitor is not None else None
+        if snap is None:
+            return
+        if self.pane in ("invitations", "events") and not now and self._clock_running():
+            if time.monotonic() - self._pane_painted < HEAVY_REPAINT:
+                self._pane_stale = True
+                return
+        self._pane_painted = time.monotonic()
+        self._pane_stale = False
+        if self.pane == "waves":
+            self.table("waves").set_rows(wave_row(w) for w in snap.waves)
+        elif self.pane == "events":
+            self._paint_events()
+        elif self.pane == "invitations":
+            self._paint_invitations()
+        else:
+            self.query_one("#wv-chart", RunsView).refresh()
+
     def _paint_events(self) -> None:
+        """Rows for the events logged since the last paint only; the table keeps the latest."""
         monitor = self.monitor
         if monitor is None:
             return
-        events = list(monitor.events)
-        self.table("events").set_rows(event_row(i, e) for i, e in enumerate(events))
+        table = self.events_table
+        if monitor.appended < self._events_seen:  # the history started over (a replay jump)
+            self._event_rows.clear()
+            self._events_seen = 0
+            table.set_rows(())
+        fresh = min(monitor.appended - self._events_seen, len(monitor.events))
+        if not fresh:
+            return
+        first = monitor.appended - fresh
+        new = [event_row(first + i, e) for i, e in enumerate(list(monitor.events)[-fresh:])]
+        overflow = max(len(self._event_rows) + len(new) - LOG_LIMIT, 0)
+        dropped = [self._event_rows[i].key for i in range(min(overflow, len(self._event_rows)))]
+        self._event_rows.extend(new)
+        self._events_seen = monitor.appended
+        table.update_rows(new[-LOG_LIMIT:], dropped)
 
     def _paint_invitations(self) -> None:
         """Rebuild the rows of the invitations that changed only (10,000 rows stay cheap)."""
@@ -269,24 +347,30 @@ class WavesScreen(ViewScreen):
             return
         current = self.monitor.invitations
         rows, shown = self._invitation_rows, self._invitations_shown
-        for inv_id in list(rows):
-            if inv_id not in current:
-                del rows[inv_id]
-                shown.pop(inv_id, None)
+        removed = [inv_id for inv_id in rows if inv_id not in current]
+        for inv_id in removed:
+            del rows[inv_id]
+            shown.pop(inv_id, None)
+        changed = []
         for inv_id, inv in current.items():
             if shown.get(inv_id) is not inv:
-                rows[inv_id] = invitation_row(inv, self.selected)
+                rows[inv_id] = row = invitation_row(inv, self.selected)
                 shown[inv_id] = inv
-        self.table("invitations").set_rows(rows.values())
+                changed.append(row)
+        if changed or removed:
+            self.invitations_table.update_rows(changed, removed)
 
     def _repaint_selection(self, inv_ids: set[str]) -> None:
         if self.monitor is None:
             return
         invitations = self.monitor.invitations
+        changed = []
         for inv_id in inv_ids:
             if inv_id in invitations:
-                self._invitation_rows[inv_id] = invitation_row(invitations[inv_id], self.selected)
-        self.table("invitations").set_rows(self._invitation_rows.values())
+                self._invitation_rows[inv_id] = row = invitation_row(invitations[inv_id],
+                                                                     self.selected)
+                changed.append(row)
+        self.invitations_table.update_rows(changed)
         self._paint_tabs()
 
     # Drawing --------------------------------------------------------------------------------------
@@ -320,11 +404,11 @@ class WavesScreen(ViewScreen):
                 parts.append(f"filter {table.filter_text!r}")
         if self.pane == "invitations":
             parts.append(f"{len(self.selected)} selected")
-        self.query_one("#wv-tabs", Static).update("  ".join(parts))
+        self.query_one("#wv-tabs", Static).update("  ".join(parts), layout=False)
 
     def _tick_status(self) -> None:
-        if self.monitor is not None and self.pane == "chart":
-            self.query_one("#wv-chart", RunsView).refresh()
+        if self._pane_stale:
+            self._paint_pane()
         self._paint_status()
 
     def _paint_status(self) -> None:
@@ -343,7 +427,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"{table.total_count} live gigs · enter watches one")
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
-        self.query_one("#wv-status", Static).update(" · ".join(parts))
+        self.query_one("#wv-status", Static).update(" · ".join(parts), layout=False)
 
     # Navigation -----------------------------------------------------------------------------------
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
@@ -360,8 +444,12 @@ class WavesScreen(ViewScreen):
         self.monitor = GigMonitor(gig_id)
         self.selected = set()
         self._feed_seq = 0
-        self._invitations_dirty = False
+        self._lister = lister_for(self.backend)
+        self._event_rows.clear()
+        self._events_seen = 0
         self._invitation_rows, self._invitations_shown = {}, {}
+        self.invitations_table.set_rows(())
+        self.events_table.set_rows(())
         self._painted_version = -1
         self.query_one("#wv-mode", ContentSwitcher).current = "wv-detail"
         self.show_pane(self.pane)
@@ -378,7 +466,6 @@ class WavesScreen(ViewScreen):
         self.gig_id = None
         self.monitor = None
         self.query_one("#wv-mode", ContentSwitcher).current = "wv-overview"
-        self.table("overview").focus()
         self._paint_status()
 
     def action_show_pane(self, pane: str) -> None:
@@ -390,12 +477,7 @@ class WavesScreen(ViewScreen):
     def show_pane(self, pane: str) -> None:
         self.pane = pane
         self.query_one("#wv-panes", ContentSwitcher).current = f"wv-{pane}"
-        if pane == "invitations":
-            self._paint_invitations()
-            if self.monitor is not None and self._invitations_dirty and not self.is_remote:
-                self._listed_wall = 0.0
-                self.refresh_detail()
-        self.current_table_or_none().focus()
+        self._paint_pane()
         self._paint_tabs()
 
     # Filter and sort ------------------------------------------------------------------------------
@@ -427,7 +509,7 @@ class WavesScreen(ViewScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "wv-filter":
             event.input.remove_class("-shown")
-            self.current_table_or_none().focus()
+            self.set_focus(None)
 
     def action_pick_sort(self) -> None:
         table = self.current_table()
@@ -584,10 +666,9 @@ class WavesScreen(ViewScreen):
 
     def _applied(self, result: tuple[int, list[str]]) -> None:
         done, errors = result
+        was_selected = set(self.selected)
         self.selected.clear()
-        self._invitations_shown.clear()  # selection marks change on every row
-        self._invitations_dirty = True
-        self._listed_wall = 0.0  # list them again at the next reading, whatever the throttle
+        self._repaint_selection(was_selected)
         if errors:
             self.notify(f"{done} done, {len(errors)} refused: {errors[0]}", severity="warning",
                         timeout=8)
