@@ -54,7 +54,7 @@ def lister_for(backend: Backend) -> Lister:
     reader = EngineInvitations()
 
     async def from_engine(_: Backend, gig_id: str) -> dict[str, GigInvitation]:
-        return reader.read(backend.engine, gig_id)[0]
+        return await reader.read_async(backend.engine, gig_id)
 
     return from_engine
 

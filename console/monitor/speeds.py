@@ -27,11 +27,12 @@ def step(speed: float, direction: int) -> float:
 class SliceSizer:
     """How many simulated seconds to advance per slice at the fastest speed.
 
-    Each slice should take about ``budget`` wall seconds: the size doubles while slices are quick
-    and halves when one overruns, so a burst of responses never freezes the screen for long.
+    Each slice should take about ``budget`` wall seconds: the size grows by half while slices are
+    quick and halves when one overruns, so a burst of responses never freezes the screen for long
+    (growing by half, not doubling, keeps the one slice that overshoots small).
     """
 
-    def __init__(self, budget: float = 0.03, start: int = 60, largest: int = 7 * 86400):
+    def __init__(self, budget: float = 0.02, start: int = 60, largest: int = 7 * 86400):
         self.budget = budget
         self.size = start
         self.largest = largest
@@ -40,4 +41,4 @@ class SliceSizer:
         if wall_seconds > self.budget:
             self.size = max(1, self.size // 2)
         elif wall_seconds < self.budget / 4:
-            self.size = min(self.largest, self.size * 2)
+            self.size = min(self.largest, self.size * 3 // 2 + 1)

@@ -33,7 +33,7 @@ from console.tui.widgets.dialogs import ConfirmDialog
 
 
 # Seconds between polls when the simulation runs as fast as possible.
-FASTEST_FRAME = 0.05
+FASTEST_FRAME = 0.1
 
 
 class CirroApp(App[None]):

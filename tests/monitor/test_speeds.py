@@ -11,11 +11,11 @@ def test_steps_walk_the_presets_and_stop_at_the_ends():
 def test_slices_grow_while_quick_and_shrink_on_overrun():
     sizer = SliceSizer(budget=0.04, start=60)
     sizer.took(0.001)
-    assert sizer.size == 120
+    assert sizer.size == 91
     sizer.took(0.02)
-    assert sizer.size == 120
+    assert sizer.size == 91
     sizer.took(0.5)
-    assert sizer.size == 60
+    assert sizer.size == 45
     for _ in range(20):
         sizer.took(1.0)
     assert sizer.size == 1

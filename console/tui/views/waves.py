@@ -7,6 +7,8 @@ context polls the open gig on its own schedule, since listing every invitation i
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 import sys
 import time
@@ -56,9 +58,26 @@ CHART_HEIGHT_MIN = 3
 LIVE_PHASES = (GigPhase.SCHEDULED, GigPhase.LIVE)
 # At the fastest speed: seconds between two readings of the open gig, and between two repaints
 # of the big tables (the lines above them repaint at every reading).
-FASTEST_REFRESH = 0.25
+FASTEST_REFRESH = 0.5
 HEAVY_REPAINT = 1.0
+# Invitation rows built between two yields to the event loop (~15 ms of work).
+ROWS_PER_CHUNK = 500
 ACTION_VERBS = {"accept": "Accept", "reject": "Reject", "expire": "Expire", "reset": "Reset"}
+
+
+# The cyclic collector's first threshold while the monitor is open (Python's default: 700).
+GC_THRESHOLD = 50_000
+
+
+def keep_out_of_gc() -> None:
+    """Move what exists now (10,000 invitations and their rows, the simulation) out of the
+    cyclic collector's reach: a full collection over them took 100-300 ms, long enough to make a
+    key wait. They hold no reference cycles, so reference counting still frees them.
+
+    The models and rows made afterwards are acyclic as well: collections are made rarer too."""
+    gc.freeze()
+    first, second, third = gc.get_threshold()
+    gc.set_threshold(max(first, GC_THRESHOLD), second, third)
 
 
 def ascii_terminal() -> bool:
@@ -123,6 +142,7 @@ class WavesScreen(ViewScreen):
         self._event_rows: deque[Row] = deque(maxlen=LOG_LIMIT)
         self._events_seen = 0
         self._painted_version = -1
+        self._lines: dict[str, str] = {}
         self._refreshed = 0.0
         self._pane_painted = 0.0
         self._pane_stale = False
@@ -267,13 +287,18 @@ class WavesScreen(ViewScreen):
             entries = since(self._feed_seq)
             if entries:
                 self._feed_seq = entries[-1]["seq"]
+            elif monitor.snapshot is not None and monitor.snapshot.at == await self.backend.now():
+                return  # a paused simulation: nothing happened, nothing to read
             feed = feed_events(entries, gig_id)
         snap = await take_snapshot(self.backend, gig_id, lister=self._lister)
         if self.gig_id != gig_id:
             return  # the operator moved on while we read
+        first = monitor.snapshot is None
         monitor.update(snap, feed)
         self.selected &= set(monitor.invitations)
         self.paint_detail()
+        if first:
+            keep_out_of_gc()
 
     def paint_detail(self) -> None:
         """Repaint the lines and the visible pane; a hidden pane is painted when it is shown."""
@@ -286,15 +311,14 @@ class WavesScreen(ViewScreen):
         countdown = monitor.countdown()
         next_wave = ("no wave due" if countdown.seconds is None else
                      f"next wave in {fmt.duration(countdown.seconds)}")
-        # Fixed one-line widgets: no layout pass on each update (a layout costs the whole screen).
-        self.query_one("#wv-title", Static).update(
-            f"{gig.id} {gig.title} · {gig.phase(snap.at).value} · {gig.invitation_mode} "
-            f"x{gig.invitation_multiplier:g}/{gig.invitation_frequency:g}min · {next_wave}",
-            layout=False)
-        self.query_one("#wv-counts", Static).update(
-            f"invited {stats.invited}  accepted {stats.accepted}  pending {stats.pending}  "
-            f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}",
-            layout=False)
+        self._set_line("wv-title",
+                       f"{gig.id} {gig.title} · {gig.phase(snap.at).value} · "
+                       f"{gig.invitation_mode} x{gig.invitation_multiplier:g}/"
+                       f"{gig.invitation_frequency:g}min · {next_wave}")
+        self._set_line("wv-counts",
+                       f"invited {stats.invited}  accepted {stats.accepted}  pending "
+                       f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
+                       f"waves {stats.waves_sent}")
         self.query_one("#wv-gauge", RunsView).refresh()
         self._paint_pane(now=False)
         self._paint_tabs()
@@ -342,7 +366,12 @@ class WavesScreen(ViewScreen):
         table.update_rows(new[-LOG_LIMIT:], dropped)
 
     def _paint_invitations(self) -> None:
-        """Rebuild the rows of the invitations that changed only (10,000 rows stay cheap)."""
+        self._fill_invitations()
+
+    @work(exclusive=True, group="waves-rows")
+    async def _fill_invitations(self) -> None:
+        """Rebuild the rows of the invitations that changed only, a chunk at a time with the
+        event loop free in between: the pane shows at once and fills while keys still work."""
         if self.monitor is None:
             return
         current = self.monitor.invitations
@@ -352,13 +381,18 @@ class WavesScreen(ViewScreen):
             del rows[inv_id]
             shown.pop(inv_id, None)
         changed = []
-        for inv_id, inv in current.items():
+        for count, (inv_id, inv) in enumerate(current.items(), start=1):
             if shown.get(inv_id) is not inv:
                 rows[inv_id] = row = invitation_row(inv, self.selected)
                 shown[inv_id] = inv
                 changed.append(row)
+            if count % ROWS_PER_CHUNK == 0:
+                await asyncio.sleep(0)
         if changed or removed:
             self.invitations_table.update_rows(changed, removed)
+            self._paint_tabs()
+        if len(changed) >= ROWS_PER_CHUNK:
+            keep_out_of_gc()
 
     def _repaint_selection(self, inv_ids: set[str]) -> None:
         if self.monitor is None:
@@ -404,7 +438,7 @@ class WavesScreen(ViewScreen):
                 parts.append(f"filter {table.filter_text!r}")
         if self.pane == "invitations":
             parts.append(f"{len(self.selected)} selected")
-        self.query_one("#wv-tabs", Static).update("  ".join(parts), layout=False)
+        self._set_line("wv-tabs", "  ".join(parts))
 
     def _tick_status(self) -> None:
         if self._pane_stale:
@@ -427,7 +461,14 @@ class WavesScreen(ViewScreen):
             parts.append(f"{table.total_count} live gigs · enter watches one")
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
-        self.query_one("#wv-status", Static).update(" · ".join(parts), layout=False)
+        self._set_line("wv-status", " · ".join(parts))
+
+    def _set_line(self, line_id: str, text: str) -> None:
+        """Update a one-line widget only when its text changes, and without a layout pass (its
+        size is fixed): at the fastest speed the app polls ten times a second."""
+        if self._lines.get(line_id) != text:
+            self._lines[line_id] = text
+            self.query_one(f"#{line_id}", Static).update(text, layout=False)
 
     # Navigation -----------------------------------------------------------------------------------
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
