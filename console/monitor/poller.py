@@ -119,9 +119,11 @@ class PollLoop:
 
     def __init__(self, clock: PollClock, poll: Callable[[], Awaitable[None]],
                  monotonic: Callable[[], float],
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 after: Callable[[], None] | None = None):
         self.clock = clock
         self._poll = poll
+        self._after = after  # told after each poll, once the clock knows how it went
         self._monotonic = monotonic
         self._sleep = sleep
         self._wake = asyncio.Event()
@@ -149,6 +151,8 @@ class PollLoop:
             self.clock.failed(self._monotonic(), str(exc) or type(exc).__name__)
         else:
             self.clock.succeeded(self._monotonic())
+        if self._after is not None:
+            self._after()
         return True
 
     async def _wait(self) -> None:

@@ -752,7 +752,8 @@ class WavesScreen(ViewScreen):
     def _start_polling(self) -> None:
         self._stop_polling()
         self.poll_clock = PollClock(self.cirro.poll_interval)
-        self._poll_loop = PollLoop(self.poll_clock, self._poll_detail, time.monotonic)
+        self._poll_loop = PollLoop(self.poll_clock, self._load_detail, time.monotonic,
+                                   after=self._paint_status)
         self.run_worker(self._poll_loop.run(), group="waves-poll", exclusive=True)
 
     def _stop_polling(self) -> None:
@@ -760,12 +761,6 @@ class WavesScreen(ViewScreen):
             self.workers.cancel_group(self, "waves-poll")
         self._poll_loop = None
         self.poll_clock = None
-
-    async def _poll_detail(self) -> None:
-        try:
-            await self._load_detail()
-        finally:
-            self._paint_status()
 
     def action_poll_interval(self) -> None:
         if self.poll_clock is None or self._poll_loop is None:
