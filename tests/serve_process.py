@@ -44,11 +44,12 @@ def local_config(path: Path, data_dir: Path) -> Path:
 
 
 @contextmanager
-def serve_process(data_dir: Path, config_dir: Path, public_key: Path | None) -> Iterator[str]:
-    """Yields the base URL of a serve process on ``data_dir`` (clock stopped)."""
+def serve_process(data_dir: Path, config_dir: Path, public_key: Path | None,
+                  speed: float = 0) -> Iterator[str]:
+    """Yields the base URL of a serve process on ``data_dir`` (clock stopped by default)."""
     config = local_config(config_dir / "serve.toml", data_dir)
     env = dict(os.environ, CIRRO_CONSOLE_CONFIG=str(config), PYTHONPATH=str(ROOT))
-    command = [sys.executable, "-m", "console", "serve", "--port", "0", "--speed", "0"]
+    command = [sys.executable, "-m", "console", "serve", "--port", "0", "--speed", str(speed)]
     if public_key is not None:
         command += ["--public-key", str(public_key)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -63,5 +64,6 @@ def serve_process(data_dir: Path, config_dir: Path, public_key: Path | None) -> 
     finally:
         process.terminate()
         _, errors = process.communicate(timeout=10)
+    assert process.returncode == 0, errors
     # Whatever serve logged, no token ever appears in it (JWTs start with "eyJ").
     assert "eyJ" not in errors and "bearer" not in errors.lower(), errors

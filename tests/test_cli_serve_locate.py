@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 
 from keys import key_pair
-from serve_process import copy_sim, local_config, remote_section
+from serve_process import ROOT, copy_sim, local_config, remote_section
 
 from console.cli.main import main
 
@@ -56,3 +59,13 @@ def test_locate_prints_every_path(tmp_path, monkeypatch, capsys):
     assert f"context local (default): local simulation\n  data dir      {tmp_path / 'data' / 'local'}" in out
     assert f"gig registry  {tmp_path / 'reg' / 'registry.json'}" in out
     assert f"private key   {private}" in out
+
+
+def test_first_start_read_and_a_closed_pipe(tmp_path):
+    """A read on a fresh data dir builds the demo; `| head` closing the pipe is no error."""
+    env = dict(os.environ, CIRRO_CONSOLE_CONFIG=str(local_config(tmp_path / "c.toml",
+                                                                 tmp_path / "fresh")),
+               PYTHONPATH=str(ROOT))
+    shell = f"{sys.executable} -m console gigs list | head -1"
+    out = subprocess.run(shell, shell=True, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert out.stdout.startswith("ID  TITLE") and out.stderr == ""

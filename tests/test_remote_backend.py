@@ -8,7 +8,7 @@ import pytest
 from keys import key_pair
 from stub_http import Answer, StubServer
 
-from console.backends.base import InvitationFilter, InviteRequest
+from console.backends.base import Backend, InvitationFilter, InviteRequest
 from console.backends.errors import BackendError
 from console.backends.factory import open_remote
 from console.config import RemoteContext
@@ -128,3 +128,10 @@ async def test_poll_watched_polls_each_watched_gig_and_reports_failures(make):
     assert [e.status for e in errors] == [404]
     assert sorted(s.target.split("gig_id=")[1].split("&")[0] for s in server.seen) == ["5", "6"]
     assert [(w.n, w.invited) for w in backend.registry.waves("5")] == [(0, 1)]
+
+
+async def test_implements_the_backend_protocol(make):
+    async with StubServer([]) as server:
+        backend = make(server)
+        assert isinstance(backend, Backend) and backend.kind == "remote"
+        await backend.close()

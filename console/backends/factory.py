@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.backends.base import Backend
+from console.backends.errors import NotFound
 from console.backends.local import LocalBackend
 from console.config import Config, RemoteContext
 from console.remote.auth import TokenSigner, load_private_key
@@ -29,6 +30,14 @@ def open_backend(config: Config, context_name: str | None, *, read_only: bool = 
     name, context = config.context(context_name)
     if isinstance(context, RemoteContext):
         return open_remote(name, context, read_only=read_only)
-    return LocalBackend.open(context.resolved_data_dir(name), context=name,
-                             read_only=read_only or context.read_only, seed=context.seed,
-                             workers=context.workers)
+    if not read_only or context.read_only:
+        return LocalBackend.from_context(name, context)
+    # Read-only opens take no lock, so a headless read works while the console or serve holds
+    # the simulation; but on first start there is nothing to read yet: build the demo first.
+    try:
+        return LocalBackend.from_context(name, context.model_copy(update={"read_only": True}))
+    except NotFound:
+        built = LocalBackend.from_context(name, context)
+        if built.store is not None:
+            built.store.close()
+        return LocalBackend(built.engine, None, context=name, read_only=True)

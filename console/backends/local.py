@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from console.config import LocalContext
 from console.models import (
     Gig,
     GigCreate,
@@ -29,7 +30,6 @@ from console.models import (
     WaveRecord,
     Worker,
 )
-from console.config import LocalContext
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError

@@ -1,13 +1,15 @@
 """Entry point: parse the command line and dispatch to a subcommand.
 
-Each subcommand module exposes ``register(subparsers)``, which adds its parser and sets
-``handler`` to a function taking the parsed arguments and returning the exit code.
+Without a subcommand it opens the console (the TUI). Each subcommand module exposes
+``register(subparsers)``, which adds its parser and sets ``handler`` to a function taking the
+parsed arguments and returning the exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="log more to stderr (-v: info, -vv: every request; never a token or key)")
     parser.add_argument("--context", metavar="NAME",
                         help="the context (config file profile) to use; default: default_context")
+    parser.add_argument("--read-only", action="store_true",
+                        help="the console refuses every change to gigs (the context's read_only "
+                             "setting does the same)")
     subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
@@ -38,13 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Warnings (a retry, a key others can read) reach stderr even without -v.
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        # Imported here so that headless commands never load Textual.
+        from console.tui.startup import run_console
+
+        return run_console(context=args.context, read_only=args.read_only)
     try:
         return int(handler(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`gigs list | head`): not an error; keep Python's exit quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -13,7 +13,7 @@ from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from console.config import ConfigError, LocalContext, load_config
 from console.remote.auth import load_public_key
 from console.server.auth import TokenVerifier
-from console.server.run import is_loopback, serve
+from console.server.run import CannotServe, is_loopback, serve
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -66,7 +66,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(run())
-    except SystemExit as exc:  # uvicorn exits when it cannot bind
+    except CannotServe:
         return fail(f"cannot serve on {args.host}:{args.port} (see the message above)",
-                    EXIT_FAILED) if exc.code else EXIT_OK
+                    EXIT_FAILED)
     return EXIT_OK

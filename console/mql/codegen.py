@@ -165,12 +165,10 @@ class _Generator:
             if x is None:
                 return f"({{v}} is None or {{v}} is _M or ({{v}}.__class__ is list and {general}))"
             return general
-        if op == "$in" and x and all(type(i) is str for i in x):
-            if len(set(x)) == 1:
-                return self.template(replace(clause, op="$eq", operand=x[0]))
-            strings = self.const(frozenset(x))
-            return (f"(({{v}}.__class__ is str and {{v}} in {strings}) or "
-                    f"({{v}}.__class__ is list and _any_str_in({{v}}, {strings})))")
+        if op == "$in" and len(x) == 1:
+            return self.template(replace(clause, op="$eq", operand=x[0]))
+        if op == "$in" and x and all(type(i) is str or _is_plain_number(i) for i in x):
+            return self._in_scalars(x, general)
         if op in _SYMBOLS:
             if _is_plain_number(x):
                 check = "({v}.__class__ is int or {v}.__class__ is float)"
@@ -191,6 +189,21 @@ class _Generator:
                 return f"({{v}}.__class__ is list and {self.elem_match(x.query)}({{v}}))"
             return f"({{v}}.__class__ is list and _any_value({{v}}, {self.const(element_test(x))}))"
         return general
+
+    def _in_scalars(self, options: tuple, general: str) -> str:
+        """$in over strings and numbers: Python set membership, kept apart per BSON type bracket
+        (a set holding 1 would otherwise contain True)."""
+        strings = frozenset(i for i in options if type(i) is str)
+        numbers = frozenset(i for i in options if type(i) is not str)
+        tests = []
+        if strings:
+            tests.append(f"({{v}}.__class__ is str and {{v}} in {self.const(strings)})")
+        if numbers:
+            tests.append(f"(({{v}}.__class__ is int or {{v}}.__class__ is float) and {{v}} in {self.const(numbers)})")
+            tests.append(f"({{v}}.__class__ is list and {general})")
+        else:
+            tests.append(f"({{v}}.__class__ is list and _any_str_in({{v}}, {self.const(strings)}))")
+        return "(" + " or ".join(tests) + ")"
 
     def elem_match(self, query: Logical) -> str:
         """A function of an array: does some element satisfy the $elemMatch query?"""

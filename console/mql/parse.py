@@ -113,7 +113,7 @@ def _parse_operator(path: Path, op: Any, operand: Any, where: str) -> FieldClaus
         return FieldClause(path, op, tuple(_parse_operators(path, operand, where)), where, operand)
     if op in UNSUPPORTED_FIELD:
         raise MQLError(where, f"{op} is a MongoDB operator that cirro-console does not support")
-    raise MQLError(where, f"unknown operator {op}; expected one of {', '.join(sorted(set(FIELD_OPS)))}")
+    raise MQLError(where, f"unknown operator {op}; expected one of {', '.join(FIELD_OPS)}")
 
 
 def _parse_regex(path: Path, pattern: Any, options: Any, ops_where: str) -> FieldClause:

@@ -58,8 +58,8 @@ def _parse(model: type[M], data: Any, what: str) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         details = "; ".join(str(p) for p in problems_from_validation(exc)[:5])
-        raise InvalidResponse(f"{what}: the answer is not a valid {model.__name__}: {details}",
-                              ) from None
+        raise InvalidResponse(
+            f"{what}: the answer is not a valid {model.__name__}: {details}") from None
 
 
 def invitation_params(query: InvitationFilter) -> list[tuple[str, Any]]:

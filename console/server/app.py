@@ -152,6 +152,13 @@ async def update_task(request: Request, backend: Backend) -> Any:
         mode="json")
 
 
+def _flag(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise ApiError(400, f"{name} must be true or false, not {value!r}")
+    return value
+
+
 def _invite_requests(body: dict[str, Any]) -> tuple[list[InviteRequest], bool]:
     """``{user_id, no_reward?}`` (one) or ``{users: [{id, no_reward?}]}`` (bulk)."""
     if "users" in body:
@@ -159,10 +166,10 @@ def _invite_requests(body: dict[str, Any]) -> tuple[list[InviteRequest], bool]:
         if not isinstance(users, list) or not users or not all(
                 isinstance(u, dict) and u.get("id") is not None for u in users):
             raise ApiError(400, "users must be a non-empty list of {id, no_reward}")
-        return [InviteRequest(str(u["id"]), bool(u.get("no_reward", False))) for u in users], True
+        return [InviteRequest(str(u["id"]), _flag(u, "no_reward")) for u in users], True
     if body.get("user_id") is None:
         raise ApiError(400, "user_id or users is required")
-    return [InviteRequest(str(body["user_id"]), bool(body.get("no_reward", False)))], False
+    return [InviteRequest(str(body["user_id"]), _flag(body, "no_reward"))], False
 
 
 async def invite(request: Request, backend: Backend) -> Any:
@@ -188,15 +195,14 @@ async def invitation_action(request: Request, backend: Backend) -> Any:
         raise ApiError(404, "Not found") from None
     body = await json_body(request)
     if action is InvitationAction.ACCEPT:
-        no_reward = body.get("no_reward")
-        result = await backend.accept_invitation(
-            invitation_id, None if no_reward is None else bool(no_reward))
+        no_reward = _flag(body, "no_reward") if "no_reward" in body else None
+        result = await backend.accept_invitation(invitation_id, no_reward)
     elif action is InvitationAction.REJECT:
         result = await backend.reject_invitation(invitation_id)
     elif action is InvitationAction.EXPIRE:
         result = await backend.expire_invitation(invitation_id)
     else:
-        result = await backend.reset_invitation(invitation_id, bool(body.get("silent", False)))
+        result = await backend.reset_invitation(invitation_id, _flag(body, "silent"))
     return result.to_api()
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import FrameType
 
 import uvicorn
 
@@ -35,6 +39,18 @@ def base_url(server: uvicorn.Server, host: str) -> str:
     return f"http://{shown}:{port}{API_PREFIX}"
 
 
+class CannotServe(Exception):
+    """uvicorn could not start (it logged why: address in use, permission denied...)."""
+
+
+async def _run(server: uvicorn.Server) -> None:
+    try:
+        await server.serve()
+    except SystemExit:
+        # uvicorn exits the process when it cannot bind; the caller reports it instead.
+        pass
+
+
 async def run_clock(simulation: SimulationControls, speed: float, interval: float = 1.0) -> None:
     """Move the simulated clock ``speed`` simulated seconds per wall second, until cancelled."""
     started_wall, started_sim = time.monotonic(), simulation.now
@@ -58,12 +74,40 @@ async def serve(backend: Backend, *, host: str, port: int, verifier: TokenVerifi
                             lifespan="off", log_level="warning", access_log=False,
                             date_header=False)
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    with _stop_gracefully(server):
+        await _serve(server, backend, host, on_ready, speed)
+
+
+@contextlib.contextmanager
+def _stop_gracefully(server: uvicorn.Server) -> Iterator[None]:
+    """SIGINT/SIGTERM stop the server and let the caller save and close the backend.
+
+    uvicorn re-raises the signal it caught once it has shut down, which would kill the process
+    before the simulation is saved; our handler, restored under uvicorn's, only asks it to exit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.should_exit = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+async def _serve(server: uvicorn.Server, backend: Backend, host: str,
+                 on_ready: Callable[[str], None], speed: float) -> None:
+    task = asyncio.create_task(_run(server))
     while not server.started and not task.done():
         await asyncio.sleep(0.02)
     if not server.started:
-        await task  # uvicorn logged why (address in use...) and exits
-        return
+        await task
+        raise CannotServe("the server did not start (see the message above)")
     on_ready(base_url(server, host))
     simulation = getattr(backend, "simulation", None)
     clock = (asyncio.create_task(run_clock(simulation, speed))

@@ -183,7 +183,7 @@ class Engine:
         if self.settings.expire_pending_at_end and not run.end_handled and gig.end_at <= t:
             run.end_handled = True
             self.version += 1
-            expired = self._expire_pending(run, t)
+            expired = self._expire_pending(run)
             if expired:
                 self.feed.add(t, "expired", gig.id, f"end_at: expired {expired} pending", count=expired)
         if run.last_tick is None or run.last_tick < t:
@@ -302,11 +302,6 @@ class Engine:
         t = self.clock
         if run.gig.archived_at is not None and run.gig.archived_at <= t:
             return  # an archived gig takes no more responses
-        if accepts and self._full(run):
-            self._set_status(run, inv, EXPIRED, None)
-            self.feed.add(t, "expired", run.id, f"user {inv.user_id} accepted a full gig: expired",
-                          user_id=inv.user_id, invitation_id=inv.id)
-            return
         status = ACCEPTED if accepts else REJECTED
         self._set_status(run, inv, status, t)
         self.feed.add(t, status.value, run.id, f"user {inv.user_id} {status.value}",
@@ -316,12 +311,12 @@ class Engine:
 
     def _after_accept(self, run: GigRun, t: int) -> None:
         if self._full(run):
-            expired = self._expire_pending(run, t)
+            expired = self._expire_pending(run)
             if expired:
                 self.feed.add(t, "expired", run.id, f"seats_max reached: expired {expired} pending",
                               count=expired)
 
-    def _expire_pending(self, run: GigRun, t: int) -> int:
+    def _expire_pending(self, run: GigRun) -> int:
         pending = sorted(run.pending, key=worker_order_key)
         for inv_id in pending:
             self._set_status(run, self.invitations[inv_id], EXPIRED, None)
@@ -379,6 +374,8 @@ class Engine:
             problems = "; ".join(str(p) for p in problems_from_validation(exc))
             raise RuleError(f"gig {gig.id}: {problems}") from None
         run.gig = updated
+        if self._full(run):
+            self._after_accept(run, self.clock)  # a lowered seats_max may fill the gig now
         if "end_at" in changes:
             run.end_handled = False  # a new end_at gets its own expiry (when that setting is on)
         if compiled is not None:
@@ -481,9 +478,10 @@ class Engine:
             target = next_status(inv.id, inv.status, action)
         except InvalidTransition as exc:
             raise RuleError(str(exc)) from None
-        if target is ACCEPTED and self._full(run):
-            raise RuleError(f"cannot accept invitation {inv.id}: gig {run.id} is full "
-                            f"(seats_max {run.gig.seats_max})")
+        # While a gig is full nothing of it is pending (design §2): refuse what would change that.
+        if target in (ACCEPTED, PENDING) and inv.status is not ACCEPTED and self._full(run):
+            raise RuleError(f"cannot {action.value} invitation {inv.id}: gig {run.id} is full "
+                            f"({run.counts[ACCEPTED]} accepted, seats_max {run.gig.seats_max})")
         if no_reward is not None:
             inv.no_reward = no_reward
         if action is InvitationAction.RESET:

@@ -226,14 +226,14 @@ class SimStore:
 
     def save(self, engine: Engine, *, min_interval: float = 0.0) -> bool:
         """Write what changed since the last save. With ``min_interval`` (wall seconds), skip the
-        write if the last one was more recent, or more recent than ten times what it cost (so
-        throttled saves take at most ~10% of the time). Returns whether anything was written."""
+        write if the last one was more recent, or more recent than twenty times what it cost (so
+        throttled saves take at most ~5% of the time). Returns whether anything was written."""
         if self.read_only:
             return False
         if self._damaged is not None:
             raise StoreError(f"not saving over a damaged file: {self._damaged}")
         if min_interval and (time.monotonic() - self._last_save
-                             < max(min_interval, 10 * self._last_cost)):
+                             < max(min_interval, 20 * self._last_cost)):
             return False
         started = time.monotonic()
         written = False

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
+from functools import lru_cache
 from datetime import UTC, datetime
 
 
+@lru_cache(maxsize=65536)
 def timestamp(value: int | None) -> str:
     """Compact UTC time for tables: ``05-12 14:05``."""
     if value is None:
         return ""
-    return datetime.fromtimestamp(value, UTC).strftime("%m-%d %H:%M")
+    # time.gmtime is several times faster than datetime.strftime; 20,000 of these per poll.
+    t = time.gmtime(value)
+    return f"{t.tm_mon:02d}-{t.tm_mday:02d} {t.tm_hour:02d}:{t.tm_min:02d}"
 
 
 def full_timestamp(value: int | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -22,10 +23,10 @@ def help_table(keymap: dict[str, str], current_scopes: set[str]) -> Table:
     table.add_column()
     for scope, scope_actions in actions.grouped().items():
         marker = "  (here)" if scope in current_scopes else ""
-        table.add_row(f"[b]{actions.SCOPES[scope]}[/b]{marker}", "")
+        table.add_row(Text(f"{actions.SCOPES[scope]}{marker}", style="bold"), "")
         for action in scope_actions:
             keys = " ".join(actions.key_label(k) for k in actions.effective_keys(action, keymap))
-            table.add_row(f"  {keys}", action.description)
+            table.add_row(Text(f"  {keys}"), Text(action.description))
         table.add_row("", "")
     return table
 
@@ -51,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         app: CirroApp = self.app  # type: ignore[assignment]
         with VerticalScroll() as scroll:
-            scroll.border_title = "Keys (remap them under [keys] in the config file)"
+            scroll.border_title = "Keys (remap them under \\[keys] in the config file)"
             yield Static(help_table(app.keymap, self.current_scopes), id="help-table")
         yield Footer(show_command_palette=False)
 

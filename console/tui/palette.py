@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from console.tui import actions
 
@@ -31,7 +32,7 @@ class ActionsProvider(Provider):
 
     async def discover(self) -> Hits:
         for label, action in self._available():
-            yield DiscoveryHit(label, partial(self._run, action), text=label, help=action.id)
+            yield DiscoveryHit(Content(label), partial(self._run, action), text=label, help=action.id)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -81,6 +81,8 @@ def test_error_bodies(client):
         (client.post("gigs", content=b"{not json"), 400, "Request body is not valid JSON"),
         (client.post("gigs", json={"title": "t"}), 422, "description: is required"),
         (client.post("gigs/3/invite", json={}), 400, "user_id or users is required"),
+        (client.post("gigs/3/invite", json={"user_id": 1, "no_reward": "no"}), 400,
+         "no_reward must be true or false, not 'no'"),
         (client.get("nothing/here"), 404, "Not found"),
         (client.post("gig_invitations/1/approve"), 404, "Not found"),
         (client.get("gigs/999999"), 404, "gig 999999 not found"),

@@ -146,6 +146,9 @@ FILTER_CASES = [
     ("$in with a document", {"a": {"$in": [{"b": 1}]}}, {"a": {"b": 1}}, True),
     ("$nin [] matches everything", {"a": {"$nin": []}}, {"a": 1}, True),
     ("$in strings on a number", {"a": {"$in": ["1", "2"]}}, {"a": 1}, False),
+    ("$in numbers match across int and double", {"a": {"$in": [1, 2, "x"]}}, {"a": 2.0}, True),
+    ("$in numbers do not match booleans", {"a": {"$in": [1, 0]}}, {"a": True}, False),
+    ("$in numbers on array elements", {"a": {"$in": [7, 8]}}, {"a": [True, 8]}, True),
     # §1.7 Array operators
     ("$all: every value present", {"a": {"$all": [1, 2]}}, {"a": [2, 3, 1]}, True),
     ("$all: one value absent", {"a": {"$all": [1, 2]}}, {"a": [1]}, False),

@@ -64,9 +64,24 @@ def test_reaching_seats_max_expires_every_pending_invitation():
     stats = engine.gig_stats(gig.id)
     assert (stats.accepted, stats.pending, stats.expired) == (3, 0, 3)
     expired = [i for i in engine.gig_invitations(gig.id) if i.status is InvitationStatus.EXPIRED]
+    with pytest.raises(RuleError, match=r"cannot reset invitation \d+: gig 1 is full"):
+        engine.transition(expired[0].id, InvitationAction.RESET)
+    with pytest.raises(RuleError, match="is full"):
+        engine.invite(gig.id, [InviteOrder("40")])
+    accepted = [i for i in engine.gig_invitations(gig.id) if i.status is InvitationStatus.ACCEPTED]
+    engine.transition(accepted[0].id, InvitationAction.RESET, silent=True)  # frees a seat
     engine.transition(expired[0].id, InvitationAction.RESET, silent=True)
-    with pytest.raises(RuleError, match="full"):
-        engine.transition(expired[0].id, InvitationAction.ACCEPT)
+    assert engine.gig_stats(gig.id).pending == 2
+
+
+def test_lowering_seats_max_to_the_accepted_count_expires_the_pending():
+    engine = quiet_engine()
+    gig = engine.create_gig(gig_create(seats_min=1, seats_max=5, invitation_multiplier=3))
+    engine.advance_to(START)
+    accept(engine, gig.id, 2)
+    engine.update_gig(gig.id, GigUpdate(seats_min=1, seats_max=2))
+    stats = engine.gig_stats(gig.id)
+    assert (stats.accepted, stats.pending, stats.expired) == (2, 0, 4)
 
 
 def test_invalid_transition_is_a_clear_error():

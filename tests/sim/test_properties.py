@@ -6,9 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.mql import compile_filter, compile_sort
-from console.models import Gig, InvitationStatus
-from console.sim.engine import Engine
-from console.sim.population import generate_population
+from console.models import Gig, GigUpdate, InvitationAction, InvitationStatus
+from console.sim.engine import Engine, InviteOrder
+from console.sim.errors import NotFoundError, RuleError
+from console.sim.population import Population, generate_population
 from console.waves import SimSettings, WaveCounting, closed_at, worker_order_key
 
 from .conftest import DAY, HOUR, START, gig_create
@@ -114,3 +115,63 @@ def test_restoring_a_snapshot_at_any_time_changes_nothing(scenario, stop):
     # The clock may differ when the run stopped after its last event; the rest may not.
     expected["meta"][0].pop("clock"), got["meta"][0].pop("clock")
     assert got == expected
+
+
+ACTIONS = ("accept", "reject", "expire", "reset", "invite", "attempt", "archive", "filter",
+           "upsert", "wave_now")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.lists(st.tuples(st.integers(0, 6 * HOUR), st.sampled_from(ACTIONS),
+                                       st.integers(0, 10**6)), max_size=25))
+def test_invariants_hold_under_operator_actions(scenario, actions):
+    create, sim, seed = scenario
+    population = Population([dict(r) for r in POPULATION.records])
+    engine = Engine(population, seed=seed, settings=sim, clock=START - HOUR)
+    gig_id = engine.create_gig(create).id
+    run = engine.run_of(gig_id)
+    invited_at_match: dict[str, bool] = {}
+
+    def check() -> None:
+        invitations = engine.gig_invitations(gig_id)
+        assert len({i.user_id for i in invitations}) == len(invitations)
+        closed = closed_at(run.gig)
+        for inv in invitations:
+            assert inv.invited_at < run.gig.end_at and (closed is None or inv.invited_at < closed)
+        accepted = run.counts[InvitationStatus.ACCEPTED]
+        pending = run.counts[InvitationStatus.PENDING]
+        if create.seats_max is not None:
+            assert accepted <= create.seats_max
+            assert accepted < create.seats_max or pending == 0
+        # Wave invitations matched the filter in force when they were sent.
+        for inv in invitations:
+            if inv.wave is not None and inv.id not in invited_at_match:
+                document = population.get(inv.user_id)["document"]
+                invited_at_match[inv.id] = compile_filter(run.gig.filter_query)(document)
+        assert all(invited_at_match.values())
+
+    for delay, action, pick in actions:
+        engine.advance_to(engine.clock + delay, progress=lambda _t: check())
+        invitations = engine.gig_invitations(gig_id)
+        target = invitations[pick % len(invitations)] if invitations else None
+        user_id = str(1 + pick % 300)  # sometimes not a worker (ids above 250)
+        try:
+            if action in ("accept", "reject", "expire", "reset") and target is not None:
+                engine.transition(target.id, InvitationAction(action))
+            elif action == "invite":
+                engine.invite(gig_id, [InviteOrder(user_id)])
+            elif action == "attempt":
+                engine.invitation_attempt(user_id, [gig_id])
+            elif action == "archive":
+                engine.archive_gig(gig_id)
+            elif action == "filter":
+                engine.update_gig(gig_id, GigUpdate(filter_query=FILTERS[pick % len(FILTERS)]))
+            elif action == "upsert":
+                engine.upsert_worker(user_id, {"status": "active", "rating": pick % 50 / 10})
+            elif action == "wave_now":
+                engine.run_wave_now(gig_id)
+        except (RuleError, NotFoundError):
+            pass  # refusals are expected; the invariants must hold either way
+        check()
+    engine.run(progress=lambda _t: check())
+    check()

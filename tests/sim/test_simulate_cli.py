@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from console.cli.main import main
+from console.cli.simulate import InputError, parse_until
 
 from .conftest import DAY, START
 
@@ -165,22 +166,31 @@ def test_a_run_killed_at_arbitrary_points_ends_with_the_same_report(tmp_path):
     # About 90 waves, each saved (checkpoint every wave), so kills land mid-run and mid-write.
     common = [sys.executable, "-m", "console", "simulate", gig, "--json", "--workers", "3000",
               "--seed", "11", "--set", "accept_probability=0.03", "--checkpoint-every", "0"]
+    started = time.monotonic()
     reference = subprocess.run([*common, "--state", str(tmp_path / "reference")], cwd=ROOT,
                                capture_output=True, check=True).stdout
+    duration = time.monotonic() - started
     assert len(json.loads(reference)["waves"]) > 20
-    state = str(tmp_path / "killed")
+    state = tmp_path / "killed"
     delays = random.Random(5)
-    kills = 0
+    killed_mid_run = 0
     for _ in range(4):
-        process = subprocess.Popen([*common, "--state", state], cwd=ROOT,
+        process = subprocess.Popen([*common, "--state", str(state)], cwd=ROOT,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(delays.uniform(0.5, 1.5))
+        time.sleep(duration * delays.uniform(0.3, 0.95))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.communicate()
-    assert kills >= 1
-    final = subprocess.run([*common, "--state", state], cwd=ROOT, capture_output=True, check=True)
+            process.communicate()
+            # Killed after the first wave and before the end: the next run must resume.
+            saved = state / "state.json"
+            if saved.exists():
+                (meta,) = json.loads(saved.read_text())["meta"].values()
+                killed_mid_run += START < meta["clock"]
+        else:
+            process.communicate()
+    assert killed_mid_run >= 1
+    final = subprocess.run([*common, "--state", str(state)], cwd=ROOT, capture_output=True,
+                           check=True)
     assert final.stdout == reference
 
 
@@ -190,3 +200,19 @@ def test_unwritable_save_population_is_reported(tmp_path, capsys):
     gig = str(write_gig(tmp_path / "gig.json"))
     assert main(["simulate", gig, "--workers", "10", "--save-population", str(target)]) == 1
     assert "cannot write population" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1800000900", 1_800_000_900),
+    ("+15m", START + 900),
+    ("+2d", START + 2 * DAY),
+    ("+30", START + 30),
+    ("2027-01-15T08:15:00Z", 1_800_000_900),
+])
+def test_until_forms(text, expected):
+    assert parse_until(text, START) == expected
+
+
+def test_until_without_time_zone_is_refused():
+    with pytest.raises(InputError, match="time zone"):
+        parse_until("2027-01-15T08:15:00", START)

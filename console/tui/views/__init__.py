@@ -1,8 +1,15 @@
 """The view registry: the console's top-level views on keys 1, 2 and 3.
 
-To plug a view in, write ``console/tui/views/<name>.py`` with a :class:`ViewScreen` subclass and
-set it as ``screen`` of its entry in :data:`VIEWS`. A view whose screen is None is not built yet:
-its key says so instead of showing an empty screen.
+To plug a view in:
+
+1. write ``console/tui/views/<name>.py`` with a :class:`~console.tui.views.base.ViewScreen`
+   subclass: ``VIEW_TITLE``, ``SCOPES``, ``BINDINGS = actions.bindings("<scope>")``,
+   ``compose_body()``, and ``on_snapshot()`` for the live data of every poll;
+2. add its actions to ``console/tui/actions.py`` (ids ``<scope>.<name>``, the scope listed in
+   ``SCOPES``): that gives them keys, remaps, footer entries, help and palette lines;
+3. set the screen as ``screen`` of its entry in :data:`VIEWS`.
+
+A view whose screen is None is not built yet: its key says so instead of showing a fake screen.
 """
 
 from __future__ import annotations

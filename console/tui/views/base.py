@@ -35,7 +35,7 @@ class ViewScreen(Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.cirro.snapshots.subscribe(self, self.on_snapshot)
+        self.cirro.snapshots.subscribe(self, self.on_snapshot, immediate=True)
         if self.cirro.snapshot is not None:
             self.on_snapshot(self.cirro.snapshot)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -68,10 +69,10 @@ class GigEditor(Screen[None]):
         with VerticalScroll(id="gig-form"):
             for spec in FIELDS:
                 with Horizontal(classes="field"):
-                    yield Label(spec.label, classes="field-label")
+                    yield Label(spec.label, classes="field-label", markup=False)
                     yield self._field_widget(spec)
                 if spec.help:
-                    yield Label(spec.help, classes="field-help")
+                    yield Label(spec.help, classes="field-help", markup=False)
                 yield Label("", id=f"error-{spec.name}", classes="field-error")
         yield Footer(show_command_palette=False)
 
@@ -90,8 +91,7 @@ class GigEditor(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_mode()
-        self.cirro.snapshots.subscribe(self, self.on_snapshot)
-        self._update_summary(self.cirro.snapshot)
+        self.cirro.snapshots.subscribe(self, self.on_snapshot, immediate=True)
 
     def _apply_mode(self) -> None:
         now = self.cirro.now
@@ -102,6 +102,7 @@ class GigEditor(Screen[None]):
             )
             self.query_one(f"#field-{spec.name}").disabled = not editable
         self.set_class(self.mode != "view", "-editing")
+        self._update_summary(self.cirro.snapshot)
         self.query_one(StatusHeader).view_title = self._title()
         self.query_one(StatusHeader).refresh()
         if self.mode != "view":
@@ -143,11 +144,15 @@ class GigEditor(Screen[None]):
         facts = GigFacts.of(self.gig, snapshot.stats.get(self.gig.id), snapshot.now)
         archived = fmt.full_timestamp(self.gig.archived_at) or "no"
         next_wave = fmt.duration(facts.next_wave_in) or "none"
-        summary.update(
-            f"[b]{self.gig.id}[/b]  {facts.phase.value}  accepted "
+        text = (
+            f"{self.gig.id}  {facts.phase.value}  accepted "
             f"{fmt.seats(facts.accepted, facts.seats_min, facts.seats_max)}  pending {facts.pending}"
             f"  waves {facts.waves_sent}  next {next_wave}  archived {archived}"
         )
+        frozen = gig_form.frozen_fields(self.gig, snapshot.now)
+        if self.mode == "edit" and frozen:
+            text += f"\nstarted: {', '.join(sorted(frozen))} can no longer change"
+        summary.update(Content(text))
 
     # Values and problems ------------------------------------------------------------------------
     def values(self) -> Values:
@@ -160,7 +165,7 @@ class GigEditor(Screen[None]):
         for spec in FIELDS:
             message = errors.get(spec.name)
             label = self.query_one(f"#error-{spec.name}", Label)
-            label.update(message or "")
+            label.update(Content(message or ""))
             label.set_class(message is not None, "-shown")
             self.query_one(f"#field-{spec.name}").set_class(message is not None, "-invalid")
         first = next((spec.name for spec in FIELDS if spec.name in errors), None)
@@ -172,7 +177,7 @@ class GigEditor(Screen[None]):
 
     def show_problem(self, message: str | None) -> None:
         problem = self.query_one("#gig-problem", Static)
-        problem.update(message or "")
+        problem.update(Content(message or ""))
         problem.set_class(bool(message), "-shown")
 
     # Actions ------------------------------------------------------------------------------------
@@ -216,7 +221,6 @@ class GigEditor(Screen[None]):
         self._load_values(self.initial)
         self.show_errors({})
         self._apply_mode()
-        self._update_summary(self.cirro.snapshot)
 
     def action_duplicate(self) -> None:
         if self.gig is not None:

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from console.models import GigPhase
@@ -17,7 +18,7 @@ from console.tui.messages import Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
-from console.tui.widgets.virtual_table import FilterError, VirtualTable
+from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
 
 
 class FilterInput(Input):
@@ -27,6 +28,7 @@ class FilterInput(Input):
 
     def action_clear_filter(self) -> None:
         self.value = ""
+        self.remove_class("-shown")
         self.screen.query_one(VirtualTable).focus()
 
 
@@ -44,6 +46,7 @@ class GigsScreen(ViewScreen):
     def __init__(self) -> None:
         super().__init__()
         self.facts: dict[str, GigFacts] = {}
+        self._rows: dict[str, Row] = {}
         self.filter_error: str | None = None
         self._focus_when_listed: str | None = None
 
@@ -58,14 +61,19 @@ class GigsScreen(ViewScreen):
         return self.query_one(VirtualTable)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
         self.table.focus()
         self._update_status()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         facts = gig_facts(snapshot.gigs, snapshot.stats, snapshot.now)
+        old_facts, old_rows = self.facts, self._rows
+        # Only gigs whose facts changed get a new row: most do not between two polls.
+        self._rows = {
+            f.id: old_rows[f.id] if old_facts.get(f.id) == f else f.row() for f in facts
+        }
         self.facts = {f.id: f for f in facts}
-        self.table.set_rows(f.row() for f in facts)
+        self.table.set_rows(self._rows.values())
         if self._focus_when_listed and self.table.move_cursor_to(self._focus_when_listed):
             self._focus_when_listed = None
         self._update_status()
@@ -85,7 +93,8 @@ class GigsScreen(ViewScreen):
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"
         parts.append(f"sorted by {table.sort_column} {order}")
-        self.query_one("#gigs-status", Static).update(" · ".join(parts))
+        # One line, fixed height: no layout pass (it would cost a whole-screen layout per keystroke).
+        self.query_one("#gigs-status", Static).update(Content(" · ".join(parts)), layout=False)
 
     # Filter -------------------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -103,8 +112,6 @@ class GigsScreen(ViewScreen):
             # Keep the last good filter on screen; say what is wrong with the new one.
             self.filter_error = str(exc)
         event.input.set_class(self.filter_error is not None, "-error")
-        if not event.value:
-            event.input.remove_class("-shown")
         self._update_status()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -115,7 +122,7 @@ class GigsScreen(ViewScreen):
 
     # Sort ---------------------------------------------------------------------------------------
     def action_pick_sort(self) -> None:
-        choices = [(c.key, c.label.title()) for c in GIG_COLUMNS]
+        choices = [(c.key, c.name) for c in GIG_COLUMNS]
 
         def chosen(column: str | None) -> None:
             if column is not None:

@@ -63,13 +63,13 @@ def overview_row(gig: Gig, stats: GigStats, now: int, rate: int) -> Row:
     sort_values: tuple[Any, ...] = (gig.id, gig.title.casefold(), stats.accepted, stats.pending,
                                     next_in, rate)
     tones = {2: "good"} if stats.accepted >= gig.seats_min else {}
-    return Row(gig.id, cells, sort_values, tones)
+    return Row.of(gig.id, cells, sort_values, tones)
 
 
 def wave_row(wave: WaveRecord) -> Row:
     counts = (wave.invited, wave.accepted, wave.rejected, wave.expired, wave.pending)
     cells = (str(wave.n), fmt.timestamp(wave.at), *map(str, counts))
-    return Row(f"{wave.n:09d}", cells, (wave.n, wave.at, *counts), {3: "good", 6: "warn"})
+    return Row.of(f"{wave.n:09d}", cells, (wave.n, wave.at, *counts), {3: "good", 6: "warn"})
 
 
 # Thousands of invitations share a handful of moments (one per wave): format each once.
@@ -82,9 +82,9 @@ def invitation_row(inv: GigInvitation, selected: Collection[str]) -> Row:
              _timestamp(inv.invited_at), _timestamp(inv.responded_at))
     sort_values: tuple[Any, ...] = (mark, worker_order_key(inv.user_id), inv.wave,
                                     inv.status.value, inv.invited_at, inv.responded_at)
-    return Row(inv.id, cells, sort_values, {3: STATUS_TONES[inv.status], 0: "accent"})
+    return Row.of(inv.id, cells, sort_values, {3: STATUS_TONES[inv.status], 0: "accent"})
 
 
 def event_row(number: int, event: MonitorEvent) -> Row:
     cells = (clock(event.at), event.kind.value, event.text)
-    return Row(f"{number:09d}", cells, (event.at, event.kind.value, event.text))
+    return Row.of(f"{number:09d}", cells, (event.at, event.kind.value, event.text))

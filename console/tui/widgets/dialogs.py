@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -37,11 +38,20 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             if self.detail:
-                yield Label(self.detail)
-            yield Label("[b]y[/b] yes   [b]n[/b] no")
+                yield Label(self.detail, markup=False)
+            yield Label(self._keys_hint(), markup=False)
         yield Footer(show_command_palette=False)
+
+    def _keys_hint(self) -> str:
+        keymap = getattr(self.app, "keymap", {})
+        parts = []
+        for action_id in ("dialog.yes", "dialog.no"):
+            action = actions.BY_ID[action_id]
+            keys = "/".join(actions.key_label(k) for k in actions.effective_keys(action, keymap))
+            parts.append(f"{keys}: {action.footer.lower()}")
+        return "   ".join(parts)
 
     def action_confirm(self) -> None:
         self.dismiss(True)
@@ -64,10 +74,10 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Input(self.value, id="prompt-input")
             if self.hint:
-                yield Label(self.hint)
+                yield Label(self.hint, markup=False)
         yield Footer(show_command_palette=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -96,8 +106,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield OptionList(*(Option(Content(label), id=key) for key, label in self.choices))
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

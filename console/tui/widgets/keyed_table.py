@@ -23,4 +23,6 @@ class KeyedTable(VirtualTable):
             self._rows[row.key] = row
         if resort:
             self._sort()
+        else:  # the same order, with the new rows in their places
+            self._order = [self._rows[row.key] for row in self._order]
         self._apply_filter()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -37,35 +37,84 @@ class Column:
     max_width: int = 60
     align: Literal["left", "right"] = "left"
     grow: bool = False  # takes the width left over on wide screens
+    description: str = ""  # the column's name in full (the sort picker), default: the label
+
+    @property
+    def name(self) -> str:
+        return self.description or self.label.capitalize()
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One line of the table. A NamedTuple: 10,000 of them are built on every poll."""
+
     key: str
     cells: tuple[str, ...]
     sort_values: tuple[Any, ...]
     # column index -> tone (a component class suffix: "good", "warn", "bad", "muted", "accent")
-    tones: Mapping[int, str] = field(default_factory=dict)
+    tones: Mapping[int, str]
+    text: str  # what the filter searches: the cells as shown, space separated
+    folded: str  # the text lower-cased, for plain-word filters
 
-    @property
-    def text(self) -> str:
-        return " ".join(self.cells)
+    @classmethod
+    def of(cls, key: str, cells: tuple[str, ...], sort_values: tuple[Any, ...],
+           tones: Mapping[int, str] | None = None) -> Row:
+        text = " ".join(cells)
+        return cls(key, cells, sort_values, tones or {}, text, text.lower())
 
 
 class FilterError(ValueError):
     """The filter text is not a valid regular expression."""
 
 
-def compile_filter(text: str) -> tuple[re.Pattern[str] | None, bool]:
-    """``text`` as (case-insensitive regex, inverted); a leading ``!`` inverts the match."""
+@dataclass(frozen=True)
+class RowFilter:
+    """A compiled, case-insensitive filter, run the cheapest way that keeps its meaning:
+    plain words as a substring test on the lower-cased text; a regex without capitals as a
+    case-sensitive regex on the lower-cased text (3-7x faster than re.IGNORECASE, and the same
+    matches: lower-casing changes neither digits, spaces nor word characters); any other regex
+    (capitals, e.g. ``\\D`` or ``\\S``) with re.IGNORECASE on the text as shown."""
+
+    text: str
+    inverted: bool
+    literal: str | None  # the lower-cased words when the pattern has no regex syntax
+    pattern: re.Pattern[str]
+    on_folded: bool  # ``pattern`` runs on Row.folded rather than Row.text
+
+    def matches(self, row: Row) -> bool:
+        return bool(self.select([row]))
+
+    def select(self, rows: Sequence[Row]) -> list[Row]:
+        """The rows that pass, in order. One tight loop per path: 10,000 rows per keystroke."""
+        inverted = self.inverted
+        if self.literal is not None:
+            literal = self.literal
+            return [r for r in rows if (literal in r.folded) != inverted]
+        search = self.pattern.search
+        if self.on_folded:
+            return [r for r in rows if (search(r.folded) is None) == inverted]
+        return [r for r in rows if (search(r.text) is None) == inverted]
+
+    def narrows(self, previous: RowFilter | None) -> bool:
+        """True when every row this filter keeps was kept by ``previous`` (typing more letters
+        of a plain word), so only the rows shown now need testing."""
+        return (previous is not None and not self.inverted and not previous.inverted
+                and self.literal is not None and previous.literal is not None
+                and previous.literal in self.literal)
+
+
+def compile_filter(text: str) -> RowFilter | None:
+    """``text`` as a case-insensitive regex; a leading ``!`` inverts; None for no filter."""
     inverted = text.startswith("!")
-    pattern = text[1:] if inverted else text
-    if not pattern:
-        return None, inverted
+    source = text[1:] if inverted else text
+    if not source:
+        return None
+    on_folded = source == source.lower()
     try:
-        return re.compile(pattern, re.IGNORECASE), inverted
+        pattern = re.compile(source, 0 if on_folded else re.IGNORECASE)
     except re.error as exc:
         raise FilterError(f"not a valid regex at position {exc.pos}: {exc.msg}") from None
+    literal = source.lower() if re.escape(source) == source.replace(" ", "\\ ") else None
+    return RowFilter(text, inverted, literal, pattern, on_folded)
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -119,16 +168,16 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = tuple(columns)
         self._rows: dict[str, Row] = {}
-        self._order: list[str] = []  # every key, sorted
-        self._view: list[str] = []  # the keys that pass the filter, sorted
+        self._order: list[Row] = []  # every row, sorted
+        self._view: list[Row] = []  # the rows that pass the filter, sorted
         self._index: dict[str, int] = {}  # key -> position in _view
         self._cursor = 0
         self._widths: list[int] = [c.width or c.min_width for c in self.columns]
         self.sort_column = self.columns[0].key
         self.sort_reverse = False
         self.filter_text = ""
-        self._pattern: re.Pattern[str] | None = None
-        self._inverted = False
+        self._filter: RowFilter | None = None
+        self._styles: dict[str, Style] = {}
 
     # Data ---------------------------------------------------------------------------------------
     @property
@@ -142,14 +191,14 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def visible_rows(self) -> list[Row]:
         """The filtered rows in their displayed order (what an export writes)."""
-        return [self._rows[key] for key in self._view]
+        return list(self._view)
 
     def row(self, key: str) -> Row | None:
         return self._rows.get(key)
 
     @property
     def cursor_row(self) -> Row | None:
-        return self._rows[self._view[self._cursor]] if self._view else None
+        return self._view[self._cursor] if self._view else None
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         """Replace every row; the cursor stays on its key if that row is still shown."""
@@ -158,16 +207,19 @@ class VirtualTable(ScrollView, can_focus=True):
             new[key].sort_values == old.sort_values for key, old in self._rows.items()
         )
         self._rows = new
-        if not order_kept:
+        if order_kept:
+            self._order = [new[row.key] for row in self._order]
+        else:
             self._sort()
         self._measure()
         self._apply_filter()
 
     def set_filter(self, text: str) -> None:
         """Show only the rows whose visible text matches; raises FilterError on a bad regex."""
-        self._pattern, self._inverted = compile_filter(text)
+        previous, self._filter = self._filter, compile_filter(text)
         self.filter_text = text
-        self._apply_filter()
+        narrowing = self._filter is not None and self._filter.narrows(previous)
+        self._apply_filter(self._view if narrowing else None)
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:
         if column not in {c.key for c in self.columns}:
@@ -185,17 +237,14 @@ class VirtualTable(ScrollView, can_focus=True):
         present = [k for k, r in self._rows.items() if r.sort_values[index] is not None]
         absent = [k for k, r in self._rows.items() if r.sort_values[index] is None]
         present.sort(key=lambda k: (self._rows[k].sort_values[index], k), reverse=self.sort_reverse)
-        self._order = present + sorted(absent)
+        self._order = [self._rows[k] for k in present + sorted(absent)]
 
-    def _apply_filter(self) -> None:
+    def _apply_filter(self, candidates: list[Row] | None = None) -> None:
+        """Recompute the shown rows from ``candidates`` (default: every row, in order)."""
         cursor_key = self.cursor_key
-        pattern, inverted = self._pattern, self._inverted
-        if pattern is None:
-            self._view = list(self._order)
-        else:
-            rows = self._rows
-            self._view = [k for k in self._order if bool(pattern.search(rows[k].text)) != inverted]
-        self._index = {key: i for i, key in enumerate(self._view)}
+        rows = self._order if candidates is None else candidates
+        self._view = list(rows) if self._filter is None else self._filter.select(rows)
+        self._index = {row.key: i for i, row in enumerate(self._view)}
         if cursor_key in self._index:
             self._cursor = self._index[cursor_key]
         else:
@@ -239,7 +288,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # Cursor -------------------------------------------------------------------------------------
     def _sync_cursor_key(self) -> None:
-        self.cursor_key = self._view[self._cursor] if self._view else None
+        self.cursor_key = self._view[self._cursor].key if self._view else None
 
     def move_cursor_to(self, key: str) -> bool:
         if key not in self._index:
@@ -320,42 +369,67 @@ class VirtualTable(ScrollView, can_focus=True):
         return None
 
     # Rendering ----------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles.clear()  # the cursor looks different with focus
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles.clear()
+        super()._on_blur(event)
+
+    def _style(self, name: str) -> Style:
+        """Component styles, computed once per theme/focus change rather than once per cell."""
+        style = self._styles.get(name)
+        if style is None:
+            base = self.rich_style
+            style = base if name == "base" else base + self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = int(self.scroll_x)
-        base = self.rich_style
+        base = self._style("base")
         if y == 0:
             strip = self._header_strip(base)
         else:
             index = int(self.scroll_y) + y - 1
             if index >= len(self._view):
                 return Strip.blank(width, base)
-            strip = self._row_strip(self._rows[self._view[index]], index == self._cursor, base)
+            strip = self._row_strip(self._view[index], index == self._cursor, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _header_strip(self, base: Style) -> Strip:
-        header = base + self.get_component_rich_style("vtable--header")
-        sorted_style = base + self.get_component_rich_style("vtable--sorted")
+        header = self._style("vtable--header")
+        sorted_style = self._style("vtable--sorted")
         segments = []
         for column, width in zip(self.columns, self._widths):
-            label = column.label
+            gap = " " * GAP
+            label, style = column.label, header
             if column.key == self.sort_column:
-                label = f"{label[: width - 1]}{'▼' if self.sort_reverse else '▲'}"
                 style = sorted_style
-            else:
-                style = header
+                arrow = "▼" if self.sort_reverse else "▲"
+                # The arrow follows the label, in the gap when the label fills the column.
+                if len(label) < width:
+                    label = f"{label}{arrow}"
+                else:
+                    gap = arrow + gap[1:]
             segments.append(Segment(_fit(label, width, column.align), style))
-            segments.append(Segment(" " * GAP, header))
+            segments.append(Segment(gap, style if gap.strip() else header))
         return Strip(segments[:-1])
 
     def _row_strip(self, row: Row, is_cursor: bool, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("vtable--cursor") if is_cursor else base
+        style = self._style("vtable--cursor") if is_cursor else base
         segments = []
         for i, (column, width) in enumerate(zip(self.columns, self._widths)):
             tone = row.tones.get(i)
             cell_style = style
             if tone and not is_cursor:
-                cell_style = base + self.get_component_rich_style(f"vtable--{tone}")
+                cell_style = self._style(f"vtable--{tone}")
             segments.append(Segment(_fit(row.cells[i], width, column.align), cell_style))
             segments.append(Segment(" " * GAP, style))
         return Strip(segments[:-1])

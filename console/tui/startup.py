@@ -1,0 +1,63 @@
+"""``cirro-console`` with no subcommand: read the config, open the context's backend (the factory
+builds the demo on a first start), run the app."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from console import paths
+from console.backends.base import Backend
+from console.backends.errors import BackendError
+from console.backends.factory import open_backend
+from console.config import Config, ConfigError, load_config
+from console.tui.actions import KeymapError, check_keymap
+from console.tui.app import CirroApp
+from console.tui.theme import known_themes
+
+
+def check_ui(config: Config) -> None:
+    """Config problems only the console knows about: key remaps and the theme name."""
+    where = paths.config_file()
+    try:
+        check_keymap(config.keys)
+    except KeymapError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    if config.ui.theme not in known_themes():
+        raise ConfigError(f"{where}: ui.theme: unknown theme {config.ui.theme!r} "
+                          f"(known: {', '.join(known_themes())})")
+
+
+def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> CirroApp:
+    simulation = getattr(backend, "simulation", None)
+    advance = simulation.advance_by if backend.kind == "local" and simulation is not None else None
+    return CirroApp(
+        backend,
+        theme=config.ui.theme,
+        keymap=config.keys,
+        read_only=read_only,
+        advance=advance,
+        speed=config.ui.speed,
+        poll_seconds=config.ui.refresh_seconds if backend.kind == "local" else config.ui.poll_seconds,
+    )
+
+
+def prepare(context: str | None = None, read_only: bool = False) -> tuple[CirroApp, Backend]:
+    """The app and its backend, ready to run; raises ConfigError or BackendError."""
+    config = load_config()
+    check_ui(config)
+    backend = open_backend(config, context, read_only=read_only)
+    return create_app(config, backend, read_only=read_only), backend
+
+
+def run_console(context: str | None = None, read_only: bool = False) -> int:
+    try:
+        app, backend = prepare(context, read_only)
+    except (ConfigError, BackendError) as exc:
+        print(f"cirro-console: {exc}", file=sys.stderr)
+        return 2
+    try:
+        app.run()
+    finally:
+        asyncio.run(backend.close())
+    return app.return_code or 0

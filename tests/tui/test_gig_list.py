@@ -1,0 +1,159 @@
+"""The gig list: moving, filtering and inverting, sorting, opening, live updates, export, copy."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from textual.widgets import Input
+
+from console.models import GigStats
+from console.tui.views.gig_editor import GigEditor
+from console.tui.widgets.virtual_table import VirtualTable
+
+from .conftest import SIZE, listed
+
+
+def table(app) -> VirtualTable:
+    return app.screen.query_one(VirtualTable)
+
+
+async def answer_prompt(pilot, key: str, text: str) -> None:
+    await pilot.press(key)
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+
+
+def shown(app) -> list[str]:
+    return [row.key for row in table(app).visible_rows()]
+
+
+async def test_moves_with_vim_and_page_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        assert table(app).cursor_key == "1"
+        await pilot.press("j", "j")
+        assert table(app).cursor_key == "3"
+        await pilot.press("k")
+        assert table(app).cursor_key == "2"
+        await pilot.press("G")
+        assert table(app).cursor_key == "4"
+        await pilot.press("g")
+        assert table(app).cursor_key == "1"
+        await pilot.press("pagedown")
+        assert table(app).cursor_key == "4"
+        await pilot.press("pageup")
+        assert table(app).cursor_key == "1"
+
+
+async def test_filter_regex_and_inverted(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *"be.ch")
+        assert shown(app) == ["2"]
+        await pilot.press("enter")
+        assert app.focused is table(app)
+        await pilot.press("slash", "home", "!")
+        assert shown(app) == ["1", "3", "4"]
+        # Text in any visible column counts: the phase column here.
+        await pilot.press("end", "ctrl+u", *"!live")
+        assert shown(app) == ["2", "3"]
+
+
+async def test_bad_regex_keeps_last_filter_and_says_why(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *"tree")
+        assert shown(app) == ["1"]
+        await pilot.press("(")
+        assert shown(app) == ["1"]
+        status = str(app.screen.query_one("#gigs-status").render())
+        assert "filter error" in status and "regex" in status
+        await pilot.press("escape")
+        assert shown(app) == ["1", "2", "3", "4"]
+
+
+async def test_sort_by_picked_column_reverse_and_header_click(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("s")
+        # Pick "Title" in the column list (second entry).
+        await pilot.press("j", "enter")
+        assert table(app).sort_column == "title"
+        assert shown(app) == ["2", "3", "4", "1"]
+        await pilot.press("S")
+        assert shown(app) == ["1", "4", "3", "2"]
+        # Clicking the START header sorts by start time.
+        x = sum(w + 1 for w in table(app)._widths[:8]) + 1
+        await pilot.click(VirtualTable, offset=(x, 0))
+        assert table(app).sort_column == "start"
+        assert shown(app) == ["3", "1", "4", "2"]
+
+
+async def test_rows_update_in_place_and_cursor_stays_on_its_gig(make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("s", "j", "j", "j", "j", "enter")  # sort by accepted
+        await pilot.press("G")
+        key = table(app).cursor_key
+        backend.stats[key] = GigStats(gig_id=key, accepted=0)
+        backend.stats["2"] = GigStats(gig_id="2", accepted=9, pending=3, waves_sent=2)
+        app.poll_now()
+        await listed(pilot)
+        await pilot.pause()
+        assert table(app).cursor_key == key
+        assert shown(app)[-1] == "2"
+        assert table(app).row("2").cells[4] == "9/5-20"
+
+
+async def test_enter_opens_the_gig(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GigEditor)
+        assert app.screen.gig.id == "2" and app.screen.mode == "view"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).cursor_key == "2"
+
+
+async def test_export_filtered_view_to_csv_and_json(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *"live", "enter")
+        for name in ("gigs.csv", "gigs.json"):
+            await answer_prompt(pilot, "e", str(tmp_path / name))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    rows = list(csv.DictReader((tmp_path / "gigs.csv").open()))
+    assert [r["id"] for r in rows] == ["1", "4"]
+    assert rows[0]["phase"] == "live" and rows[0]["seats_max"] == "20"
+    data = json.loads((tmp_path / "gigs.json").read_text())
+    assert [d["id"] for d in data] == ["1", "4"] and data[1]["seats_max"] is None
+
+
+async def test_export_to_unknown_format_says_so(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await answer_prompt(pilot, "e", str(tmp_path / "gigs.xlsx"))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(".xlsx" in n.message and ".csv" in n.message for n in app._notifications)
+    assert not (tmp_path / "gigs.xlsx").exists()
+
+
+async def test_copy_gig_id_uses_the_clipboard(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("j", "y")
+        assert app.clipboard == "2"
