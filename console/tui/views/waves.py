@@ -141,6 +141,10 @@ class WavesScreen(ViewScreen):
         self._lister: Lister | None = None
         self._event_rows: deque[Row] = deque(maxlen=LOG_LIMIT)
         self._events_seen = 0
+        # Rows made since the log table last took them, and the keys it must drop.
+        self._events_new: list[Row] = []
+        self._events_dropped: list[str] = []
+        self._events_reset = False
         self._painted_version = -1
         self._lines: dict[str, str] = {}
         self._refreshed = 0.0
@@ -320,6 +324,7 @@ class WavesScreen(ViewScreen):
                        f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
                        f"waves {stats.waves_sent}")
         self.query_one("#wv-gauge", RunsView).refresh()
+        self._sync_event_rows()
         self._paint_pane(now=False)
         self._paint_tabs()
 
@@ -344,26 +349,39 @@ class WavesScreen(ViewScreen):
         else:
             self.query_one("#wv-chart", RunsView).refresh()
 
-    def _paint_events(self) -> None:
-        """Rows for the events logged since the last paint only; the table keeps the latest."""
+    def _sync_event_rows(self) -> None:
+        """Rows for the events logged since the last call, built at every reading (a few at a
+        time) whether or not the log shows; the table takes them when it shows."""
         monitor = self.monitor
         if monitor is None:
             return
-        table = self.events_table
         if monitor.appended < self._events_seen:  # the history started over (a replay jump)
             self._event_rows.clear()
             self._events_seen = 0
-            table.set_rows(())
+            self._events_reset = True
+            self._events_new, self._events_dropped = [], []
         fresh = min(monitor.appended - self._events_seen, len(monitor.events))
         if not fresh:
             return
         first = monitor.appended - fresh
         new = [event_row(first + i, e) for i, e in enumerate(list(monitor.events)[-fresh:])]
         overflow = max(len(self._event_rows) + len(new) - LOG_LIMIT, 0)
-        dropped = [self._event_rows[i].key for i in range(min(overflow, len(self._event_rows)))]
+        self._events_dropped += [self._event_rows[i].key
+                                 for i in range(min(overflow, len(self._event_rows)))]
         self._event_rows.extend(new)
+        self._events_new += new
         self._events_seen = monitor.appended
-        table.update_rows(new[-LOG_LIMIT:], dropped)
+
+    def _paint_events(self) -> None:
+        table = self.events_table
+        if self._events_reset:
+            table.set_rows(self._event_rows)
+        elif self._events_new or self._events_dropped:
+            dropped = set(self._events_dropped)
+            table.update_rows([r for r in self._events_new[-LOG_LIMIT:] if r.key not in dropped],
+                              self._events_dropped)
+        self._events_reset = False
+        self._events_new, self._events_dropped = [], []
 
     def _paint_invitations(self) -> None:
         self._fill_invitations()
@@ -488,6 +506,7 @@ class WavesScreen(ViewScreen):
         self._lister = lister_for(self.backend)
         self._event_rows.clear()
         self._events_seen = 0
+        self._events_new, self._events_dropped, self._events_reset = [], [], False
         self._invitation_rows, self._invitations_shown = {}, {}
         self.invitations_table.set_rows(())
         self.events_table.set_rows(())
