@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from textual import events  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
-from console.monitor.scenario import START, scenario  # noqa: E402
+from console.monitor.scenario import scenario  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
 from console.tui.views.waves import WavesScreen  # noqa: E402
 from console.waves import SimSettings  # noqa: E402

@@ -11,7 +11,6 @@ from enum import StrEnum
 from console.models import Gig, GigInvitation, InvitationStatus
 
 from .snapshot import GigSnapshot
-from .timefmt import clock
 
 # Gig fields whose change the log reports; the rest (tasks, payloads) only matter elsewhere.
 WATCHED_FIELDS = ("title", "invitation_mode", "total_seats", "seats_min", "seats_max",
@@ -34,9 +33,6 @@ class MonitorEvent:
     kind: EventKind
     gig_id: str
     text: str
-
-    def line(self) -> str:
-        return f"{clock(self.at)}  {self.kind.value:<8} {self.text}"
 
 
 def diff_snapshots(before: GigSnapshot | None, after: GigSnapshot) -> list[MonitorEvent]:

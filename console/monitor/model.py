@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from console.models import GigInvitation, InvitationStatus
+from console.models import GigInvitation
 
 from .chart import Sample
 from .events import MonitorEvent, diff_snapshots
@@ -73,12 +73,6 @@ class GigMonitor:
             return Countdown(None, None)
         at = self.snapshot.stats.next_wave_at
         return Countdown(at, max(at - self.snapshot.at, 0))
-
-    def counts(self) -> dict[InvitationStatus, int]:
-        if self.snapshot is None:
-            return {status: 0 for status in InvitationStatus}
-        stats = self.snapshot.stats
-        return {status: getattr(stats, status.value) for status in InvitationStatus}
 
 
 def _same(a: GigSnapshot, b: GigSnapshot) -> bool:

@@ -7,7 +7,6 @@ import math
 from rich.color import ColorType
 
 from console.backends.base import InvitationFilter
-from console.models import InvitationStatus
 from console.monitor.scenario import scenario
 from console.tui import format as fmt
 from console.tui.app import CirroApp
