@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.gigfile import load_gig_file, to_create
+from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
 from console.sim.errors import QueryError, RuleError
 from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
@@ -59,6 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--checkpoint-every", type=float, default=1.0, metavar="SECONDS",
                         help="save at most this often (wall seconds) while running; 0 saves "
                         "after every wave (default 1)")
+    parser.add_argument("--record", type=Path, metavar="FILE",
+                        help="keep the run in FILE (JSON Lines) for the wave monitor to replay "
+                        "(cirro-console replay FILE); FILE must not exist")
+    parser.add_argument("--record-every", type=int, default=60, metavar="SECONDS",
+                        help="with --record: at most one frame per this many simulated seconds "
+                        "(default 60)")
     parser.set_defaults(handler=_simulate)
 
 
@@ -129,6 +136,11 @@ def _simulate(args: argparse.Namespace) -> int:
         until = None if args.until is None else parse_until(args.until, spec.gig.start_at)
         if until is not None and until < spec.gig.start_at:
             raise InputError(f"--until {until} is before the gig's start_at {spec.gig.start_at}")
+        if args.record is not None and args.record.exists():
+            raise InputError(f"--record: {args.record} already exists; remove it or record to "
+                             "another file")
+        if args.record_every < 1:
+            raise InputError(f"--record-every: must be at least 1, got {args.record_every}")
         population = spec.population()
     except (InputError, PopulationError) as exc:
         print(exc, file=sys.stderr)
@@ -151,14 +163,25 @@ def _simulate(args: argparse.Namespace) -> int:
         engine.on_checkpoint = lambda: run.store.save(engine, min_interval=args.checkpoint_every)
         gig = engine.run_of(run.gig_id).gig
         progress = _Progress(gig.start_at, until if until is not None else gig.end_at)
+        recorder = None
         try:
-            engine.run(until, progress)
+            if args.record is None:
+                engine.run(until, progress)
+            else:
+                recorder = Recorder(args.record, f"simulate:{args.gig.name}")
+                run_recorded(engine, recorder, until, args.record_every, progress)
         except RuleError as exc:
             print(f"--until: {exc} (the saved run in {state_dir} is further; use --fresh)",
                   file=sys.stderr)
             return 2
+        except RecordingError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         finally:
             progress.finish()
+            if recorder is not None:
+                recorder.close()
+                print(f"recorded {recorder.frames} frames to {args.record}", file=sys.stderr)
         run.store.save(engine)
         report = build_report(engine, run.gig_id, {"seed": spec.seed, "workers": len(population)})
     except StoreError as exc:

@@ -19,6 +19,7 @@ SCOPES: dict[str, str] = {
     "gigs": "Gig list",
     "gig": "Gig view and editor",
     "queries": "Query editor (view 2)",
+    "waves": "Wave monitor",
     "dialog": "Dialogs",
 }
 
@@ -91,6 +92,34 @@ ACTIONS: tuple[Action, ...] = (
     Action("queries.redo", "ctrl+y", "Redo", "redo"),
     Action("queries.edit", "e", "Edit the queries (focus the filter editor)", "edit", footer="Edit"),
     Action("queries.leave", "escape", "Leave the editor (then 1/2/3 switch views)", "leave"),
+    Action("waves.open", "enter", "Watch the gig", "open_gig", footer="watch"),
+    Action("waves.back", "escape", "Back to all live gigs", "back", footer="back"),
+    Action("waves.pane.waves", "w", "Pane: wave table", "show_pane('waves')"),
+    Action("waves.pane.chart", "c", "Pane: accepted and pending chart", "show_pane('chart')"),
+    Action("waves.pane.invitations", "i", "Pane: invitations", "show_pane('invitations')"),
+    Action("waves.pane.events", "e", "Pane: event log", "show_pane('events')"),
+    Action("waves.filter", "slash", "Filter the table (regex, leading ! excludes)", "filter",
+           footer="filter"),
+    Action("waves.sort", "s", "Sort the table by a column", "pick_sort"),
+    Action("waves.reverse", "S", "Reverse the sort order", "reverse_sort"),
+    Action("waves.speed.up", "greater_than_sign", "Speed step up: 1x 10x 60x 600x max",
+           "speed_step(1)"),
+    Action("waves.speed.down", "less_than_sign", "Speed step down", "speed_step(-1)"),
+    Action("waves.step", "n", "Step to the next wave (replay: next frame)", "step", footer="step"),
+    Action("waves.step_back", "b", "Replay: back one frame", "step_back"),
+    Action("waves.jump", "J", "Replay: jump to a time or frame", "jump"),
+    Action("waves.wave_now", "r", "Run a wave now", "wave_now"),
+    Action("waves.select", "space", "Select or unselect the invitation", "toggle_select"),
+    Action("waves.select_all", "asterisk", "Select all listed invitations (again: none)",
+           "select_all"),
+    Action("waves.accept", "A", "Accept the selected invitations (as the Space)", "respond('accept')"),
+    Action("waves.reject", "R", "Reject the selected invitations", "respond('reject')"),
+    Action("waves.expire", "X", "Expire the selected invitations", "respond('expire')"),
+    Action("waves.reset", "Z", "Reset the selected invitations to pending", "respond('reset')"),
+    Action("waves.tune", "m", "Change multiplier, frequency or seats", "tune"),
+    Action("waves.interval", "u", "Change the poll interval (remote)", "poll_interval"),
+    Action("waves.refresh", "f5", "Refresh now", "refresh_now"),
+    Action("waves.ascii", "f8", "Plain ASCII charts on or off", "toggle_ascii"),
     Action("dialog.yes", "y", "Confirm", "confirm", footer="Yes", palette=False),
     Action("dialog.no", "n,escape", "Cancel", "cancel", footer="No", palette=False),
 )
@@ -119,6 +148,7 @@ def bindings(scope: str) -> list[Binding]:
 KEY_LABELS = {
     "question_mark": "?", "slash": "/", "colon": ":", "plus": "+", "minus": "-",
     "left_square_bracket": "[", "right_square_bracket": "]", "enter": "⏎", "escape": "esc",
+    "greater_than_sign": ">", "less_than_sign": "<", "asterisk": "*", "space": "space",
 }
 
 

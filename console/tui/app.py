@@ -36,6 +36,10 @@ from console.tui.widgets.dialogs import ConfirmDialog
 REMOTE_CONCURRENCY = 8
 
 
+# Seconds between polls when the simulation runs as fast as possible.
+FASTEST_FRAME = 0.1
+
+
 class CirroApp(App[None]):
     TITLE = "cirro-console"
     CSS_PATH = str(styles_dir() / "app.tcss")
@@ -57,8 +61,10 @@ class CirroApp(App[None]):
         speed: float = 60.0,
         poll_seconds: float = 1.0,
         population_file: Path | None = None,
+        start_view: str = "gigs",
     ) -> None:
         super().__init__()
+        self.start_view = start_view
         for cirro_theme in CIRRO_THEMES:
             self.register_theme(cirro_theme)
         self.theme = theme
@@ -88,7 +94,7 @@ class CirroApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        self.switch_mode("gigs")
+        self.switch_mode(self.start_view)
         # e.g. a private key others can read: said once, where the operator looks.
         for warning in getattr(self.backend, "warnings", ()):
             self.notify(str(warning), title="Warning", severity="warning", timeout=15)
@@ -96,11 +102,6 @@ class CirroApp(App[None]):
 
     # Views, help, palette ------------------------------------------------------------------------
     def action_show_view(self, view_id: str) -> None:
-        view = VIEWS[view_id]
-        if view.screen is None:
-            self.notify(f"The {view.title} view is not built yet; 1 shows the gigs.",
-                        title=view.title, severity="warning")
-            return
         self.switch_mode(view_id)
 
     def scopes_of(self, screen: Screen[Any]) -> set[str]:
@@ -132,6 +133,8 @@ class CirroApp(App[None]):
         paused = self.clock.toggle()
         self.notify("Simulation paused" if paused else "Simulation running")
         self._bump()
+        if self.clock.fastest:
+            self.poll_now()  # fastest frames start now, not after a whole poll interval
 
     def action_clock_speed(self, factor: float) -> None:
         if self.clock is None:
@@ -150,7 +153,9 @@ class CirroApp(App[None]):
     @work(exclusive=True, group="poll")
     async def _poll(self) -> None:
         try:
-            if self.clock is not None and (seconds := self.clock.due()) > 0:
+            if self.clock is not None and self.clock.fastest:
+                await self.clock.run_fastest()
+            elif self.clock is not None and (seconds := self.clock.due()) > 0:
                 await self.clock.advance(seconds)
             now = await self.backend.now()
             gigs = await self.backend.list_gigs()
@@ -193,7 +198,10 @@ class CirroApp(App[None]):
         self._schedule_poll()
 
     def _schedule_poll(self) -> None:
-        self._poll_timer = self.set_timer(self.poll_interval, self._poll)
+        # At the fastest speed a poll is a frame: the next one comes as soon as this one is shown.
+        fastest = self.clock is not None and self.clock.fastest
+        self._poll_timer = self.set_timer(FASTEST_FRAME if fastest else self.poll_interval,
+                                          self._poll)
 
     def _bump(self) -> None:
         self.status_version += 1

@@ -7,8 +7,11 @@ the backend by what it returns. Fractions carry over, so 60x over 0.37 s ticks s
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Awaitable, Callable
+
+from console.monitor.speeds import SliceSizer
 
 # Advance the backend's clock by N simulated seconds; returns the new simulated time.
 Advance = Callable[[int], Awaitable[int]]
@@ -25,12 +28,19 @@ class SimulationClock:
         self._wall = wall
         self._last = wall()
         self._carry = 0.0
+        self.sizer = SliceSizer()
+
+    @property
+    def fastest(self) -> bool:
+        """Running as fast as possible (an infinite speed): see :meth:`run_fastest`."""
+        return math.isinf(self.speed) and not self.paused
 
     def due(self) -> int:
-        """Whole simulated seconds owed since the last call (0 while paused)."""
+        """Whole simulated seconds owed since the last call (0 while paused or at the fastest
+        speed, where :meth:`run_fastest` moves time instead)."""
         now = self._wall()
         elapsed, self._last = now - self._last, now
-        if self.paused:
+        if self.paused or math.isinf(self.speed):
             return 0
         self._carry += elapsed * self.speed
         seconds = int(self._carry)
@@ -41,6 +51,20 @@ class SimulationClock:
         self.due()  # settle the time run so far at the old state
         self.paused = not self.paused
         return self.paused
+
+    async def run_fastest(self) -> None:
+        """One frame's worth at the fastest speed: slices of simulated time until the frame's
+        wall budget is spent, each slice sized so that none overruns it by much."""
+        deadline = self._wall() + self.sizer.budget
+        while (start := self._wall()) < deadline:
+            await self.advance(self.sizer.size)
+            self.sizer.took(self._wall() - start)
+
+    def set_speed(self, speed: float) -> float:
+        """A speed step (1x ... 600x, or ``math.inf`` for as fast as possible)."""
+        self.due()
+        self.speed = speed if math.isinf(speed) else min(max(speed, MIN_SPEED), MAX_SPEED)
+        return self.speed
 
     def scale(self, factor: float) -> float:
         self.due()

@@ -16,6 +16,8 @@ from console.mql import compile_filter
 from console.sim.engine import Engine, InviteOrder
 from console.sim.population import generate_population
 from console.tui.app import CirroApp
+from console.tui.views.gigs import GigsScreen
+from console.tui.views.waves import WavesScreen
 from console.tui.views.queries import DiffScreen, PreviewTable, QueriesScreen, WhyNotScreen
 from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import JsonEditor
@@ -271,6 +273,14 @@ async def test_editor_keystrokes_never_trigger_view_keys(backend):
         assert isinstance(app.screen, QueriesScreen)
         assert editor.text.startswith("{13")
         assert isinstance(app.focused, JsonEditor)
+
+
+async def test_view_keys_switch_between_the_three_views(backend):
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        for key, screen_type in (("2", QueriesScreen), ("3", WavesScreen), ("1", GigsScreen)):
+            await pilot.press(key)
+            assert isinstance(app.screen, screen_type)
 
 
 async def test_view_opens_outside_the_editors_so_view_keys_work(backend):

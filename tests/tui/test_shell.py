@@ -134,15 +134,6 @@ async def test_help_on_question_mark_lists_every_group(make_app):
         assert isinstance(app.screen, GigsScreen)
 
 
-async def test_views_not_built_yet_say_so(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await listed(pilot)
-        await pilot.press("3")
-        assert isinstance(app.screen, GigsScreen)
-        assert any("not built yet" in n.message for n in app._notifications)
-
-
 async def test_clock_pauses_and_changes_speed(make_app, backend):
     app = make_app(speed=3600.0)
     async with app.run_test(size=SIZE) as pilot:

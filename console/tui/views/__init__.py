@@ -8,8 +8,6 @@ To plug a view in:
 2. add its actions to ``console/tui/actions.py`` (ids ``<scope>.<name>``, the scope listed in
    ``SCOPES``): that gives them keys, remaps, footer entries, help and palette lines;
 3. set the screen as ``screen`` of its entry in :data:`VIEWS`.
-
-A view whose screen is None is not built yet: its key says so instead of showing a fake screen.
 """
 
 from __future__ import annotations
@@ -21,17 +19,18 @@ from textual.screen import Screen
 
 from console.tui.views.gigs import GigsScreen
 from console.tui.views.queries import QueriesScreen
+from console.tui.views.waves import WavesScreen
 
 
 @dataclass(frozen=True)
 class View:
     id: str
     title: str
-    screen: Callable[[], Screen] | None
+    screen: Callable[[], Screen]
 
 
 VIEWS: dict[str, View] = {
     "gigs": View("gigs", "Gigs", GigsScreen),
     "queries": View("queries", "Queries", QueriesScreen),
-    "waves": View("waves", "Waves", None),
+    "waves": View("waves", "Waves", WavesScreen),
 }

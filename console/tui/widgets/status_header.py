@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widget import Widget
 
+from console.monitor import speeds
 from console.tui import format as fmt
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class StatusHeader(Widget):
         if snapshot is not None:
             text.append(("sim " if app.clock is not None else "") + fmt.full_timestamp(snapshot.now)[:16])
         if app.clock is not None:
-            state = "paused" if app.clock.paused else f"x{app.clock.speed:g}"
+            state = "paused" if app.clock.paused else speeds.label(app.clock.speed)
             text.append(f" {state}")
         text.append(" │ ")
         text.append_text(self._connection(app))

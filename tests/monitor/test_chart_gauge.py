@@ -1,0 +1,48 @@
+from console.monitor.chart import ChartSpec, Sample, column_values, render_chart
+from console.monitor.gauge import Seats, render_gauge, seats_state
+from console.monitor.glyphs import plain
+
+
+def test_columns_carry_the_last_value_forward_up_to_now():
+    samples = [Sample(15, 1, 5), Sample(50, 3, 2)]
+    cols = column_values(samples, 0, 100, 10)
+    assert cols[0] is None  # before the first sample
+    assert cols[1] == samples[0] and cols[3] == samples[0]
+    assert cols[4:] == [samples[1]] * 6
+
+
+def test_ascii_chart_uses_distinct_glyphs_and_stays_within_width():
+    samples = [Sample(0, 0, 10), Sample(50, 5, 5), Sample(100, 10, 0)]
+    spec = ChartSpec(width=30, height=5, start=0, end=100, seats_min=5, seats_max=10,
+                     ascii_only=True)
+    lines = [plain(line) for line in render_chart(samples, spec)]
+    assert len(lines) == 5 + 3
+    assert all(len(line) <= 30 for line in lines[:6])
+    body = "\n".join(lines[:5])
+    assert "#" in body and "*" in body and "-" in body
+    assert all(ord(ch) < 128 for line in lines for ch in line)
+    # the top row is labelled with the largest value; accepted reaches it at the end
+    assert lines[0].startswith("10|") and lines[0].rstrip().endswith("#")
+    # pending at 10 sits on the top row at the start
+    assert lines[0][3] == "*"
+
+
+def test_unicode_chart_and_roles():
+    spec = ChartSpec(width=20, height=3, start=0, end=10, seats_min=2)
+    lines = render_chart([Sample(0, 2, 1)], spec)
+    roles = {run.role for line in lines for run in line}
+    assert {"accepted", "pending", "axis", "label"} <= roles
+    assert "█" in plain(lines[2])
+
+
+def test_gauge_states_and_caption():
+    below = Seats(accepted=2, total_seats=10, seats_min=5, seats_max=10)
+    assert seats_state(below) == "below"
+    assert seats_state(Seats(5, 10, 5, 10)) == "met"
+    assert seats_state(Seats(10, 10, 5, 10)) == "full"
+    assert seats_state(Seats(50, 10, 5, None)) == "met"
+    text = plain(render_gauge(below, 10, ascii_only=True))
+    assert text.startswith("[##..|....|]")
+    assert "2 accepted  min 5  max 10  (below min)" in text
+    full = plain(render_gauge(Seats(10, 10, 5, 10), 10, ascii_only=True))
+    assert full.startswith("[##########]")

@@ -1,0 +1,250 @@
+"""The wave monitor (view 3) driven with Pilot on a seeded simulation."""
+
+from __future__ import annotations
+
+import math
+
+from rich.color import ColorType
+
+from console.backends.base import InvitationFilter
+from console.monitor.scenario import scenario
+from console.tui import format as fmt
+from console.tui.app import CirroApp
+from console.tui.views.waves import WavesScreen
+
+SIZE = (100, 30)
+
+
+def make_app(theme: str = "cirro-dark", **gig_changes):
+    backend, gig_id = scenario(**gig_changes)
+    app = CirroApp(backend, advance=backend.simulation.advance_by, speed=60, theme=theme)
+    app.clock.paused = True  # the tests move time with keys only
+    return app, backend, gig_id
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_gig(pilot) -> WavesScreen:
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, WavesScreen) and screen.gig_id is not None
+    return screen
+
+
+def text(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def assert_view_matches_backend(screen, backend, gig_id) -> None:
+    stats = await backend.gig_stats(gig_id)
+    now = await backend.now()
+    assert text(screen, "#wv-counts") == (
+        f"invited {stats.invited}  accepted {stats.accepted}  pending {stats.pending}  "
+        f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}")
+    if stats.next_wave_at is not None:
+        assert f"next wave in {fmt.duration(stats.next_wave_at - now)}" in text(screen, "#wv-title")
+    gauge = "".join(run.text for line in screen._draw_gauge(90, 1) for run in line)
+    assert f"{stats.accepted} accepted" in gauge
+    pane = screen.pane
+    screen.show_pane("waves")  # a hidden pane is painted when shown
+    shown = [tuple(int(c) for c in (row.cells[0], *row.cells[2:]))
+             for row in screen.table("waves").visible_rows()]
+    screen.show_pane(pane)
+    waves = await backend.waves(gig_id)
+    assert shown == [(w.n, w.invited, w.accepted, w.rejected, w.expired, w.pending) for w in waves]
+
+
+async def test_the_view_follows_a_seeded_simulation_wave_after_wave():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        overview_keys = [row.key for row in screen.table("overview").visible_rows()]
+        assert overview_keys == [gig_id]
+        for _ in range(4):
+            await pilot.press("n")
+            await settle(pilot)
+            await assert_view_matches_backend(screen, backend, gig_id)
+        # hours later: responses came in, still the same numbers as the backend
+        await backend.simulation.advance_by(6 * 3600)
+        app.poll_now()
+        await settle(pilot)
+        await assert_view_matches_backend(screen, backend, gig_id)
+        assert (await backend.gig_stats(gig_id)).accepted > 0
+        await pilot.press("i")
+        await settle(pilot)
+        listed = await backend.list_invitations(InvitationFilter(gig_id=gig_id))
+        rows = {row.key: row.cells[3] for row in screen.table("invitations").visible_rows()}
+        assert rows == {inv.id: inv.status.value for inv in listed}
+        await pilot.press("e")
+        await settle(pilot)
+        log = [row.cells[2] for row in screen.table("events").visible_rows()]
+        assert any(line.startswith("wave 4: invited") for line in log)
+
+
+async def test_pause_step_and_speed_steps():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await pilot.press("n")  # the first wave, at the start
+        await settle(pilot)
+        before = await backend.now()
+        await pilot.press("n")
+        await settle(pilot)
+        stepped = await backend.now()
+        assert stepped == before + 300 and (await backend.gig_stats(gig_id)).waves_sent == 2
+        await pilot.press("p")
+        assert not app.clock.paused
+        for expected in (600.0, math.inf, math.inf):
+            await pilot.press("greater_than_sign")
+            assert app.clock.speed == expected
+        assert "running max" in text(screen, "#wv-status")
+        await pilot.press("less_than_sign", "less_than_sign", "less_than_sign")
+        assert app.clock.speed == 10.0
+        await pilot.press("p")
+        assert app.clock.paused and "paused" in text(screen, "#wv-status")
+        paused_at = await backend.now()
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert await backend.now() == paused_at
+
+
+async def test_the_fastest_speed_runs_in_frames_and_keeps_answering():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign", "p")
+        start = await backend.now()
+        await pilot.pause(0.5)
+        assert await backend.now() > start + 3600  # hours of simulated time in half a second
+        await pilot.press("e")  # a key still works while it runs
+        assert screen.pane == "events"
+        await pilot.press("p")
+        await settle(pilot)
+
+
+async def select_by_status(pilot, screen, status: str, count: int) -> list[str]:
+    await pilot.press("i")
+    await settle(pilot)
+    await pilot.press("slash", "ctrl+u", *status, "enter")
+    await settle(pilot)
+    await pilot.press("g")
+    keys = [row.key for row in screen.table("invitations").visible_rows()[:count]]
+    for _ in keys:
+        await pilot.press("space")
+    assert screen.selected == set(keys)
+    return keys
+
+
+async def test_accepting_up_to_seats_max_expires_the_pending_and_the_log_says_so():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        pending_before = (await backend.gig_stats(gig_id)).pending
+        await select_by_status(pilot, screen, "pending", 8)  # seats_max is 8
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")  # confirm
+        await settle(pilot, rounds=5)
+        stats = await backend.gig_stats(gig_id)
+        assert (stats.accepted, stats.pending, stats.expired) == (8, 0, pending_before - 8)
+        await assert_view_matches_backend(screen, backend, gig_id)
+        await pilot.press("e")
+        await settle(pilot)
+        log = [row.text for row in screen.table("events").visible_rows()]
+        assert any(f"seats_max reached: expired {pending_before - 8} pending" in line
+                   for line in log)
+        # the log filter: include, then exclude
+        await pilot.press("slash", *"expired", "enter")
+        assert all("expired" in row.text for row in screen.table("events").visible_rows())
+        await pilot.press("slash", "ctrl+u", *"!accept", "enter")
+        rows = screen.table("events").visible_rows()
+        assert rows and not any("accept" in row.text for row in rows)
+
+
+async def test_resetting_an_accepted_one_below_seats_min_makes_the_next_wave_go_out():
+    app, backend, gig_id = make_app(seats_max=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await select_by_status(pilot, screen, "pending", 5)  # seats_min is 5
+        await pilot.press("A", "y")
+        await settle(pilot, rounds=5)
+        assert (await backend.gig_stats(gig_id)).accepted == 5
+        stats = await backend.gig_stats(gig_id)
+        assert stats.next_wave_at is None  # seats_min met: no wave is due
+        assert "no wave due" in text(screen, "#wv-title")
+        await select_by_status(pilot, screen, "accepted", 1)
+        await pilot.press("Z", "y")
+        await settle(pilot, rounds=5)
+        assert (await backend.gig_stats(gig_id)).accepted == 4
+        await pilot.press("n")
+        await settle(pilot)
+        stats = await backend.gig_stats(gig_id)
+        assert stats.waves_sent == 2 and stats.last_wave_at == (await backend.now())
+        await assert_view_matches_backend(screen, backend, gig_id)
+
+
+async def test_tuning_applies_and_is_refused_when_invalid():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_gig(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        field = app.screen.query_one("#tune-invitation_multiplier")
+        field.value = "6"
+        await pilot.press("enter", "y")
+        await settle(pilot, rounds=5)
+        gig = await backend.get_gig(gig_id)
+        assert gig.invitation_multiplier == 6
+        await pilot.press("n")
+        await settle(pilot)
+        assert (await backend.waves(gig_id))[-1].invited == 30  # 5 seats x 6 from the next tick
+        await pilot.press("m")
+        await settle(pilot)
+        app.screen.query_one("#tune-seats_max").value = "2"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (await backend.get_gig(gig_id)).seats_max == 8
+
+
+async def test_the_view_renders_with_the_16_colour_theme():
+    app, backend, gig_id = make_app(theme="ansi-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_gig(pilot)
+        await backend.simulation.advance_by(4 * 3600)
+        app.poll_now()
+        await settle(pilot)
+        screens = {}
+        for pane in "wcie":
+            await pilot.press(pane)
+            await settle(pilot)
+            colours = set()
+            for strip in app.screen._compositor.render_strips():
+                for segment in strip:
+                    style = segment.style
+                    for colour in (style.color, style.bgcolor) if style else ():
+                        if colour is not None:
+                            colours.add(colour.type)
+            assert colours <= {ColorType.DEFAULT, ColorType.STANDARD}, (pane, colours)
+            screens[pane] = screen_lines(app)
+        assert any("█ accepted  • pending" in line for line in screens["c"])
+        await pilot.press("c", "f8")  # plain ASCII: the chart still reads
+        await settle(pilot)
+        lines = screen_lines(app)
+        assert any("# accepted  * pending  - seats min/max" in line for line in lines)
+        assert any(line.strip().startswith("0+---") for line in lines)
+        assert not any(glyph in line for line in lines for glyph in "█•░▏▕")
+
+
+def screen_lines(app) -> list[str]:
+    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
