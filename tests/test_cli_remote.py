@@ -57,6 +57,26 @@ def test_track_then_list_uses_the_cursor(remote_config, capsys):
     assert "5   Tax review" in out and "auto" in out
 
 
+def test_track_watch_then_poll_records_wave_history(remote_config, capsys, tmp_path):
+    invitation = {"id": "31", "object": "gig_invitation", "status": "pending", "gig_id": "5",
+                  "user_id": "9"}
+    with ThreadedStub([Answer(body=GIG), page(invitation)]) as server:
+        remote_config(server.base_url)
+        assert main(["--context", "staging", "gigs", "track", "5", "--watch"]) == 0
+        assert main(["--context", "staging", "gigs", "poll"]) == 0
+    assert "tracking gig 5 in context 'staging' (watched)" in capsys.readouterr().out
+    assert server.seen[1].target.startswith("/api/v2/gig_invitations?gig_id=5")
+    registry = GigRegistry(tmp_path / "data" / "registry.json")
+    assert [(w.n, w.invited) for w in registry.waves("5")] == [(0, 1)]
+
+
+def test_poll_on_a_simulation_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("CIRRO_CONSOLE_DATA", str(tmp_path / "data"))
+    assert main(["gigs", "poll"]) == 2
+    assert "poll is for remote contexts" in capsys.readouterr().err
+
+
 def test_server_errors_end_in_a_message_and_exit_1(remote_config, capsys):
     with ThreadedStub([Answer(500, {"error": "boom"})] * 3) as server:
         remote_config(server.base_url)

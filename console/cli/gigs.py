@@ -47,7 +47,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     track = gig_commands.add_parser(
         "track", help="remember a gig of a remote context (the API cannot list gigs)")
     track.add_argument("gig_id", metavar="ID")
+    track.add_argument("--watch", action="store_true",
+                       help="also watch it: `gigs poll` records its invitations (wave history)")
     track.set_defaults(handler=_track)
+
+    poll = gig_commands.add_parser(
+        "poll", help="poll every watched gig of a remote context once and record its wave "
+                     "history (run it from cron to keep history while no console is open)")
+    poll.set_defaults(handler=_poll)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -147,7 +154,21 @@ def _track(args: argparse.Namespace) -> int:
         if not isinstance(backend, RemoteBackend):
             return fail(f"context {backend.context!r} is a simulation, which knows all its gigs; "
                         f"track is for remote contexts", EXIT_USAGE)
-        gig = await backend.track(args.gig_id)
-        print(f"tracking gig {gig.id} in context {backend.context!r}: {gig.title}")
+        gig = await backend.track(args.gig_id, watch=args.watch)
+        watching = " (watched)" if args.watch else ""
+        print(f"tracking gig {gig.id} in context {backend.context!r}{watching}: {gig.title}")
         return EXIT_OK
+    return with_backend(args, action, read_only=True)
+
+
+def _poll(args: argparse.Namespace) -> int:
+    async def action(backend: Backend) -> int:
+        if not isinstance(backend, RemoteBackend):
+            return fail(f"context {backend.context!r} is a simulation, which records its waves "
+                        f"itself; poll is for remote contexts", EXIT_USAGE)
+        errors = await backend.poll_watched()
+        for error in errors:
+            print(f"error: {backend.context}: {error.message} (status {error.status})",
+                  file=sys.stderr)
+        return EXIT_FAILED if errors else EXIT_OK
     return with_backend(args, action, read_only=True)

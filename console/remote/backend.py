@@ -174,10 +174,13 @@ class RemoteBackend:
             last = invitation.id
         return list(gig_ids), last
 
-    async def track(self, gig_id: str) -> Gig:
-        """Add a gig to this context's registry after checking that the API knows it."""
+    async def track(self, gig_id: str, *, watch: bool = False) -> Gig:
+        """Add a gig to this context's registry after checking that the API knows it; a watched
+        gig is polled by :meth:`poll_watched`, so its wave history builds up."""
         gig = await self.get_gig(gig_id)
         await self._registry(self.registry.add, [gig.id], "tracked", await self.now())
+        if watch:
+            await self._registry(self.registry.set_watched, gig.id, True)
         return gig
 
     async def get_gig(self, gig_id: str) -> Gig:
