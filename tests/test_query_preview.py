@@ -176,12 +176,3 @@ def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):
     assert preview.matched == reference(f2.query, s.query, 1)[0]
     status_active = sum(1 for r in POPULATION if r["document"].get("status") == "active")
     assert len(calls) == status_active
-
-
-def test_stable_sort_in_chunks_equals_sorted(monkeypatch):
-    monkeypatch.setattr(ranking, "SORT_AT_ONCE", 10)
-    monkeypatch.setattr(ranking, "CHUNK", 7)
-    keys = [(i * 7919) % 13 for i in range(100)]
-    for reverse in (False, True):
-        got = ranking.stable_sort(list(range(100)), keys.__getitem__, reverse, lambda: False)
-        assert got == sorted(range(100), key=keys.__getitem__, reverse=reverse)

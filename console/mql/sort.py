@@ -3,11 +3,18 @@
 Missing sorts as null, an empty array below null, an array by its smallest element ascending and
 its largest descending, and values of different types by BSON's cross-type order. Ties keep their
 input order, so the caller appends its own final tie-breaker (the worker id).
+
+Sorting goes through ranks: each key gives every document a dense rank (equal BSON keys, equal
+rank), computed once per distinct value for top-level scalars, which is most sort fields, and
+per document only for arrays, booleans, objects and dotted paths. The ranks of all keys and the
+input position fold into one integer per document, so an order is one sort (or a heap) of ints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import add, mul
 from typing import Any
 
 from .bson import EMPTY_ARRAY_RANK, NULL_RANK, sort_key
@@ -17,6 +24,15 @@ from .paths import MISSING, Path, parse_path, resolve
 SortFunction = Callable[[Iterable[dict]], list[dict]]
 _NULL_KEY = (NULL_RANK,)
 _EMPTY_KEY = (EMPTY_ARRAY_RANK,)
+# Values whose BSON sort key follows from the value alone and that are hashable without
+# colliding with another type's value (``True == 1``, so booleans are not among them).
+_BY_VALUE = frozenset({int, float, str, type(None), type(MISSING)})
+# Documents keyed one by one between two calls of ``between_chunks`` (a cancellation point).
+CHUNK = 4096
+
+
+def _nothing() -> None:
+    return None
 
 
 def parse_sort(sort_query: Any) -> list[tuple[Path, bool]]:
@@ -61,14 +77,63 @@ def sort_value(doc: dict, path: Path, descending: bool) -> tuple:
     return max(candidates) if descending else min(candidates)
 
 
+def sort_ranks(
+    docs: Sequence[dict], path: Path, descending: bool,
+    between_chunks: Callable[[], None] = _nothing,
+) -> tuple[list[int], int]:
+    """Each document's dense rank on one key, 0 first in this direction, and how many ranks.
+
+    ``between_chunks`` runs between chunks of per-document work (it may raise to stop)."""
+    values: list[Any] | None = None
+    odd: Sequence[int] = range(len(docs))
+    if len(path.parts) == 1:
+        name = path.parts[0]
+        values = [d.get(name, MISSING) for d in docs]
+        odd_types = set(map(type, values)) - _BY_VALUE
+        odd = [i for i, v in enumerate(values) if type(v) in odd_types] if odd_types else []
+    by_document: dict[int, tuple] = {}
+    for start in range(0, len(odd), CHUNK):
+        between_chunks()
+        for i in odd[start : start + CHUNK]:
+            by_document[i] = sort_value(docs[i], path, descending)
+    by_value: dict[Any, tuple] = {}
+    if values is not None:
+        plain = {v for v in values if type(v) in _BY_VALUE} if by_document else set(values)
+        by_value = {v: _NULL_KEY if v is MISSING else sort_key(v) for v in plain}
+    distinct = sorted({*by_value.values(), *by_document.values()}, reverse=descending)
+    place = {key: rank for rank, key in enumerate(distinct)}
+    if values is None:
+        ranks = [place[by_document[i]] for i in range(len(docs))]
+    else:
+        value_rank = {v: place[key] for v, key in by_value.items()}
+        if by_document:
+            ranks = [place[by_document[i]] if i in by_document else value_rank[v]
+                     for i, v in enumerate(values)]
+        else:
+            ranks = list(map(value_rank.__getitem__, values))
+    return ranks, len(distinct)
+
+
+def fold_ranks(columns: Sequence[tuple[list[int], int]], size: int) -> list[int]:
+    """One integer per position ordering by the first key's rank, then the next, ..., then the
+    position itself (the stable tie-break); ``key % size`` gives the position back."""
+    folded = list(range(size))
+    scale = size
+    for ranks, count in reversed(columns):
+        folded = list(map(add, folded, map(mul, ranks, repeat(scale))))
+        scale *= max(count, 1)
+    return folded
+
+
 def compile_sort(sort_query: Any) -> SortFunction:
     keys = parse_sort(sort_query)
 
     def sort(docs: Iterable[dict]) -> list[dict]:
         ordered = list(docs)
-        # Stable passes from the last key to the first give the multi-key order.
-        for path, descending in reversed(keys):
-            ordered.sort(key=lambda doc: sort_value(doc, path, descending), reverse=descending)
-        return ordered
+        if not keys or not ordered:
+            return ordered
+        columns = [sort_ranks(ordered, path, descending) for path, descending in keys]
+        size = len(ordered)
+        return [ordered[k % size] for k in sorted(fold_ranks(columns, size))]
 
     return sort

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from console.mql import MQLError, compile_filter, compile_sort, explain
 from console.mql.parse import parse_query
 from console.mql.predicates import node_test
+from console.mql.sort import parse_sort, sort_value
 
 KEYS = st.sampled_from(["a", "b", "0", "1"])
 PATHS = st.sampled_from(["a", "b", "a.b", "a.0", "a.b.c", "b.1.a", "0", "a.1"])
@@ -76,3 +77,8 @@ def test_compile_rejects_with_mqlerror_and_evaluation_never_raises(query, docs):
 def test_sort_never_raises_and_is_a_permutation(sort, docs):
     ordered = compile_sort(sort)(docs)
     assert sorted(map(id, ordered)) == sorted(map(id, docs))
+    # The ranked sort agrees with stable passes of the per-document BSON key, last key first.
+    reference = list(docs)
+    for path, descending in reversed(parse_sort(sort)):
+        reference.sort(key=lambda doc: sort_value(doc, path, descending), reverse=descending)
+    assert list(map(id, ordered)) == list(map(id, reference))
