@@ -96,22 +96,46 @@ def sort_ranks(
         between_chunks()
         for i in odd[start : start + CHUNK]:
             by_document[i] = sort_value(docs[i], path, descending)
-    by_value: dict[Any, tuple] = {}
+    plain: set[Any] = set()
     if values is not None:
         plain = {v for v in values if type(v) in _BY_VALUE} if by_document else set(values)
-        by_value = {v: _NULL_KEY if v is MISSING else sort_key(v) for v in plain}
+        if not by_document:
+            ranked = _rank_plain(plain, descending)
+            if ranked is not None:
+                value_rank, count = ranked
+                return list(map(value_rank.__getitem__, values)), count
+    by_value = {v: _NULL_KEY if v is MISSING else sort_key(v) for v in plain}
     distinct = sorted({*by_value.values(), *by_document.values()}, reverse=descending)
     place = {key: rank for rank, key in enumerate(distinct)}
     if values is None:
         ranks = [place[by_document[i]] for i in range(len(docs))]
     else:
         value_rank = {v: place[key] for v, key in by_value.items()}
-        if by_document:
-            ranks = [place[by_document[i]] if i in by_document else value_rank[v]
-                     for i, v in enumerate(values)]
-        else:
-            ranks = list(map(value_rank.__getitem__, values))
+        ranks = [place[by_document[i]] if i in by_document else value_rank[v]
+                 for i, v in enumerate(values)]
     return ranks, len(distinct)
+
+
+def _rank_plain(plain: set[Any], descending: bool) -> tuple[dict[Any, int], int] | None:
+    """Ranks of distinct nulls, numbers and strings with no BSON key built (100k distinct
+    timestamps would mean 100k tuples to sort); None when a NaN needs BSON's NaN rule."""
+    numbers = [v for v in plain if type(v) is int or type(v) is float]
+    if any(v != v for v in numbers):
+        return None
+    numbers.sort(reverse=descending)
+    strings = sorted((v for v in plain if type(v) is str), reverse=descending)
+    nulls = [v for v in (None, MISSING) if v in plain]
+    # Equal numbers (1 and 1.0) are one set member already; null and missing tie.
+    groups: list[list[Any]] = [nulls[:1], numbers, strings]
+    if descending:
+        groups.reverse()
+    value_rank: dict[Any, int] = {}
+    for group in groups:
+        value_rank.update(zip(group, range(len(value_rank), len(value_rank) + len(group))))
+    count = len(value_rank)
+    for v in nulls[1:]:
+        value_rank[v] = value_rank[nulls[0]]
+    return value_rank, count
 
 
 def fold_ranks(columns: Sequence[tuple[list[int], int]], size: int) -> list[int]:

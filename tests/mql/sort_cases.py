@@ -56,4 +56,9 @@ SORT_CASES = [
     ("descending strings, then ascending numbers", {"s": -1, "n": 1},
      [{"id": 1, "s": "a", "n": 2}, {"id": 2, "s": "b", "n": 3}, {"id": 3, "s": "a", "n": 1},
       {"id": 4, "n": 0}], [2, 3, 1, 4]),
+    ("nulls, numbers and strings only, descending (ranked without BSON keys)", {"v": -1},
+     [{"id": 1, "v": "b"}, {"id": 2, "v": 2}, {"id": 3}, {"id": 4, "v": None}, {"id": 5, "v": 10},
+      {"id": 6, "v": "a"}, {"id": 7, "v": 2.0}], [1, 6, 5, 2, 7, 3, 4]),
+    ("big integers compare exactly with doubles", {"v": 1},
+     [{"id": 1, "v": 2**60 + 1}, {"id": 2, "v": float(2**60)}, {"id": 3, "v": 2**60}], [2, 3, 1]),
 ]
