@@ -92,10 +92,13 @@ def sort_ranks(
         odd_types = set(map(type, values)) - _BY_VALUE
         odd = [i for i, v in enumerate(values) if type(v) in odd_types] if odd_types else []
     by_document: dict[int, tuple] = {}
+    # One kept tuple per distinct key: 100k live key tuples would set off full GC passes.
+    interned: dict[tuple, tuple] = {}
     for start in range(0, len(odd), CHUNK):
         between_chunks()
         for i in odd[start : start + CHUNK]:
-            by_document[i] = sort_value(docs[i], path, descending)
+            key = sort_value(docs[i], path, descending)
+            by_document[i] = interned.setdefault(key, key)
     plain: set[Any] = set()
     if values is not None:
         plain = {v for v in values if type(v) in _BY_VALUE} if by_document else set(values)
@@ -105,7 +108,7 @@ def sort_ranks(
                 value_rank, count = ranked
                 return list(map(value_rank.__getitem__, values)), count
     by_value = {v: _NULL_KEY if v is MISSING else sort_key(v) for v in plain}
-    distinct = sorted({*by_value.values(), *by_document.values()}, reverse=descending)
+    distinct = sorted({*by_value.values(), *interned}, reverse=descending)
     place = {key: rank for rank, key in enumerate(distinct)}
     if values is None:
         ranks = [place[by_document[i]] for i in range(len(docs))]
