@@ -10,6 +10,7 @@ import pytest
 
 from console.backends.local import LocalBackend
 from console.mql import compile_filter, compile_sort
+from console.mql import sort as mql_sort
 from console.query import preview as preview_module
 from console.query import ranking
 from console.query.masks import Cancelled
@@ -176,3 +177,16 @@ def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):
     assert preview.matched == reference(f2.query, s.query, 1)[0]
     status_active = sum(1 for r in POPULATION if r["document"].get("status") == "active")
     assert len(calls) == status_active
+
+
+def test_a_cancelled_ranking_keeps_no_partial_order(monkeypatch):
+    monkeypatch.setattr(ranking, "SMALL", 10)
+    monkeypatch.setattr(mql_sort, "CHUNK", 64)
+    engine = PreviewEngine(POPULATION, INVITED, limit=10)
+    f, s = checked({}, {"devices.version": -1, "last_active_at": 1})
+    for stop_at in (2, 20, 60, 110):  # in the keys of one field, of the next, in the folding
+        polls = iter(range(10_000))
+        with pytest.raises(Cancelled):
+            engine.compute(f, s, cancelled=lambda: next(polls) >= stop_at)
+    preview = engine.compute(f, s)
+    assert [row.worker_id for row in preview.rows] == reference(f.query, s.query, 10)[2]

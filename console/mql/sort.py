@@ -12,8 +12,9 @@ input position fold into one integer per document, so an order is one sort (or a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice, repeat
 from operator import add, mul
 from typing import Any
 
@@ -77,36 +78,64 @@ def sort_value(doc: dict, path: Path, descending: bool) -> tuple:
     return max(candidates) if descending else min(candidates)
 
 
+def _chunks(size: int, between_chunks: Callable[[], None]) -> Iterator[slice]:
+    """Slices of ``CHUNK`` positions, ``between_chunks`` before each: one C-level pass over 100k
+    values holds the GIL for tens of ms (the UI thread waits), a chunk of it for about one."""
+    for start in range(0, size, CHUNK):
+        between_chunks()
+        yield slice(start, start + CHUNK)
+
+
+def _sorted(items: list[Any], descending: bool, between_chunks: Callable[[], None]) -> list[Any]:
+    """``sorted(items)`` of distinct values in sorted runs merged in Python, for the same reason."""
+    if len(items) <= CHUNK:
+        return sorted(items, reverse=descending)
+    runs = [sorted(items[part], reverse=descending) for part in _chunks(len(items), between_chunks)]
+    merged = heapq.merge(*runs, reverse=descending)
+    out: list[Any] = []
+    for _ in _chunks(len(items), between_chunks):
+        out.extend(islice(merged, CHUNK))
+    return out
+
+
 def sort_ranks(
     docs: Sequence[dict], path: Path, descending: bool,
     between_chunks: Callable[[], None] = _nothing,
 ) -> tuple[list[int], int]:
     """Each document's dense rank on one key, 0 first in this direction, and how many ranks.
 
-    ``between_chunks`` runs between chunks of per-document work (it may raise to stop)."""
+    ``between_chunks`` runs between chunks of the work (it may raise to stop)."""
     values: list[Any] | None = None
     odd: Sequence[int] = range(len(docs))
     if len(path.parts) == 1:
         name = path.parts[0]
         values = [d.get(name, MISSING) for d in docs]
-        odd_types = set(map(type, values)) - _BY_VALUE
+        types: set[type] = set()
+        for part in _chunks(len(values), between_chunks):
+            types.update(map(type, values[part]))
+        odd_types = types - _BY_VALUE
         odd = [i for i, v in enumerate(values) if type(v) in odd_types] if odd_types else []
     by_document: dict[int, tuple] = {}
     # One kept tuple per distinct key: 100k live key tuples would set off full GC passes.
     interned: dict[tuple, tuple] = {}
-    for start in range(0, len(odd), CHUNK):
-        between_chunks()
-        for i in odd[start : start + CHUNK]:
+    for part in _chunks(len(odd), between_chunks):
+        for i in odd[part]:
             key = sort_value(docs[i], path, descending)
             by_document[i] = interned.setdefault(key, key)
     plain: set[Any] = set()
     if values is not None:
-        plain = {v for v in values if type(v) in _BY_VALUE} if by_document else set(values)
-        if not by_document:
-            ranked = _rank_plain(plain, descending)
+        if by_document:
+            plain = {v for v in values if type(v) in _BY_VALUE}
+        else:
+            for part in _chunks(len(values), between_chunks):
+                plain.update(values[part])
+            ranked = _rank_plain(plain, descending, between_chunks)
             if ranked is not None:
                 value_rank, count = ranked
-                return list(map(value_rank.__getitem__, values)), count
+                ranks: list[int] = []
+                for part in _chunks(len(values), between_chunks):
+                    ranks.extend(map(value_rank.__getitem__, values[part]))
+                return ranks, count
     by_value = {v: _NULL_KEY if v is MISSING else sort_key(v) for v in plain}
     distinct = sorted({*by_value.values(), *interned}, reverse=descending)
     place = {key: rank for rank, key in enumerate(distinct)}
@@ -119,35 +148,44 @@ def sort_ranks(
     return ranks, len(distinct)
 
 
-def _rank_plain(plain: set[Any], descending: bool) -> tuple[dict[Any, int], int] | None:
+def _rank_plain(
+    plain: set[Any], descending: bool, between_chunks: Callable[[], None]
+) -> tuple[dict[Any, int], int] | None:
     """Ranks of distinct nulls, numbers and strings with no BSON key built (100k distinct
     timestamps would mean 100k tuples to sort); None when a NaN needs BSON's NaN rule."""
     numbers = [v for v in plain if type(v) is int or type(v) is float]
     if any(v != v for v in numbers):
         return None
-    numbers.sort(reverse=descending)
-    strings = sorted((v for v in plain if type(v) is str), reverse=descending)
+    strings = [v for v in plain if type(v) is str]
     nulls = [v for v in (None, MISSING) if v in plain]
     # Equal numbers (1 and 1.0) are one set member already; null and missing tie.
-    groups: list[list[Any]] = [nulls[:1], numbers, strings]
+    groups = [nulls[:1], _sorted(numbers, descending, between_chunks),
+              _sorted(strings, descending, between_chunks)]
     if descending:
         groups.reverse()
     value_rank: dict[Any, int] = {}
     for group in groups:
-        value_rank.update(zip(group, range(len(value_rank), len(value_rank) + len(group))))
+        for part in _chunks(len(group), between_chunks):
+            value_rank.update(zip(group[part], range(len(value_rank), len(value_rank) + CHUNK)))
     count = len(value_rank)
     for v in nulls[1:]:
         value_rank[v] = value_rank[nulls[0]]
     return value_rank, count
 
 
-def fold_ranks(columns: Sequence[tuple[list[int], int]], size: int) -> list[int]:
+def fold_ranks(
+    columns: Sequence[tuple[list[int], int]], size: int,
+    between_chunks: Callable[[], None] = _nothing,
+) -> list[int]:
     """One integer per position ordering by the first key's rank, then the next, ..., then the
     position itself (the stable tie-break); ``key % size`` gives the position back."""
     folded = list(range(size))
     scale = size
     for ranks, count in reversed(columns):
-        folded = list(map(add, folded, map(mul, ranks, repeat(scale))))
+        added: list[int] = []
+        for part in _chunks(size, between_chunks):
+            added.extend(map(add, folded[part], map(mul, ranks[part], repeat(scale))))
+        folded = added
         scale *= max(count, 1)
     return folded
 

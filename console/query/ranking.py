@@ -57,7 +57,8 @@ class Ranker:
                     ranks = sort_ranks(self.documents, path, descending, _stopper(cancelled))
                     self._ranks.remember((path.dotted, descending), ranks)
                 columns.append(ranks)
-            order = self._orders.remember(sort_key, fold_ranks(columns, len(self.documents)))
+            order = fold_ranks(columns, len(self.documents), _stopper(cancelled))
+            self._orders.remember(sort_key, order)
         return order
 
     def first(
@@ -75,7 +76,7 @@ class Ranker:
             documents = [self.documents[i] for i in wanted]
             columns = [sort_ranks(documents, path, descending, _stopper(cancelled))
                        for path, descending in parse_sort(sort_query)]
-            folded = fold_ranks(columns, len(wanted))
+            folded = fold_ranks(columns, len(wanted), _stopper(cancelled))
             return [wanted[k % len(wanted)] for k in heapq.nsmallest(limit, folded)]
         order = self.order(sort_query, sort_key, cancelled)
         size = len(self.documents)
