@@ -328,6 +328,8 @@ class WavesScreen(ViewScreen):
                        f"waves {stats.waves_sent}")
         self.query_one("#wv-gauge", RunsView).refresh()
         self._sync_event_rows()
+        if self.pane != "events":
+            self._paint_events()  # a hidden table repaints nothing: showing it only swaps panes
         self._sync_invitation_rows()
         self._paint_pane(now=False)
         self._paint_tabs()
@@ -355,7 +357,8 @@ class WavesScreen(ViewScreen):
 
     def _sync_event_rows(self) -> None:
         """Rows for the events logged since the last call, built at every reading (a few at a
-        time) whether or not the log shows; the table takes them when it shows."""
+        time) whether or not the log shows; a hidden table takes them at once, the shown one at
+        its next repaint."""
         monitor = self.monitor
         if monitor is None:
             return
