@@ -443,8 +443,6 @@ class WavesScreen(ViewScreen):
                 work += 1
             if work >= SCAN_PER_CHUNK:
                 work = 0
-                if self.pane != "invitations":
-                    self._paint_invitations()  # a chunk at a time: no sort of all the rows
                 await asyncio.sleep(0)
                 if monitor is not self.monitor:
                     return  # the operator opened another gig (or went back) meanwhile
