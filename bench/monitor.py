@@ -139,9 +139,10 @@ def report(r: dict[str, float]) -> None:
     rows.append(("CPU while paused (% of a core)", r["paused_cpu"] * 100, IDLE_TARGET_CPU * 100))
     for name, value, target in rows:
         print(f"{name:<34}{value:>12.1f}{target:>12.1f}{value / target:>8.2f}")
-    verdict = r["p95"] <= KEY_TARGET_MS and r["paused_cpu"] <= IDLE_TARGET_CPU
+    verdict = (r["p95"] <= KEY_TARGET_MS and r["max"] <= KEY_TARGET_MS
+               and r["paused_cpu"] <= IDLE_TARGET_CPU)
     print(f"{int(r['keys'])} keys; target {'met' if verdict else 'NOT met'} "
-          "(95th percentile key to repaint, CPU while paused)")
+          "(95th percentile and worst key to repaint, CPU while paused)")
 
 
 def main() -> int:

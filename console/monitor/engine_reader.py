@@ -18,7 +18,7 @@ from console.sim.engine import Engine
 InvitationKey = tuple[object, int | None, int | None, bool]
 
 # Invitations compared (and converted, when changed) between two yields of read_async.
-CHUNK = 1000
+CHUNK = 400
 
 
 class EngineInvitations:

@@ -7,6 +7,7 @@ the backend by what it returns. Fractions carry over, so 60x over 0.37 s ticks s
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -57,6 +58,8 @@ class SimulationClock:
         wall budget is spent, each slice sized so that none overruns it by much."""
         deadline = self._wall() + self.sizer.budget
         while (start := self._wall()) < deadline:
+            if start > deadline - self.sizer.budget:
+                await asyncio.sleep(0)  # a key waits for one slice, not for the whole frame
             await self.advance(self.sizer.size)
             self.sizer.took(self._wall() - start)
 

@@ -60,13 +60,11 @@ LIVE_PHASES = (GigPhase.SCHEDULED, GigPhase.LIVE)
 # of the big tables (the lines above them repaint at every reading).
 FASTEST_REFRESH = 0.5
 HEAVY_REPAINT = 1.0
-# Invitation rows built between two yields to the event loop (~15 ms of work).
-ROWS_PER_CHUNK = 500
+# Between two yields to the event loop (~5 ms of work, so that a key waits little behind them):
+# invitation rows built, or unchanged invitations passed over (an identity test each).
+ROWS_PER_CHUNK = 200
+SCAN_PER_CHUNK = 2000
 ACTION_VERBS = {"accept": "Accept", "reject": "Reject", "expire": "Expire", "reset": "Reset"}
-
-
-# The cyclic collector's first threshold while the monitor is open (Python's default: 700).
-GC_THRESHOLD = 50_000
 
 
 def keep_out_of_gc() -> None:
@@ -74,10 +72,10 @@ def keep_out_of_gc() -> None:
     cyclic collector's reach: a full collection over them took 100-300 ms, long enough to make a
     key wait. They hold no reference cycles, so reference counting still frees them.
 
-    The models and rows made afterwards are acyclic as well: collections are made rarer too."""
+    The collector's thresholds stay Python's: raised (to 50,000 young objects), each young
+    collection ran over tens of thousands of objects (a repaint makes cyclic garbage) and held
+    a key for 85-95 ms; at the default they take a few milliseconds each."""
     gc.freeze()
-    first, second, third = gc.get_threshold()
-    gc.set_threshold(max(first, GC_THRESHOLD), second, third)
 
 
 def ascii_terminal() -> bool:
@@ -137,6 +135,11 @@ class WavesScreen(ViewScreen):
         self._poll_loop: PollLoop | None = None
         self._invitation_rows: dict[str, Row] = {}
         self._invitations_shown: dict[str, GigInvitation] = {}
+        # Rows built since the invitations table last took them, and the keys it must drop.
+        self._invitations_new: dict[str, Row] = {}
+        self._invitations_dropped: set[str] = set()
+        self._invitations_building = False
+        self._invitations_stale = False
         self._feed_seq = 0
         self._lister: Lister | None = None
         self._event_rows: deque[Row] = deque(maxlen=LOG_LIMIT)
@@ -325,6 +328,9 @@ class WavesScreen(ViewScreen):
                        f"waves {stats.waves_sent}")
         self.query_one("#wv-gauge", RunsView).refresh()
         self._sync_event_rows()
+        if self.pane != "events":
+            self._paint_events()  # a hidden table repaints nothing: showing it only swaps panes
+        self._sync_invitation_rows()
         self._paint_pane(now=False)
         self._paint_tabs()
 
@@ -351,7 +357,8 @@ class WavesScreen(ViewScreen):
 
     def _sync_event_rows(self) -> None:
         """Rows for the events logged since the last call, built at every reading (a few at a
-        time) whether or not the log shows; the table takes them when it shows."""
+        time) whether or not the log shows; a hidden table takes them at once, the shown one at
+        its next repaint."""
         monitor = self.monitor
         if monitor is None:
             return
@@ -384,45 +391,78 @@ class WavesScreen(ViewScreen):
         self._events_new, self._events_dropped = [], []
 
     def _paint_invitations(self) -> None:
-        self._fill_invitations()
-
-    @work(exclusive=True, group="waves-rows")
-    async def _fill_invitations(self) -> None:
-        """Rebuild the rows of the invitations that changed only, a chunk at a time with the
-        event loop free in between: the pane shows at once and fills while keys still work."""
-        if self.monitor is None:
+        """Hand the table the rows built since it last took them (a few hundred at most, put
+        in their places without a sort): showing the pane never builds rows itself."""
+        if not self._invitations_new and not self._invitations_dropped:
             return
-        current = self.monitor.invitations
+        self.invitations_table.update_rows(self._invitations_new.values(),
+                                           self._invitations_dropped)
+        self._invitations_new, self._invitations_dropped = {}, set()
+        if self.pane == "invitations":
+            self._paint_tabs()
+
+    def _sync_invitation_rows(self) -> None:
+        """Rebuild the rows of the invitations that changed, at every reading whether or not
+        the pane shows. One build at a time, never cancelled: at the fastest speed readings come
+        faster than a build of thousands of rows, and a build cut short would never reach the
+        table. A reading during a build makes it go round once more."""
+        self._invitations_stale = True
+        if not self._invitations_building:
+            self._invitations_building = True
+            self.run_worker(self._build_invitation_rows(), group="waves-rows")
+
+    async def _build_invitation_rows(self) -> None:
+        try:
+            while self._invitations_stale and self.monitor is not None:
+                self._invitations_stale = False
+                await self._build_invitation_rows_once(self.monitor)
+        finally:
+            self._invitations_building = False
+
+    async def _build_invitation_rows_once(self, monitor: GigMonitor) -> None:
+        """The rows of the invitations that changed only, a chunk at a time with the event loop
+        free in between. A hidden table takes them at once (it repaints nothing), so showing it
+        only swaps the pane; the shown one at its next repaint."""
+        current = monitor.invitations
         rows, shown = self._invitation_rows, self._invitations_shown
-        removed = [inv_id for inv_id in rows if inv_id not in current]
-        for inv_id in removed:
+        for inv_id in [inv_id for inv_id in rows if inv_id not in current]:
             del rows[inv_id]
             shown.pop(inv_id, None)
-        changed = []
-        for count, (inv_id, inv) in enumerate(current.items(), start=1):
+            self._invitations_new.pop(inv_id, None)
+            self._invitations_dropped.add(inv_id)
+        new, dropped = self._invitations_new, self._invitations_dropped
+        built = work = 0
+        for inv_id, inv in current.items():
             if shown.get(inv_id) is not inv:
-                rows[inv_id] = row = invitation_row(inv, self.selected)
+                rows[inv_id] = new[inv_id] = invitation_row(inv, self.selected)
                 shown[inv_id] = inv
-                changed.append(row)
-            if count % ROWS_PER_CHUNK == 0:
+                dropped.discard(inv_id)
+                built += 1
+                work += SCAN_PER_CHUNK // ROWS_PER_CHUNK
+            else:
+                work += 1
+            if work >= SCAN_PER_CHUNK:
+                work = 0
                 await asyncio.sleep(0)
-        if changed or removed:
-            self.invitations_table.update_rows(changed, removed)
-            self._paint_tabs()
-        if len(changed) >= ROWS_PER_CHUNK:
+                if monitor is not self.monitor:
+                    return  # the operator opened another gig (or went back) meanwhile
+                new, dropped = self._invitations_new, self._invitations_dropped
+        if self.pane != "invitations":
+            self._paint_invitations()
+        elif built:
+            self._paint_pane(now=False)
+        if built >= ROWS_PER_CHUNK:
             keep_out_of_gc()
 
     def _repaint_selection(self, inv_ids: set[str]) -> None:
         if self.monitor is None:
             return
         invitations = self.monitor.invitations
-        changed = []
         for inv_id in inv_ids:
             if inv_id in invitations:
-                self._invitation_rows[inv_id] = row = invitation_row(invitations[inv_id],
-                                                                     self.selected)
-                changed.append(row)
-        self.invitations_table.update_rows(changed)
+                self._invitation_rows[inv_id] = self._invitations_new[inv_id] = invitation_row(
+                    invitations[inv_id], self.selected)
+        self._paint_invitations()
         self._paint_tabs()
 
     # Drawing --------------------------------------------------------------------------------------
@@ -508,6 +548,7 @@ class WavesScreen(ViewScreen):
         self._events_seen = 0
         self._events_new, self._events_dropped, self._events_reset = [], [], False
         self._invitation_rows, self._invitations_shown = {}, {}
+        self._invitations_new, self._invitations_dropped = {}, set()
         self.invitations_table.set_rows(())
         self.events_table.set_rows(())
         self._painted_version = -1

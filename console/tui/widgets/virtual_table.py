@@ -234,10 +234,21 @@ class VirtualTable(ScrollView, can_focus=True):
     def _sort(self) -> None:
         index = [c.key for c in self.columns].index(self.sort_column)
         # Rows with an empty sort value (None) go last whatever the direction.
-        present = [k for k, r in self._rows.items() if r.sort_values[index] is not None]
-        absent = [k for k, r in self._rows.items() if r.sort_values[index] is None]
-        present.sort(key=lambda k: (self._rows[k].sort_values[index], k), reverse=self.sort_reverse)
-        self._order = [self._rows[k] for k in present + sorted(absent)]
+        present = [r for r in self._rows.values() if r.sort_values[index] is not None]
+        absent = [r for r in self._rows.values() if r.sort_values[index] is None]
+        present.sort(key=lambda r: (r.sort_values[index], r.key), reverse=self.sort_reverse)
+        absent.sort(key=lambda r: r.key)
+        self._order = present + absent
+
+    def sorts_before(self, a: Row, b: Row) -> bool:
+        """True when ``a`` comes before ``b`` in the order :meth:`_sort` makes."""
+        index = [c.key for c in self.columns].index(self.sort_column)
+        first, second = a.sort_values[index], b.sort_values[index]
+        if first is None or second is None:  # empty values last, by key, whatever the direction
+            return a.key < b.key if first is None and second is None else second is None
+        if self.sort_reverse:
+            return (second, b.key) < (first, a.key)
+        return (first, a.key) < (second, b.key)
 
     def _apply_filter(self, candidates: list[Row] | None = None) -> None:
         """Recompute the shown rows from ``candidates`` (default: every row, in order)."""
