@@ -5,7 +5,6 @@ the live poll that drives the simulation clock, and every gig mutation (confirme
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from console.paths import styles_dir
 from console.tui import actions, gig_form
 from console.tui.clock import Advance, SimulationClock
 from console.tui.help import HelpScreen
+from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Connection, PollFailed, Snapshot, SnapshotReady
 from console.tui.palette import ActionsProvider
 from console.tui.theme import CIRRO_THEMES
@@ -185,10 +185,7 @@ class CirroApp(App[None]):
         self.connection = Connection(last_ok=message.snapshot.fetched_at)
         self.snapshots.publish(message.snapshot)
         if first:
-            # Everything alive now (Textual, the first rows) lives as long as the app: move it
-            # out of the cyclic GC's reach. Full collections over 10,000 rows otherwise stall a
-            # keystroke by 100-300 ms. Refcounting still frees these objects once replaced.
-            gc.freeze()
+            keep_out_of_gc()  # Textual and the first rows live as long as the app
         self._bump()
         self._schedule_poll()
 

@@ -9,7 +9,6 @@ revert, undo/redo, format, snippets and the ``$EDITOR`` hand-off.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -36,6 +35,7 @@ from console.query.sources import preview_population
 from console.query.validate import Checked, QueryProblem, check_filter, check_sort
 from console.query.why_not import WhyNot, why_not
 from console.tui import actions
+from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
@@ -276,9 +276,7 @@ class QueriesScreen(ViewScreen):
         self.source_note = source.description
         if source.records is not None:
             self.engine = await asyncio.to_thread(PreviewEngine, source.records, (), PREVIEW_ROWS)
-            # The population and its index live as long as the view: out of the cyclic GC's
-            # reach, a full collection no longer rescans them (stalls of 100-600 ms at 100k).
-            gc.freeze()
+            keep_out_of_gc()  # the population and its index live as long as the view
         self._show_note()
 
     # Editing and validation -----------------------------------------------------------------------

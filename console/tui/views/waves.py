@@ -8,7 +8,6 @@ context polls the open gig on its own schedule, since listing every invitation i
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import sys
 import time
@@ -33,6 +32,7 @@ from console.monitor.snapshot import Lister, lister_for, take_snapshot
 from console.monitor.tuning import TuningError, tuning_update
 from console.tui import actions
 from console.tui import format as fmt
+from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
 from console.tui.views.base import ViewScreen
 from console.tui.views.gigs import FilterInput
@@ -65,17 +65,6 @@ HEAVY_REPAINT = 1.0
 ROWS_PER_CHUNK = 200
 SCAN_PER_CHUNK = 2000
 ACTION_VERBS = {"accept": "Accept", "reject": "Reject", "expire": "Expire", "reset": "Reset"}
-
-
-def keep_out_of_gc() -> None:
-    """Move what exists now (10,000 invitations and their rows, the simulation) out of the
-    cyclic collector's reach: a full collection over them took 100-300 ms, long enough to make a
-    key wait. They hold no reference cycles, so reference counting still frees them.
-
-    The collector's thresholds stay Python's: raised (to 50,000 young objects), each young
-    collection ran over tens of thousands of objects (a repaint makes cyclic garbage) and held
-    a key for 85-95 ms; at the default they take a few milliseconds each."""
-    gc.freeze()
 
 
 def ascii_terminal() -> bool:
