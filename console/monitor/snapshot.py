@@ -4,7 +4,6 @@ of an in-process simulation."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from console.models import Gig, GigInvitation, GigStats, InvitationStatus, WaveR
 
 from .chart import Sample
 from .engine_reader import EngineInvitations
+from .pause import Pause, yield_once
 
 Lister = Callable[[Backend, str], Awaitable[dict[str, GigInvitation]]]
 
@@ -46,21 +46,23 @@ async def take_snapshot(backend: Backend, gig_id: str, at: int | None = None,
     return GigSnapshot(now, gig, stats, waves, invitations)
 
 
-def lister_for(backend: Backend) -> Lister:
+def lister_for(backend: Backend, pause: Pause = yield_once) -> Lister:
     """The cheapest way to list a backend's invitations again and again: straight from the
-    engine of an in-process simulation, else through the protocol a page at a time."""
+    engine of an in-process simulation, else through the protocol a page at a time; with
+    ``pause`` between chunks or pages."""
     if not isinstance(backend, LocalBackend):
-        return list_gig_invitations
+        return lambda backend, gig_id: list_gig_invitations(backend, gig_id, pause)
     reader = EngineInvitations()
 
     async def from_engine(_: Backend, gig_id: str) -> dict[str, GigInvitation]:
-        return await reader.read_async(backend.engine, gig_id)
+        return await reader.read_async(backend.engine, gig_id, pause)
 
     return from_engine
 
 
-async def list_gig_invitations(backend: Backend, gig_id: str) -> dict[str, GigInvitation]:
-    """Every invitation of a gig, a page at a time, yielding to the event loop between pages:
+async def list_gig_invitations(backend: Backend, gig_id: str,
+                               pause: Pause = yield_once) -> dict[str, GigInvitation]:
+    """Every invitation of a gig, a page at a time, with ``pause`` between pages:
     10,000 invitations take a few hundred milliseconds to become models, and the console must
     answer keys meanwhile. Pages read while the gig moves on are each as of their own moment."""
     query = InvitationFilter(gig_id=gig_id)
@@ -72,7 +74,7 @@ async def list_gig_invitations(backend: Backend, gig_id: str) -> dict[str, GigIn
         if not page.has_more or not page.data:
             return found
         after = page.data[-1].id
-        await asyncio.sleep(0)
+        await pause()
 
 
 def history(invitations: Mapping[str, GigInvitation], now: int) -> list[Sample]:

@@ -1,7 +1,8 @@
 """The speed steps of the simulation clock: 1x, 10x, 60x, 600x and as fast as possible.
 
 "As fast as possible" is an infinite speed: the clock then advances in slices sized to a wall-time
-budget per frame (see :class:`SliceSizer`), so the console keeps answering keys.
+budget per frame, in slices of a few milliseconds (see :class:`SliceSizer`), so the console keeps
+answering keys.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class SliceSizer:
     (growing by half, not doubling, keeps the one slice that overshoots small).
     """
 
-    def __init__(self, budget: float = 0.02, start: int = 60, largest: int = 7 * 86400):
+    # 5 ms: a key that comes in during a slice waits for the rest of it before it is handled.
+    def __init__(self, budget: float = 0.005, start: int = 60, largest: int = 7 * 86400):
         self.budget = budget
         self.size = start
         self.largest = largest

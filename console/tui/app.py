@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,6 +23,7 @@ from console.paths import styles_dir
 from console.tui import actions, gig_form
 from console.tui.clock import Advance, SimulationClock
 from console.tui.help import HelpScreen
+from console.tui.keys_first import KeysFirst
 from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Connection, PollFailed, Snapshot, SnapshotReady
 from console.tui.palette import ActionsProvider
@@ -71,7 +72,9 @@ class CirroApp(App[None]):
         self.backend = backend
         self.keymap = actions.check_keymap(keymap or {})
         self.read_only = read_only or backend.read_only
-        self.clock = SimulationClock(advance, speed) if advance is not None else None
+        self.keys_first = KeysFirst()
+        self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause)
+                      if advance is not None else None)
         self.poll_interval = poll_seconds
         self.snapshot: Snapshot | None = None
         self.connection = Connection()
@@ -86,6 +89,13 @@ class CirroApp(App[None]):
                timeout: float | None = None, markup: bool = False) -> None:
         # Messages carry gig titles and backend errors: never read them as markup.
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            # Background loops hold still until the screen has repainted after this key.
+            self.keys_first.key_pressed()
+            self.call_after_refresh(self.keys_first.repainted)
+        await super().on_event(event)
 
     @property
     def now(self) -> int:
@@ -152,6 +162,7 @@ class CirroApp(App[None]):
 
     @work(exclusive=True, group="poll")
     async def _poll(self) -> None:
+        await self.keys_first.pause()  # a key just pressed repaints before the clock moves
         try:
             if self.clock is not None and self.clock.fastest:
                 await self.clock.run_fastest()

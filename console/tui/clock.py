@@ -7,11 +7,11 @@ the backend by what it returns. Fractions carry over, so 60x over 0.37 s ticks s
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable
 
+from console.monitor.pause import Pause, yield_once
 from console.monitor.speeds import SliceSizer
 
 # Advance the backend's clock by N simulated seconds; returns the new simulated time.
@@ -19,11 +19,15 @@ Advance = Callable[[int], Awaitable[int]]
 
 MIN_SPEED = 1.0
 MAX_SPEED = 86400.0
+# Wall seconds of simulation per frame at the fastest speed, in slices of SliceSizer's budget.
+FRAME_BUDGET = 0.02
 
 
 class SimulationClock:
-    def __init__(self, advance: Advance, speed: float, wall: Callable[[], float] = time.monotonic):
+    def __init__(self, advance: Advance, speed: float, wall: Callable[[], float] = time.monotonic,
+                 pause: Pause = yield_once):
         self.advance = advance
+        self.pause = pause
         self.speed = speed
         self.paused = False
         self._wall = wall
@@ -54,14 +58,15 @@ class SimulationClock:
         return self.paused
 
     async def run_fastest(self) -> None:
-        """One frame's worth at the fastest speed: slices of simulated time until the frame's
-        wall budget is spent, each slice sized so that none overruns it by much."""
-        deadline = self._wall() + self.sizer.budget
+        """One frame's worth at the fastest speed: slices of simulated time, each sized to take
+        a few milliseconds, until the frame's wall budget is spent. The pause between slices
+        lets a key in: it waits for the rest of one slice, not for the frame."""
+        await self.pause()
+        deadline = self._wall() + FRAME_BUDGET
         while (start := self._wall()) < deadline:
-            if start > deadline - self.sizer.budget:
-                await asyncio.sleep(0)  # a key waits for one slice, not for the whole frame
             await self.advance(self.sizer.size)
             self.sizer.took(self._wall() - start)
+            await self.pause()
 
     def set_speed(self, speed: float) -> float:
         """A speed step (1x ... 600x, or ``math.inf`` for as fast as possible)."""
