@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 
 from rich.color import ColorType
 
 from console.backends.base import InvitationFilter
+from console.monitor.feed import feed_events
 from console.monitor.scenario import scenario
 from console.tui import format as fmt
 from console.tui.app import CirroApp
@@ -248,3 +250,34 @@ async def test_the_view_renders_with_the_16_colour_theme():
 
 def screen_lines(app) -> list[str]:
     return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_a_reading_cut_short_by_a_newer_one_loses_no_logged_event():
+    # A reading is cancelled when a newer one starts (the detail worker is exclusive). It had
+    # already taken its share of the simulation's event feed, and those events were lost.
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        lister, held, calls = screen._lister, asyncio.Event(), []
+
+        async def first_one_hangs(backend_, gig_id_):
+            calls.append(gig_id_)
+            if len(calls) == 1:
+                await held.wait()  # never set: the next reading cancels this one
+            return await lister(backend_, gig_id_)
+
+        screen._lister = first_one_hangs
+        await backend.simulation.advance_by(3 * 3600)
+        screen.refresh_detail()
+        await pilot.pause(0.1)
+        assert calls  # the first reading hangs in the lister
+        screen.refresh_detail()
+        await pilot.pause(0.5)  # not settle(): waiting for the cancelled worker raises
+        await pilot.pause()
+        assert len(calls) >= 2
+        logged = feed_events(backend.simulation.events_since(0), gig_id)
+        assert len(logged) > 0
+        assert screen.monitor.appended == len(logged)
+        assert screen.events_table.total_count == len(logged)

@@ -7,7 +7,6 @@ context polls the open gig on its own schedule, since listing every invitation i
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import time
@@ -60,8 +59,8 @@ LIVE_PHASES = (GigPhase.SCHEDULED, GigPhase.LIVE)
 # of the big tables (the lines above them repaint at every reading).
 FASTEST_REFRESH = 0.5
 HEAVY_REPAINT = 1.0
-# Between two yields to the event loop (~5 ms of work, so that a key waits little behind them):
-# invitation rows built, or unchanged invitations passed over (an identity test each).
+# Between two pauses (a few ms of work, so that a key waits little behind them): invitation or
+# event rows built, or unchanged invitations passed over (an identity test each).
 ROWS_PER_CHUNK = 200
 SCAN_PER_CHUNK = 2000
 ACTION_VERBS = {"accept": "Accept", "reject": "Reject", "expire": "Expire", "reset": "Reset"}
@@ -138,6 +137,7 @@ class WavesScreen(ViewScreen):
         self._events_dropped: list[str] = []
         self._events_reset = False
         self._painted_version = -1
+        self._chart_version = -1  # the monitor version the chart last drew
         self._lines: dict[str, str] = {}
         self._refreshed = 0.0
         self._pane_painted = 0.0
@@ -274,24 +274,30 @@ class WavesScreen(ViewScreen):
     async def _load_detail(self) -> None:
         """One reading of the open gig into the monitor, then a repaint of what changed. With
         the simulation's event feed the log comes from the feed, else from snapshot diffs."""
+        await self.cirro.keys_first.pause()  # its first reads run in one go: not before a key
         gig_id, monitor = self.gig_id, self.monitor
         if gig_id is None or monitor is None:
             return
         since = getattr(self.sim, "events_since", None)
-        feed = None
+        feed, feed_seq = None, self._feed_seq
         if since is not None:
-            entries = since(self._feed_seq)
+            entries = since(feed_seq)
             if entries:
-                self._feed_seq = entries[-1]["seq"]
+                feed_seq = entries[-1]["seq"]
             elif monitor.snapshot is not None and monitor.snapshot.at == await self.backend.now():
                 return  # a paused simulation: nothing happened, nothing to read
             feed = feed_events(entries, gig_id)
         snap = await take_snapshot(self.backend, gig_id, lister=self._lister)
         if self.gig_id != gig_id:
             return  # the operator moved on while we read
+        # Taken only now: a reading cut short (a newer one cancels it) reads the same entries again.
+        self._feed_seq = feed_seq
         first = monitor.snapshot is None
         monitor.update(snap, feed)
         self.selected &= set(monitor.invitations)
+        await self._build_event_rows(monitor)
+        if monitor is not self.monitor:
+            return
         self.paint_detail()
         if first:
             keep_out_of_gc()
@@ -315,8 +321,7 @@ class WavesScreen(ViewScreen):
                        f"invited {stats.invited}  accepted {stats.accepted}  pending "
                        f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
                        f"waves {stats.waves_sent}")
-        self.query_one("#wv-gauge", RunsView).refresh()
-        self._sync_event_rows()
+        self.query_one("#wv-gauge", RunsView).redraw()
         if self.pane != "events":
             self._paint_events()  # a hidden table repaints nothing: showing it only swaps panes
         self._sync_invitation_rows()
@@ -341,32 +346,42 @@ class WavesScreen(ViewScreen):
             self._paint_events()
         elif self.pane == "invitations":
             self._paint_invitations()
-        else:
-            self.query_one("#wv-chart", RunsView).refresh()
+        elif self._chart_version != self._painted_version:
+            self._chart_version = self._painted_version
+            self.query_one("#wv-chart", RunsView).redraw()
 
-    def _sync_event_rows(self) -> None:
-        """Rows for the events logged since the last call, built at every reading (a few at a
-        time) whether or not the log shows; a hidden table takes them at once, the shown one at
-        its next repaint."""
-        monitor = self.monitor
-        if monitor is None:
+    async def _build_event_rows(self, monitor: GigMonitor) -> None:
+        """Rows for the events logged since the last call, built at every reading whether or
+        not the log shows, :data:`ROWS_PER_CHUNK` at a time (a fast run logs thousands of
+        responses between two readings); a hidden table takes them at once, the shown one at
+        its next repaint. Nothing is kept unless the whole build finishes."""
+        appended, seen = monitor.appended, self._events_seen
+        restart = appended < seen  # the history started over (a replay jump)
+        if restart:
+            seen = 0
+        fresh = min(appended - seen, len(monitor.events))
+        if not fresh and not restart:
             return
-        if monitor.appended < self._events_seen:  # the history started over (a replay jump)
+        first = appended - fresh
+        events = list(monitor.events)[-fresh:] if fresh else []
+        new: list[Row] = []
+        for start in range(0, fresh, ROWS_PER_CHUNK):
+            if start:
+                await self.cirro.keys_first.pause()
+                if monitor is not self.monitor:
+                    return
+            new += [event_row(first + start + i, e)
+                    for i, e in enumerate(events[start:start + ROWS_PER_CHUNK])]
+        if restart:
             self._event_rows.clear()
-            self._events_seen = 0
             self._events_reset = True
             self._events_new, self._events_dropped = [], []
-        fresh = min(monitor.appended - self._events_seen, len(monitor.events))
-        if not fresh:
-            return
-        first = monitor.appended - fresh
-        new = [event_row(first + i, e) for i, e in enumerate(list(monitor.events)[-fresh:])]
         overflow = max(len(self._event_rows) + len(new) - LOG_LIMIT, 0)
         self._events_dropped += [self._event_rows[i].key
                                  for i in range(min(overflow, len(self._event_rows)))]
         self._event_rows.extend(new)
         self._events_new += new
-        self._events_seen = monitor.appended
+        self._events_seen = appended
 
     def _paint_events(self) -> None:
         table = self.events_table
@@ -412,6 +427,9 @@ class WavesScreen(ViewScreen):
         """The rows of the invitations that changed only, a chunk at a time with the event loop
         free in between. A hidden table takes them at once (it repaints nothing), so showing it
         only swaps the pane; the shown one at its next repaint."""
+        await self.cirro.keys_first.pause()
+        if monitor is not self.monitor:
+            return
         current = monitor.invitations
         rows, shown = self._invitation_rows, self._invitations_shown
         for inv_id in [inv_id for inv_id in rows if inv_id not in current]:
@@ -432,7 +450,7 @@ class WavesScreen(ViewScreen):
                 work += 1
             if work >= SCAN_PER_CHUNK:
                 work = 0
-                await asyncio.sleep(0)
+                await self.cirro.keys_first.pause()
                 if monitor is not self.monitor:
                     return  # the operator opened another gig (or went back) meanwhile
                 new, dropped = self._invitations_new, self._invitations_dropped
@@ -532,7 +550,7 @@ class WavesScreen(ViewScreen):
         self.monitor = GigMonitor(gig_id)
         self.selected = set()
         self._feed_seq = 0
-        self._lister = lister_for(self.backend)
+        self._lister = lister_for(self.backend, self.cirro.keys_first.pause)
         self._event_rows.clear()
         self._events_seen = 0
         self._events_new, self._events_dropped, self._events_reset = [], [], False
@@ -540,7 +558,7 @@ class WavesScreen(ViewScreen):
         self._invitations_new, self._invitations_dropped = {}, set()
         self.invitations_table.set_rows(())
         self.events_table.set_rows(())
-        self._painted_version = -1
+        self._painted_version = self._chart_version = -1
         self.query_one("#wv-mode", ContentSwitcher).current = "wv-detail"
         self.show_pane(self.pane)
         if self.is_remote:
@@ -831,7 +849,7 @@ class WavesScreen(ViewScreen):
 
     def action_toggle_ascii(self) -> None:
         self.ascii_only = not self.ascii_only
-        self.query_one("#wv-gauge", RunsView).refresh()
-        self.query_one("#wv-chart", RunsView).refresh()
+        self.query_one("#wv-gauge", RunsView).redraw()
+        self.query_one("#wv-chart", RunsView).redraw()
         self.notify("ASCII charts" if self.ascii_only else "Unicode charts")
 
