@@ -27,13 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from textual import events  # noqa: E402
-from textual.screen import Screen  # noqa: E402
-
+# The console first, as the installed command does: it sets Textual's options before Textual loads.
 from console.monitor.scenario import scenario  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
 from console.tui.views.waves import WavesScreen  # noqa: E402
 from console.waves import SimSettings  # noqa: E402
+from textual import events  # noqa: E402, I001
+from textual.screen import Screen  # noqa: E402
 
 KEY_TARGET_MS = 100.0
 IDLE_TARGET_CPU = 0.05

@@ -3,6 +3,11 @@ the action registry."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from console.tui import actions, gig_form
@@ -136,3 +141,15 @@ def test_keymap_check_rejects_empty_keys():
 ])
 def test_regex_filters_ignore_case_on_every_path(source, text, expected):
     assert compile_filter(source).matches(row(text)) is expected
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "120"), ("30", "30")])
+def test_the_console_asks_textual_for_120_fps_unless_the_operator_chose(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if given is not None:
+        env["TEXTUAL_FPS"] = given
+    shown = subprocess.run(
+        [sys.executable, "-c", "import console.tui.app, textual.constants as c; print(c.MAX_FPS)"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
+        check=True)
+    assert shown.stdout.strip() == expected
