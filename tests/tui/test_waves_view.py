@@ -281,3 +281,20 @@ async def test_a_reading_cut_short_by_a_newer_one_loses_no_logged_event():
         assert len(logged) > 0
         assert screen.monitor.appended == len(logged)
         assert screen.events_table.total_count == len(logged)
+
+
+async def test_rows_built_while_the_screen_closes_are_dropped_not_painted():
+    # Closing, Textual removes the screen's widgets before it cancels its workers; a row build
+    # that woke in between looked for its table and crashed the console on the way out.
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await backend.simulation.advance_by(3 * 3600)
+        app.poll_now()
+        await settle(pilot)
+        monitor = screen.monitor
+        monitor.snapshot.invitations = {inv_id: inv.model_copy() for inv_id, inv in
+                                        monitor.invitations.items()}  # every row built again
+        await screen.query_one("#wv-panes").remove()
+        await screen._build_invitation_rows_once(monitor)  # raised NoMatches before
+        assert screen._invitations_new  # built, but handed to no table

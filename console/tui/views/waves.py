@@ -288,19 +288,24 @@ class WavesScreen(ViewScreen):
                 return  # a paused simulation: nothing happened, nothing to read
             feed = feed_events(entries, gig_id)
         snap = await take_snapshot(self.backend, gig_id, lister=self._lister)
-        if self.gig_id != gig_id:
-            return  # the operator moved on while we read
+        if self.gig_id != gig_id or self._torn_down():
+            return  # the operator moved on while we read, or the console is closing
         # Taken only now: a reading cut short (a newer one cancels it) reads the same entries again.
         self._feed_seq = feed_seq
         first = monitor.snapshot is None
         monitor.update(snap, feed)
         self.selected &= set(monitor.invitations)
         await self._build_event_rows(monitor)
-        if monitor is not self.monitor:
+        if monitor is not self.monitor or self._torn_down():
             return
         self.paint_detail()
         if first:
             keep_out_of_gc()
+
+    def _torn_down(self) -> bool:
+        """Closing, Textual removes the screen's widgets before it cancels its workers: a worker
+        that wakes in between must not paint (it found no table and crashed the console)."""
+        return not self.query("#wv-panes")
 
     def paint_detail(self) -> None:
         """Repaint the lines and the visible pane; a hidden pane is painted when it is shown."""
@@ -454,6 +459,8 @@ class WavesScreen(ViewScreen):
                 if monitor is not self.monitor:
                     return  # the operator opened another gig (or went back) meanwhile
                 new, dropped = self._invitations_new, self._invitations_dropped
+        if self._torn_down():
+            return
         if self.pane != "invitations":
             self._paint_invitations()
         elif built:
