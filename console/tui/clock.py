@@ -20,7 +20,7 @@ Advance = Callable[[int], Awaitable[int]]
 MIN_SPEED = 1.0
 MAX_SPEED = 86400.0
 # Wall seconds of simulation per frame at the fastest speed, in slices of SliceSizer's budget.
-FRAME_BUDGET = 0.02
+FRAME_BUDGET = 0.04
 
 
 class SimulationClock:
