@@ -20,13 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import DataTable  # noqa: E402
-
+# The console first, as the installed command does: it sets Textual's options before Textual
+# loads (both apps below run with them).
 from console.models import Gig, GigStats  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
 from console.tui.rows import GIG_COLUMNS, gig_facts  # noqa: E402
 from console.tui.widgets.virtual_table import Row, VirtualTable, compile_filter  # noqa: E402
+from textual.app import App, ComposeResult  # noqa: E402, I001
+from textual.widgets import DataTable  # noqa: E402
 
 NOW = 1_772_445_600
 SIZE = (120, 40)
