@@ -51,7 +51,10 @@ def lister_for(backend: Backend, pause: Pause = yield_once) -> Lister:
     engine of an in-process simulation, else through the protocol a page at a time; with
     ``pause`` between chunks or pages."""
     if not isinstance(backend, LocalBackend):
-        return lambda backend, gig_id: list_gig_invitations(backend, gig_id, pause)
+        async def by_pages(backend_: Backend, gig_id: str) -> dict[str, GigInvitation]:
+            return await list_gig_invitations(backend_, gig_id, pause)
+
+        return by_pages
     reader = EngineInvitations()
 
     async def from_engine(_: Backend, gig_id: str) -> dict[str, GigInvitation]:

@@ -1,10 +1,10 @@
 """Keys before background work: from a key press until the screen has repainted after it, the
 console's background loops (simulation frames, invitation reads, row building) hold still.
 
-A pane switch costs Textual 15-30 ms of layout and render, after a wait of up to one frame
-(1/60 s) for the screen's update timer. Background chunks that ran in that wait (a simulation
-slice takes up to 20 ms) stacked on top and made a key take over 100 ms. Holding them costs the
-simulation a few frames' worth of progress per key; the operator's key comes first.
+A pane switch costs Textual 10-30 ms of layout and render, after a wait of one or two frames
+for the screen's update timer. Background chunks that ran in that wait (simulation slices,
+invitations read, rows built) stacked on top of it and made a key take over 100 ms. Holding them
+costs the simulation a few milliseconds of progress per key; the operator's key comes first.
 """
 
 from __future__ import annotations
