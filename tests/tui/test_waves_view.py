@@ -283,10 +283,11 @@ async def test_a_reading_cut_short_by_a_newer_one_loses_no_logged_event():
         assert screen.events_table.total_count == len(logged)
 
 
-async def test_rows_built_while_the_screen_closes_are_dropped_not_painted():
+async def test_a_row_build_that_wakes_after_the_console_closed_paints_nothing():
     # Closing, Textual removes the screen's widgets before it cancels its workers; a row build
     # that woke in between looked for its table and crashed the console on the way out.
     app, backend, gig_id = make_app()
+    released = asyncio.Event()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         await backend.simulation.advance_by(3 * 3600)
@@ -295,6 +296,13 @@ async def test_rows_built_while_the_screen_closes_are_dropped_not_painted():
         monitor = screen.monitor
         monitor.snapshot.invitations = {inv_id: inv.model_copy() for inv_id, inv in
                                         monitor.invitations.items()}  # every row built again
-        await screen.query_one("#wv-panes").remove()
-        await screen._build_invitation_rows_once(monitor)  # raised NoMatches before
-        assert screen._invitations_new  # built, but handed to no table
+
+        async def held() -> None:
+            await released.wait()
+
+        app.keys_first.pause = held
+        build = asyncio.create_task(screen._build_invitation_rows_once(monitor))
+        await pilot.pause()
+    released.set()  # the console has closed; the build wakes now
+    await asyncio.wait_for(build, 5.0)  # raised NoMatches before
+    assert screen._invitations_new  # built, but handed to no table

@@ -303,9 +303,11 @@ class WavesScreen(ViewScreen):
             keep_out_of_gc()
 
     def _torn_down(self) -> bool:
-        """Closing, Textual removes the screen's widgets before it cancels its workers: a worker
-        that wakes in between must not paint (it found no table and crashed the console)."""
-        return not self.query("#wv-panes")
+        """Closing, Textual marks the screen and its widgets as pruned, then removes the widgets
+        (bottom up) before it cancels the screen's workers: a worker that wakes in between must
+        not paint (it looked for a removed table and crashed the console on the way out).
+        Textual has no public flag for this; these are the ones its own refresh checks."""
+        return self._pruning or self._closing or self._closed
 
     def paint_detail(self) -> None:
         """Repaint the lines and the visible pane; a hidden pane is painted when it is shown."""
