@@ -122,12 +122,15 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
                 break
             found["busy"].append(await one_key())
         if last:
+            deadline = time.perf_counter() + 300
             while not ended:  # the rest of the run, unmeasured: "after" means after
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("the simulation still had events to run after 5 minutes")
                 await asyncio.sleep(0.05)
             found["settled"] = [await one_key() for _ in range(args.settled_keys)]
         watcher.cancel()
         while not ended and sim.next_event_at() is not None:
-            await sim.advance_by(3600)  # finish the gig (paused, unmeasured) for its figures
+            await sim.advance_by(3600)  # finish the gig at once (unmeasured) for its figures
         found["sim_done_s"] = ended[0] if ended else None
         stats = await backend.gig_stats(gig_id)
         found["invited"], found["waves"] = stats.invited, stats.waves_sent
