@@ -55,11 +55,6 @@ class RunsView(Widget):
         super().notify_style_update()
         self._drawn_for = None
 
-    def lines(self) -> list[Line]:
-        """The lines as drawn for the widget's present size."""
-        size = self.content_region.size
-        return self._draw(size.width, size.height)
-
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._draw(width, viewport.height))
 
