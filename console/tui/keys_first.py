@@ -36,6 +36,8 @@ class KeysFirst:
         due (at most ``hold_limit``). Checked again on waking: another key may have come in
         between the repaint that woke this wait and this task running."""
         await asyncio.sleep(0)
+        if self._free.is_set():
+            return  # the common case, once per chunk of background work: nothing more to do
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.hold_limit
         while not self._free.is_set():
