@@ -19,21 +19,29 @@ from console.models import (
     Gig,
     GigCreate,
     GigInvitation,
+    GigResult,
+    GigResultCreate,
     GigStats,
     GigTask,
     GigTaskCreate,
     GigTaskUpdate,
+    GigTimeActivity,
+    GigTimeActivityCreate,
     GigUpdate,
     InvitationAction,
     InvitationAttempt,
+    NotificationPreference,
+    NotificationPreferenceSet,
     User,
+    UserCreate,
     WaveRecord,
-    Worker,
 )
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
+from console.sim import space
 from console.sim.population import DEFAULT_WORKERS
+from console.sim.profiles import bench_status
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError
@@ -42,6 +50,12 @@ from console.waves import SettingError, SimSettings
 from .base import BackendKind, InvitationFilter, InviteRequest
 from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable
 from .paging import DEFAULT_LIMIT, Page, page_bounds
+
+
+def _attempt_id(value: Any) -> int | str:
+    """Cirro answers an attempt's ids as integers; a simulated id that is no number stays text."""
+    text = str(value)
+    return int(text) if text.isdigit() else text
 
 
 class LocalBackend:
@@ -138,9 +152,10 @@ class LocalBackend:
         with self._call(mutation=True) as engine:
             return engine.update_gig(gig_id, update)
 
-    async def archive_gig(self, gig_id: str, archive_at: int | None = None) -> Gig:
+    async def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
+                          archived_at: int | None = None) -> Gig:
         with self._call(mutation=True) as engine:
-            return engine.archive_gig(gig_id, archive_at)
+            return engine.archive_gig(gig_id, archive_at, archived_at=archived_at)
 
     async def delete_gig(self, gig_id: str) -> None:
         with self._call(mutation=True) as engine:
@@ -158,7 +173,13 @@ class LocalBackend:
     async def invite(self, gig_id: str, users: Sequence[InviteRequest]) -> list[GigInvitation]:
         with self._call(mutation=True) as engine:
             orders = [InviteOrder(str(u.user_id), u.no_reward) for u in users]
-            return [inv.to_model() for inv in engine.invite(gig_id, orders)]
+            return [self._model(engine, inv) for inv in engine.invite(gig_id, orders)]
+
+    @staticmethod
+    def _model(engine: Engine, inv: Invitation) -> GigInvitation:
+        model = inv.to_model()
+        model.epam_bench_status = bench_status(engine.seed, inv.user_id)
+        return model
 
     @staticmethod
     def _matching(engine: Engine, query: InvitationFilter) -> list[Invitation]:
@@ -180,7 +201,7 @@ class LocalBackend:
 
     async def list_invitations(self, query: InvitationFilter) -> list[GigInvitation]:
         with self._call() as engine:
-            return [inv.to_model() for inv in self._matching(engine, query)]
+            return [self._model(engine, inv) for inv in self._matching(engine, query)]
 
     async def page_invitations(self, query: InvitationFilter, *, limit: int = DEFAULT_LIMIT,
                                after: str | None = None,
@@ -189,12 +210,12 @@ class LocalBackend:
             matching = self._matching(engine, query)
             # Only the page becomes models: a full conversion costs ~40 µs per invitation.
             start, end, has_more = page_bounds([inv.id for inv in matching], limit, after, before)
-            return Page([inv.to_model() for inv in matching[start:end]], has_more)
+            return Page([self._model(engine, inv) for inv in matching[start:end]], has_more)
 
     async def _transition(self, invitation_id: str, action: InvitationAction,
                           **options: Any) -> GigInvitation:
         with self._call(mutation=True) as engine:
-            return engine.transition(invitation_id, action, **options).to_model()
+            return self._model(engine, engine.transition(invitation_id, action, **options))
 
     async def accept_invitation(self, invitation_id: str,
                                 no_reward: bool | None = None) -> GigInvitation:
@@ -210,31 +231,69 @@ class LocalBackend:
         return await self._transition(invitation_id, InvitationAction.RESET, silent=silent)
 
     # Users -------------------------------------------------------------------------------------
-    @staticmethod
-    def _user(record: dict[str, Any]) -> User:
-        return User(id=record["id"], worker=Worker(document=record["document"]))
-
     async def get_user(self, user_id: str) -> User:
         with self._call() as engine:
-            return self._user(engine.worker(user_id))
+            return space.user(engine, user_id)
 
     async def upsert_worker_document(self, user_id: str, document: dict[str, object]) -> User:
         if not isinstance(document, dict):
             raise Unprocessable(f"document: must be an object, not {type(document).__name__}")
         with self._call(mutation=True) as engine:
-            return self._user(engine.upsert_worker(user_id, dict(document)))
+            record = engine.upsert_worker(user_id, dict(document))
+            return space.user(engine, record["id"])
 
     async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
                                  max_amount: int | None = None) -> InvitationAttempt:
         with self._call(mutation=True) as engine:
             record = engine.worker(user_id)
             engine.invitation_attempt(user_id, gig_ids, max_amount)
-            ids = [str(g) for g in gig_ids]
+            payload: dict[str, Any] = {"gig_ids": list(gig_ids)}
+            if max_amount is not None:
+                payload["max_amount"] = max_amount
             return InvitationAttempt(
-                id=engine.next_id("attempt"), payload={"gig_ids": ids, "max_amount": max_amount},
-                gig_ids=ids, app_worker_id=str(record["document"].get("app_worker_id", record["id"])),
+                id=engine.next_id("attempt"), payload=payload,
+                gig_ids=[_attempt_id(g) for g in gig_ids],
+                app_worker_id=_attempt_id(record["document"].get("app_worker_id", record["id"])),
                 created_at=datetime.fromtimestamp(engine.clock, UTC).isoformat().replace("+00:00", "Z"),
             )
+
+    async def create_user(self, user: UserCreate) -> User:
+        with self._call(mutation=True) as engine:
+            created, extra = space.create_user(engine, user)
+            return created.model_copy(update=extra)
+
+    async def delete_user(self, user_id: str) -> None:
+        with self._call(mutation=True) as engine:
+            space.delete_user(engine, user_id)
+
+    async def notification_preference(self, user_id: str) -> NotificationPreference:
+        with self._call() as engine:
+            return space.notification_preference(engine, user_id)
+
+    async def set_notification_preferences(
+        self, user_id: str, change: NotificationPreferenceSet
+    ) -> NotificationPreference:
+        with self._call(mutation=True) as engine:
+            return space.set_notification_preferences(engine, user_id, change)
+
+    # What a finished gig produces --------------------------------------------------------------
+    async def gig_results(self, gig_id: str | None = None,
+                          user_id: str | None = None) -> list[GigResult]:
+        with self._call() as engine:
+            return space.gig_results(engine, gig_id, user_id)
+
+    async def create_gig_result(self, result: GigResultCreate) -> GigResult:
+        with self._call(mutation=True) as engine:
+            return space.create_gig_result(engine, result)[0]
+
+    async def gig_time_activities(self, gig_id: str | None = None,
+                                  user_id: str | None = None) -> list[GigTimeActivity]:
+        with self._call() as engine:
+            return space.gig_time_activities(engine, gig_id, user_id)
+
+    async def create_gig_time_activity(self, activity: GigTimeActivityCreate) -> GigTimeActivity:
+        with self._call(mutation=True) as engine:
+            return space.create_gig_time_activity(engine, activity)
 
     # What the console derives ------------------------------------------------------------------
     async def gig_stats(self, gig_id: str) -> GigStats:

@@ -69,6 +69,14 @@ class Population:
         self.by_id[user_id] = record
         return record
 
+    def remove(self, user_id: str) -> bool:
+        """Take a worker out (a deleted user); False when there was none."""
+        record = self.by_id.pop(user_id, None)
+        if record is None:
+            return False
+        self.records.remove(record)
+        return True
+
     def as_list(self) -> list[Record]:
         """``{id, document}`` pairs, as the population file holds them (plus traits when set)."""
         return self.records
