@@ -1,0 +1,41 @@
+"""Check an answer of ``serve`` against its own OpenAPI document (jsonschema, 2020-12)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from jsonschema import Draft202012Validator
+
+
+class AnswerChecker:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.components = document["components"]
+        self.routes = [
+            (method.upper(), re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), operation)
+            for path, operations in document["paths"].items()
+            for method, operation in operations.items()
+        ]
+        self.checked = 0
+
+    def problems(self, method: str, path: str, status: int, body: Any) -> list[str]:
+        """What is wrong with one answer (empty when it matches its schema)."""
+        for route_method, pattern, operation in self.routes:
+            if route_method == method and pattern.match(path):
+                break
+        else:
+            # Not a route: only an error body may come back.
+            operation = {"responses": {"default": self.routes[0][2]["responses"]["default"]}}
+        responses = operation["responses"]
+        response = responses.get(str(status), responses["default"])
+        schema = {**response["content"]["application/json"]["schema"],
+                  "components": self.components}
+        self.checked += 1
+        return [f"{method} {path} -> {status}: {'.'.join(map(str, e.absolute_path))}: {e.message}"
+                for e in Draft202012Validator(schema).iter_errors(body)]
+
+    def check(self, response: httpx.Response) -> None:
+        problems = self.problems(response.request.method, response.request.url.path,
+                                 response.status_code, response.json())
+        assert not problems, "\n".join(problems)
