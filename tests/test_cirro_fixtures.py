@@ -8,20 +8,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keys import key_pair
 from pydantic import BaseModel
+from stub_http import Answer, Seen, StubServer
 
+from console.backends.base import InviteRequest
+from console.backends.factory import open_remote
+from console.config import RemoteContext
 from console.models import (
     Deleted,
     Gig,
     GigInvitation,
     GigResult,
     GigTask,
+    GigTaskCreate,
     GigTimeActivity,
+    GigUpdate,
     InvitationAttempt,
     ListEnvelope,
     NotificationPreference,
     NotificationTopicPreference,
     User,
+    UserCreate,
     gig_warnings,
 )
 
@@ -78,3 +86,51 @@ def test_attempt_ids_stay_integers_and_update_is_read_with_a_warning():
     gig = Gig.model_validate_json((FIXTURES / "gig/update.json").read_text())
     assert gig.end_at == 420 and gig_warnings(gig) == [
         "end_at (420) is not after start_at (1652285764)"]
+
+
+async def test_the_remote_backend_reads_cirros_answers(tmp_path):
+    """Each call of the remote backend, answered with Cirro's fixture for it, parses (and the
+    gig that ends before it starts is taken, with its warning)."""
+    answers = {
+        ("GET", "/api/v2/gigs/1"): "gig/create.json",
+        ("POST", "/api/v2/gigs/1"): "gig/update.json",
+        ("POST", "/api/v2/gigs/1/archive"): "gig/archive.json",
+        ("POST", "/api/v2/gigs/1/tasks"): "gig/tasks.json",
+        ("POST", "/api/v2/gigs/1/invite"): "gig/invite_multi.json",
+        ("GET", "/api/v2/users/13"): "user/find.json",
+        ("POST", "/api/v2/users"): "user/create.json",
+        ("DELETE", "/api/v2/users/1"): "user/delete.json",
+        ("POST", "/api/v2/users/13/invitation_attempt"): "user/invitation_attempt.json",
+        ("GET", "/api/v2/users/13/notification_preference"): "user/notification_preferences.json",
+        ("GET", "/api/v2/gig_results"): "gig_result/list.json",
+        ("GET", "/api/v2/gig_time_activities"): "gig_time_activity/list.json",
+    }
+
+    def route(seen: Seen) -> Answer:
+        name = answers[(seen.method, seen.target.split("?")[0])]
+        return Answer(body=json.loads((FIXTURES / name).read_text()),
+                      headers={"Date": "Mon, 02 Mar 2026 10:00:00 GMT"})
+
+    private, _ = key_pair().write(tmp_path)
+    async with StubServer([], route=route) as server:
+        backend = open_remote("cirro", RemoteContext(
+            base_url=server.base_url, app_id="1", private_key=private, data_dir=tmp_path,
+            retries=0))
+        updated = await backend.update_gig("1", GigUpdate(title="New Title", end_at=420))
+        assert gig_warnings(updated) and updated.title == "New Title"
+        assert (await backend.get_gig("1")).tasks.data[0].object == "gig_task"
+        assert (await backend.archive_gig("1", archived_at=1653412330)).archived_at == 1653412330
+        assert (await backend.add_task("1", GigTaskCreate(title="t", base_price=1))).id == "1"
+        assert [i.user_id for i in await backend.invite(
+            "1", [InviteRequest("20"), InviteRequest("14")])] == ["20", "14"]
+        assert (await backend.get_user("13")).epam["id"] == "12345"
+        assert (await backend.create_user(UserCreate(first_name="Maynard"))).first_name == "Maynard"
+        await backend.delete_user("1")
+        attempt = await backend.invitation_attempt("13", ["2", "3"], max_amount=2)
+        assert attempt.gig_ids == [2, 3] and attempt.app_worker_id == 1
+        assert (await backend.notification_preference("13")).locale == "de"
+        assert [r.gig_task_id for r in await backend.gig_results(gig_id="1")] == ["1"]
+        assert [a.duration_in_ms for a in await backend.gig_time_activities()] == [7_200_000]
+        await backend.close()
+    archive = next(s for s in server.seen if s.target.endswith("/archive"))
+    assert json.loads(archive.body) == {"archived_at": 1653412330}

@@ -159,6 +159,12 @@ class Gig(_GigRules):
         return int(self.total_seats * self.invitation_multiplier)
 
 
+def _seats_either(schema: dict[str, Any]) -> None:
+    """The JSON schema of a create: total_seats or seats_min, not necessarily both."""
+    schema["required"] = [f for f in schema.get("required", []) if f != "total_seats"]
+    schema["anyOf"] = [{"required": ["total_seats"]}, {"required": ["seats_min"]}]
+
+
 class GigCreate(_GigRules):
     """The body of ``POST /gigs``: tasks as a plain list, the topic as a name or an id.
 
@@ -166,7 +172,7 @@ class GigCreate(_GigRules):
     ``seats_min`` alone, and its spec sends ``total_seats: 2`` and expects ``seats_min`` 2. So one
     of the two is required, and the one not sent follows the other."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_seats_either)
 
     title: str = Field(min_length=1)
     description: str
