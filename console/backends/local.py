@@ -41,7 +41,6 @@ from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
 from console.sim import space
 from console.sim.population import DEFAULT_WORKERS
-from console.sim.profiles import bench_status
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError
@@ -173,13 +172,7 @@ class LocalBackend:
     async def invite(self, gig_id: str, users: Sequence[InviteRequest]) -> list[GigInvitation]:
         with self._call(mutation=True) as engine:
             orders = [InviteOrder(str(u.user_id), u.no_reward) for u in users]
-            return [self._model(engine, inv) for inv in engine.invite(gig_id, orders)]
-
-    @staticmethod
-    def _model(engine: Engine, inv: Invitation) -> GigInvitation:
-        model = inv.to_model()
-        model.epam_bench_status = bench_status(engine.seed, inv.user_id)
-        return model
+            return [inv.to_model() for inv in engine.invite(gig_id, orders)]
 
     @staticmethod
     def _matching(engine: Engine, query: InvitationFilter) -> list[Invitation]:
@@ -201,7 +194,7 @@ class LocalBackend:
 
     async def list_invitations(self, query: InvitationFilter) -> list[GigInvitation]:
         with self._call() as engine:
-            return [self._model(engine, inv) for inv in self._matching(engine, query)]
+            return [inv.to_model() for inv in self._matching(engine, query)]
 
     async def page_invitations(self, query: InvitationFilter, *, limit: int = DEFAULT_LIMIT,
                                after: str | None = None,
@@ -210,12 +203,12 @@ class LocalBackend:
             matching = self._matching(engine, query)
             # Only the page becomes models: a full conversion costs ~40 µs per invitation.
             start, end, has_more = page_bounds([inv.id for inv in matching], limit, after, before)
-            return Page([self._model(engine, inv) for inv in matching[start:end]], has_more)
+            return Page([inv.to_model() for inv in matching[start:end]], has_more)
 
     async def _transition(self, invitation_id: str, action: InvitationAction,
                           **options: Any) -> GigInvitation:
         with self._call(mutation=True) as engine:
-            return self._model(engine, engine.transition(invitation_id, action, **options))
+            return engine.transition(invitation_id, action, **options).to_model()
 
     async def accept_invitation(self, invitation_id: str,
                                 no_reward: bool | None = None) -> GigInvitation:

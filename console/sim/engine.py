@@ -51,6 +51,7 @@ from console.waves import (
 from .errors import NotFoundError, RuleError
 from .population import Population, Record
 from .ranking import QueryCompiler, Ranking, compile_queries, default_compiler, rank
+from .profiles import bench_status
 from .records import SpaceRecords
 from .responses import draw_response
 from .state import ACCEPTED, EXPIRED, PENDING, REJECTED, EventFeed, GigRun, Invitation, Wave
@@ -271,6 +272,7 @@ class Engine:
         inv = Invitation(
             id=self.next_id("invitation"), gig_id=run.id, user_id=user_id, status=PENDING,
             wave=wave, invited_at=t, no_reward=no_reward,
+            epam_bench_status=bench_status(self.seed, user_id),
         )
         self.invitations[inv.id] = inv
         run.invited[user_id] = inv.id

@@ -31,12 +31,14 @@ class Invitation:
     no_reward: bool = False
     # Bumped by a reset, so a response drawn for an earlier attempt is recognised as stale.
     attempt: int = 0
+    # The user's EPAM bench status when invited (None: not an EPAM employee).
+    epam_bench_status: str | None = None
 
     def to_model(self) -> GigInvitation:
         return GigInvitation(
             id=self.id, status=self.status, gig_id=self.gig_id, user_id=self.user_id,
-            no_reward=self.no_reward, wave=self.wave, invited_at=self.invited_at,
-            responded_at=self.responded_at,
+            no_reward=self.no_reward, epam_bench_status=self.epam_bench_status, wave=self.wave,
+            invited_at=self.invited_at, responded_at=self.responded_at,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -44,6 +46,7 @@ class Invitation:
             "id": self.id, "gig_id": self.gig_id, "user_id": self.user_id,
             "status": self.status.value, "wave": self.wave, "invited_at": self.invited_at,
             "responded_at": self.responded_at, "no_reward": self.no_reward, "attempt": self.attempt,
+            "epam_bench_status": self.epam_bench_status,
         }
 
     @classmethod
@@ -53,6 +56,8 @@ class Invitation:
             status=InvitationStatus(data["status"]), wave=data["wave"],
             invited_at=data["invited_at"], responded_at=data["responded_at"],
             no_reward=data["no_reward"], attempt=data["attempt"],
+            # States saved before bench statuses were simulated have none.
+            epam_bench_status=data.get("epam_bench_status"),
         )
 
 
