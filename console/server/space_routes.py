@@ -60,8 +60,15 @@ async def list_gig_results(request: Request, backend: Backend) -> Any:
 
 
 async def create_gig_result(request: Request, backend: Backend) -> Response:
-    result = await backend.create_gig_result(validate(GigResultCreate, await json_body(request)))
-    return JSONResponse(result.model_dump(mode="json"), status_code=201)
+    create = validate(GigResultCreate, await json_body(request))
+    known: set[str] = set()
+    if create.idempotency_key is not None:
+        known = {r.id for r in await backend.gig_results(user_id=create.user_id)}
+    result = await backend.create_gig_result(create)
+    # A key already used gives back its first result with 208 Already Reported (Cirro's errors
+    # page), so the caller can tell a repeat from a new result.
+    return JSONResponse(result.model_dump(mode="json"),
+                        status_code=208 if result.id in known else 201)
 
 
 async def list_gig_time_activities(request: Request, backend: Backend) -> Any:

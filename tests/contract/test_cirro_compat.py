@@ -238,7 +238,15 @@ async def test_gig_results_and_time_activities(backend):
             gig_id=gig.id, user_id=unpaid.user_id, date="2026-03-02", duration_in_ms=60_000))
 
 
-def test_result_lists_page_over_the_socket(http):
+def test_results_over_the_socket_page_and_repeat_with_208(http):
+    gig = http.post("gigs", json=readme_gig(served_now(http)) | {"invitation_mode": "manual"})
+    gig_id, task_id = gig.json()["id"], gig.json()["tasks"]["data"][0]["id"]
+    http.post(f"gigs/{gig_id}/invite", json={"user_id": 81})
+    body = {"gig_task_id": task_id, "user_id": "81", "title": "Run", "quantity": 1,
+            "cost_center_key": "EPM-CRWD", "idempotency_key": f"once-{gig_id}"}
+    first, again = http.post("gig_results", json=body), http.post("gig_results", json=body)
+    assert (first.status_code, again.status_code) == (201, 208)
+    assert again.json() == first.json()
     assert http.get("gig_results?limit=0").status_code == 400
     listed = http.get("gig_time_activities", params={"gig_id": "1"}).json()
     assert (listed["object"], listed["url"]) == ("list", "/gig_time_activities")
