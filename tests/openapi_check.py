@@ -18,6 +18,7 @@ class AnswerChecker:
             for method, operation in operations.items()
         ]
         self.checked = 0
+        self._validators: dict[int, Draft202012Validator] = {}
 
     def problems(self, method: str, path: str, status: int, body: Any) -> list[str]:
         """What is wrong with one answer (empty when it matches its schema)."""
@@ -29,11 +30,18 @@ class AnswerChecker:
             operation = {"responses": {"default": self.routes[0][2]["responses"]["default"]}}
         responses = operation["responses"]
         response = responses.get(str(status), responses["default"])
-        schema = {**response["content"]["application/json"]["schema"],
-                  "components": self.components}
         self.checked += 1
         return [f"{method} {path} -> {status}: {'.'.join(map(str, e.absolute_path))}: {e.message}"
-                for e in Draft202012Validator(schema).iter_errors(body)]
+                for e in self._validator(response).iter_errors(body)]
+
+    def _validator(self, response: dict[str, Any]) -> Draft202012Validator:
+        # One per answer shape: building a validator costs more than checking a small answer.
+        key = id(response)
+        if key not in self._validators:
+            schema = {**response["content"]["application/json"]["schema"],
+                      "components": self.components}
+            self._validators[key] = Draft202012Validator(schema)
+        return self._validators[key]
 
     def check(self, response: httpx.Response) -> None:
         problems = self.problems(response.request.method, response.request.url.path,
