@@ -62,7 +62,9 @@ def create_user(engine: Engine, create: UserCreate) -> tuple[User, dict[str, Any
     beyond the email)."""
     user_id = _new_user_id(engine)
     given = create.model_dump(exclude_none=True, exclude={"email", "password"})
-    engine.records.users[user_id] = {**profile(engine.seed, user_id, {}), **given}
+    # The seeded rest follows the country given (names, time zone).
+    seeded = profile(engine.seed, user_id, {"country": create.country_code})
+    engine.records.users[user_id] = {**seeded, **given}
     engine._changed()
     engine.feed.add(engine.clock, "user_created", None, f"user {user_id} created", user_id=user_id)
     extra = {"email": create.email or f"user-{user_id}@space.example"}

@@ -181,7 +181,7 @@ async def test_users_create_and_delete(backend):
                                                 password="@123456abc@"))
     fetched = await backend.get_user(made.id)
     assert (fetched.first_name, fetched.country_code, fetched.worker) == ("Maynard", "DE", None)
-    assert fetched.time_zone  # seeded where not given
+    assert fetched.time_zone == "Europe/Berlin"  # seeded where not given, after the country
     await backend.upsert_worker_document(made.id, {"status": "active"})
     assert (await backend.get_user(made.id)).worker.document == {"status": "active"}
     await backend.delete_user(made.id)
