@@ -36,11 +36,11 @@ from console.sim.errors import NotFoundError, RuleError
 from console.sim.population import DEFAULT_WORKERS
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
-from console.sim.store import SimStore, StoreError
+from console.sim.store import SimStore, StoreError, StoreLocked
 from console.waves import SettingError, SimSettings
 
 from .base import BackendKind, InvitationFilter, InviteRequest
-from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable
+from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable, UnusableData
 from .paging import DEFAULT_LIMIT, Page, page_bounds
 
 
@@ -72,12 +72,15 @@ class LocalBackend:
         """Open the simulation in ``data_dir``. When there is none: with ``create_demo`` build the
         demo there (``workers`` workers, ``seed``, clock at ``now``), or, when the directory
         already holds a population, a simulation without gigs on it (that file is never
-        replaced); otherwise raise :class:`NotFound`. Store problems (locked, damaged or
-        unwritable files) raise :class:`BackendError` naming the file; nothing is written then."""
+        replaced); otherwise raise :class:`NotFound`. A simulation another process holds raises
+        :class:`BackendError`; damaged, unreadable or unwritable files :class:`UnusableData`,
+        naming the file. Nothing is written then."""
         try:
             store = SimStore.open(Path(data_dir), read_only=read_only)
-        except StoreError as exc:
+        except StoreLocked as exc:
             raise BackendError(str(exc)) from None
+        except StoreError as exc:
+            raise UnusableData(str(exc)) from None
         try:
             if store.exists():
                 engine = store.load_engine(store.load_population(), compiler)
@@ -91,10 +94,10 @@ class LocalBackend:
                 store.save(engine)
         except StoreError as exc:
             store.close()
-            raise BackendError(str(exc)) from None
+            raise UnusableData(str(exc)) from None
         except OSError as exc:
             store.close()
-            raise BackendError(f"{exc.filename or data_dir}: cannot write the simulation: "
+            raise UnusableData(f"{exc.filename or data_dir}: cannot write the simulation: "
                                f"{exc.strerror or exc}") from None
         except BaseException:
             store.close()
