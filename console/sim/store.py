@@ -172,9 +172,9 @@ class SimStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd = open_private(path, os.O_RDWR)
         except OSError as exc:
-            where = exc.filename or path
-            raise StoreError(f"{where}: cannot create or open the simulation's lock file "
-                             f"{path.name}: {_reason(exc)}") from None
+            where = Path(exc.filename or path)
+            what = "the simulation's lock file" if where == path else "the simulation's directory"
+            raise StoreError(f"{where}: cannot create or open {what}: {_reason(exc)}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -110,8 +110,9 @@ class CirroApp(App[None]):
         # e.g. a private key others can read: said once, where the operator looks.
         for warning in getattr(self.backend, "warnings", ()):
             self.notify(str(warning), title="Warning", severity="warning", timeout=15)
-        for warning in self.key_warnings:
-            self.notify(warning, title="Keys", severity="warning", timeout=15)
+        if self.key_warnings:
+            self.notify("\n".join(self.key_warnings), title="Keys (also listed in ? help)",
+                        severity="warning", timeout=15)
         self.poll_now()
 
     # Views, help, palette ------------------------------------------------------------------------
