@@ -10,9 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from keys import key_pair
-from serve_process import copy_sim, local_config, remote_section
-from stub_http import Answer, ThreadedStub
+from serve_process import copy_sim, local_config
 
 from console.backends.local import LocalBackend
 from console.cli.main import main
@@ -21,9 +19,6 @@ from console.remote.registry import GigRegistry
 from console.sim import atomic
 from console.tui import startup
 
-GIG = {"id": "5", "object": "gig", "title": "Tax review", "description": "d", "url": "u",
-       "start_at": 1_700_000_000, "end_at": 1_800_000_000, "total_seats": 2,
-       "invitation_mode": "auto", "filter_query": {}}
 WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
@@ -124,35 +119,6 @@ def test_an_absurd_speed_in_the_config(local, tmp_path, capsys):
     (tmp_path / "c.toml").write_text((tmp_path / "c.toml").read_text() + "[ui]\nspeed = 1e308\n")
     assert main(["gigs", "list"]) == 2
     one_line_error(capsys, "c.toml", "ui.speed", "86400")
-
-
-@pytest.fixture
-def remote(tmp_path, monkeypatch):
-    private, _ = key_pair().write(tmp_path)
-
-    def configure(base_url: str) -> Path:
-        config = tmp_path / "config.toml"
-        config.write_text(remote_section("staging", base_url, private, tmp_path / "data",
-                                         "retries = 0\n"))
-        monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(config))
-        return tmp_path / "data" / "registry.json"
-    return configure
-
-
-@pytest.mark.parametrize(("content", "problem"), [
-    ("{not json", "is corrupt (line 1 column 2"),
-    ('{"gigs": {"1": 5}}', "gigs.1: must be an object"),
-    ('{"gigs": {"1": {"id": "9", "source": "tracked"}}}', "gigs.1: added_at: is required"),
-    ('{"gigs": []}', "gigs: must be an object of rows"),
-])
-def test_a_damaged_registry_is_named_and_never_written(remote, capsys, content, problem):
-    with ThreadedStub([Answer(body=GIG)]) as server:
-        registry = remote(server.base_url)
-        registry.parent.mkdir(parents=True)
-        registry.write_text(content)
-        assert main(["--context", "staging", "gigs", "track", "5"]) == 2
-    one_line_error(capsys, f"gig registry {registry}", problem)
-    assert registry.read_text() == content
 
 
 # The console's start path ----------------------------------------------------------------------
