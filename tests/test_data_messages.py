@@ -115,6 +115,13 @@ def test_a_clock_stored_as_noon(local, demo_dir, capsys):
         one_line_error(capsys, str(path), "meta.clock: Input should be a valid integer")
 
 
+def test_a_state_nested_too_deep_for_the_json_reader(local, demo_dir, capsys):
+    copy_sim(demo_dir, local)
+    (local / "state.json").write_text("[" * 200_000)
+    assert main(["gigs", "list"]) == 2
+    one_line_error(capsys, str(local / "state.json"), "damaged", "maximum recursion depth")
+
+
 def test_an_absurd_speed_in_the_config(local, tmp_path, capsys):
     (tmp_path / "c.toml").write_text((tmp_path / "c.toml").read_text() + "[ui]\nspeed = 1e308\n")
     assert main(["gigs", "list"]) == 2

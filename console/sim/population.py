@@ -172,7 +172,7 @@ def load_population(path: Path) -> Population:
             data = json.load(handle)
     except OSError as exc:
         raise PopulationError(f"{path}: cannot read population: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
     with gc_paused():
         return population_from_json(data, str(path))

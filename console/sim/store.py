@@ -23,11 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
-
-from pydantic import ValidationError
 
 from console.models import problems_from_validation
 
@@ -72,7 +71,7 @@ class AtomicJSONStorage(Storage):
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise StoreCorrupt(
                 f"{self.path}: damaged or truncated simulation file ({exc}); it was left as it is: "
                 f"{self.advice}"
