@@ -172,8 +172,12 @@ class SimStore:
             fd = open_private(path, os.O_RDWR)
         except OSError as exc:
             where = Path(exc.filename or path)
-            what = "the simulation's lock file" if where == path else "the simulation's directory"
-            raise StoreError(f"{where}: cannot create or open {what}: {_reason(exc)}") from None
+            if where != path:
+                raise StoreError(f"{where}: cannot create the simulation's directory: "
+                                 f"{_reason(exc)}") from None
+            raise StoreError(f"{path}: cannot create or open the simulation's lock file: "
+                             f"{_reason(exc)} (--read-only opens the simulation without writing)"
+                             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
