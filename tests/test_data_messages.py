@@ -94,6 +94,19 @@ def test_a_first_start_on_a_full_disk(local, monkeypatch, capsys):
     one_line_error(capsys, str(local), "No space left on device")
 
 
+def test_a_change_on_a_full_disk(local, demo_dir, monkeypatch, capsys):
+    copy_sim(demo_dir, local)
+    before = (local / "state.json").read_bytes()
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr("console.sim.store.write_json_atomically", lambda p, d: full(p, d))
+    assert main(["gigs", "archive", "3"]) == 2  # a live gig of the demo
+    one_line_error(capsys, f"simulation not saved: {local}: No space left on device",
+                   "the change was undone")
+    assert (local / "state.json").read_bytes() == before
+
+
 def test_a_population_with_malformed_records(local, demo_dir, capsys):
     copy_sim(demo_dir, local)
     path = local / "population.json"

@@ -153,14 +153,14 @@ class LocalBackend:
             reason = str(exc) if isinstance(exc, StoreError) else (
                 f"{exc.filename or self.store.directory}: {exc.strerror or exc}")
             if not undo:
-                raise BackendError(f"simulation not saved: {reason}") from None
+                raise UnusableData(f"simulation not saved: {reason}") from None
             try:
                 self._reload()
             except (StoreError, OSError) as reload_exc:
                 self._broken = (f"simulation not saved ({reason}) and not reloaded ({reload_exc}): "
                                 "restart to continue from the last save")
-                raise BackendError(self._broken) from None
-            raise BackendError(f"simulation not saved: {reason}; the change was undone") from None
+                raise UnusableData(self._broken) from None
+            raise UnusableData(f"simulation not saved: {reason}; the change was undone") from None
 
     def _reload(self) -> None:
         """The engine as last saved; the population is read again only if it changed since."""
