@@ -135,10 +135,16 @@ def test_a_state_nested_too_deep_for_the_json_reader(local, demo_dir, capsys):
     one_line_error(capsys, str(local / "state.json"), "damaged", "maximum recursion depth")
 
 
-def test_an_absurd_speed_in_the_config(local, tmp_path, capsys):
-    (tmp_path / "c.toml").write_text((tmp_path / "c.toml").read_text() + "[ui]\nspeed = 1e308\n")
+@pytest.mark.parametrize(("setting", "limit"), [
+    ("speed = 1e308", "ui.speed: Input should be less than or equal to 86400"),
+    ("refresh_seconds = 1e308", "ui.refresh_seconds: Input should be less than or equal to 3600"),
+    ("poll_seconds = inf", "ui.poll_seconds: Input should be less than or equal to 3600"),
+])
+def test_absurd_ui_settings_in_the_config(local, tmp_path, capsys, setting, limit):
+    config = tmp_path / "c.toml"
+    config.write_text(config.read_text() + f"[ui]\n{setting}\n")
     assert main(["gigs", "list"]) == 2
-    one_line_error(capsys, "c.toml", "ui.speed", "86400")
+    one_line_error(capsys, "c.toml", limit)
 
 
 # The console's start path ----------------------------------------------------------------------
