@@ -49,12 +49,22 @@ from console.waves import (
 )
 
 from .errors import NotFoundError, RuleError
-from .population import Population, Record
+from .population import DocumentError, Population, Record, check_document
 from .ranking import QueryCompiler, Ranking, compile_queries, default_compiler, rank
 from .profiles import bench_status
 from .records import SpaceRecords
 from .responses import draw_response
-from .state import ACCEPTED, EXPIRED, PENDING, REJECTED, EventFeed, GigRun, Invitation, Wave
+from .state import (
+    ACCEPTED,
+    EXPIRED,
+    PENDING,
+    REJECTED,
+    EventFeed,
+    GigRun,
+    Invitation,
+    StateMeta,
+    Wave,
+)
 
 # A queued response: (at, seq, invitation id, attempt, accepts).
 QueuedResponse = tuple[int, int, str, int, bool]
@@ -544,6 +554,10 @@ class Engine:
 
     # Workers -----------------------------------------------------------------------------------
     def upsert_worker(self, user_id: str, document: dict[str, Any]) -> Record:
+        try:
+            check_document(document)
+        except DocumentError as exc:
+            raise RuleError(str(exc)) from None
         record = self.population.upsert(str(user_id), document)
         # The document may now match (or stop matching) any gig: rank afresh at the next wave.
         for run in self.gigs.values():
@@ -606,13 +620,17 @@ class Engine:
     @classmethod
     def restore(cls, tables: dict[str, list[dict[str, Any]]], population: Population,
                 compiler: QueryCompiler | None = None) -> Engine:
-        (meta,) = tables["meta"]
-        engine = cls(population, seed=meta["seed"], settings=SimSettings.from_json(meta["settings"]),
-                     clock=meta["clock"], compiler=compiler)
-        engine.ids = dict(meta["ids"])
-        engine.topics = dict(meta["topics"])
-        engine.records = SpaceRecords.from_json(meta.get("records", {}))
-        engine.feed = EventFeed(entries=tables["events"], next_seq=meta["feed_next_seq"])
+        (row,) = tables["meta"]
+        try:
+            meta = StateMeta.model_validate(row)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"meta.{p}" for p in problems_from_validation(exc))) from None
+        engine = cls(population, seed=meta.seed, settings=SimSettings.from_json(meta.settings),
+                     clock=meta.clock, compiler=compiler)
+        engine.ids = meta.ids
+        engine.topics = meta.topics
+        engine.records = SpaceRecords.from_json(meta.records)
+        engine.feed = EventFeed(entries=tables["events"], next_seq=meta.feed_next_seq)
         for data in tables["gigs"]:
             run = GigRun.from_json(data)
             engine.gigs[run.id] = run

@@ -9,6 +9,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from console.models import Gig, GigInvitation, InvitationStatus, WaveRecord
 
 from .ranking import Predicate, Ranking, Sorter
@@ -17,6 +19,26 @@ PENDING = InvitationStatus.PENDING
 ACCEPTED = InvitationStatus.ACCEPTED
 REJECTED = InvitationStatus.REJECTED
 EXPIRED = InvitationStatus.EXPIRED
+
+
+# Simulated seconds stay within what a datetime can show (up to the year 9999).
+MAX_CLOCK = 253_402_300_799
+
+
+class StateMeta(BaseModel):
+    """The ``meta`` record of a saved state: checked on load, since the clock and the id counters
+    reach every answer (a clock stored as ``"noon"`` would fail every request after)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    clock: int = Field(ge=0, le=MAX_CLOCK)
+    seed: int
+    settings: dict[str, Any]
+    ids: dict[str, int]
+    topics: dict[str, str]
+    feed_next_seq: int = Field(ge=1)
+    # Users made or deleted, preferences, gig results and time (states saved before them have none).
+    records: dict[str, Any] = Field(default_factory=dict)
 
 
 @dataclass(slots=True)
