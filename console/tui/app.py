@@ -156,8 +156,8 @@ class CirroApp(App[None]):
         if self.clock is None:
             self.notify("This context runs on wall time; its speed cannot change.")
             return
+        # The header says the new speed: a toast per key piled up over it in a burst of keys.
         self.clock.set_speed(speeds.step(self.clock.speed, direction))
-        self.notify(f"Simulation speed {speeds.label(self.clock.speed)}")
         self._bump()
         if self.clock.fastest:
             self.poll_now()  # fastest frames start now, not after a whole poll interval

@@ -66,5 +66,40 @@ def test_help_names_each_key_id_and_scrolls_with_the_list_keys(console: Terminal
     console.wait_for(lambda text: "app.view.waves" in first_help_line(text))
     console.send("k", "up")
     console.wait_for(lambda text: "app.view.gigs" in first_help_line(text))
+    console.send("escape")  # alone: a key right behind it would make it alt+key
+    console.wait_for(lambda text: "Keys (remap" not in text)
+
+
+def test_the_monitor_log_follows_new_events_and_its_m_dialog_shows_what_is_typed(
+        console: Terminal):
+    console.send("3")
+    console.wait_for("Checkout regression")
+    console.send("j", "j", "enter", "p")  # watch gig 5, clock paused
+    console.wait_for(lambda text: "Checkout regression (Android) ·" in text
+                     and header_shows("paused")(text))
+    console.send("e")
+    console.wait_for("TIME▼")
+    console.send("w")  # the log hidden while the next events come in
+    console.wait_for(lambda text: "TIME▼" not in text)
+    console.send("r")
+    console.wait_for("Run a wave of gig 5 now?")
+    console.send("y")
+    wave = re.search(r"Wave (\d+) invited", console.wait_for(
+        lambda text: re.search(r"Wave \d+ invited", text) is not None))
+    console.send("e")
+    console.wait_for(f"wave {wave.group(1)}: invited")  # the newest, in sight
+    console.send("m")
+    console.wait_for("applies from the next tick")
+    console.send("12")  # the multiplier's field has the focus, its text selected
+    screen = console.wait_for(lambda text: "multiplier" in text)
+    rows = lines(screen)
+    label = next(i for i, row in enumerate(rows) if "multiplier (x total" in row)
+    console.wait_for(lambda text: re.search(r"│ 12\s+│", lines(text)[label + 1]) is not None)
     console.send("escape")
+    console.wait_for(lambda text: "applies from the next tick" not in text)
+    console.send("p")
+    console.wait_for(header_shows("x60"))
+    console.send("escape")
+    console.wait_for("SEATS PEND")  # the overview (its status line may be under a toast)
+    console.send("1")
     console.wait_for("8 of 8 gigs")
