@@ -87,7 +87,8 @@ class Terminal:
                 self._stream.feed(data)
 
     def send(self, *keys: str) -> None:
-        """Write the keys in one go: no pause between them."""
+        """Write the keys in one go: no pause between them. As on a real terminal, ``escape``
+        with another key right behind it reads as alt+that key: send it alone, then wait."""
         self.process.write(key_bytes(*keys).encode())
 
     def screen_text(self) -> str:

@@ -25,6 +25,10 @@ def test_the_filter_line_shows_what_is_typed_right_after_slash(console: Terminal
     rows = lines(screen)
     status = next(i for i, row in enumerate(rows) if "of 8 gigs" in row)
     assert rows[status - 1].strip() == "Smo", screen  # the line itself, not only its effect
+    console.send("enter", "S")  # the filter kept, then a key of the list: not a letter of it
+    console.wait_for("filter 'Smo' · sorted by id descending")
+    console.send("S", "/")
+    console.wait_for(lambda text: "sorted by id ascending" in text and "esc Clear filter" in text)
     console.send("escape")
     console.wait_for(lambda text: "8 of 8 gigs" in text and "filter" not in text.split("·")[-1])
 
