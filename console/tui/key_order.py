@@ -19,7 +19,6 @@ from collections.abc import Awaitable, Callable
 from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
-from textual.timer import Timer
 
 # A key whose handling is never seen to end (its widget was removed) frees the next after this.
 STUCK_LIMIT = 0.5
@@ -37,7 +36,7 @@ class KeyOrder:
         self._held: deque[Typed] = deque()
         self._in_flight: Typed | None = None
         self._target: MessagePump | None = None  # where the key in flight was sent
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     @staticmethod
     def typed(event: events.Event) -> bool:
@@ -56,8 +55,8 @@ class KeyOrder:
             await self._dispatch(event)
             if event.is_forwarded:  # not a priority binding: it is on its way through the widgets
                 self._in_flight, self._target = event, target
-                self._timer = self._app.set_timer(
-                    STUCK_LIMIT, lambda e=event: self._app.call_later(self._free, e))
+                self._timer = asyncio.get_running_loop().call_later(
+                    STUCK_LIMIT, self._app.call_later, self._free, event)
                 self._follow(target, event)
 
     def _follow(self, node: MessagePump, event: Typed) -> None:
@@ -104,6 +103,6 @@ class KeyOrder:
             return  # freed already (by the stuck timer, or on another path)
         self._in_flight, self._target = None, None
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
         await self._next()
