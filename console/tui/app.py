@@ -19,10 +19,12 @@ from textual.signal import Signal
 from console.backends.base import Backend
 from console.backends.errors import BackendError
 from console.models import Gig, GigCreate, GigStats, GigUpdate
+from console.monitor import speeds
 from console.paths import styles_dir
 from console.tui import actions, gig_form
 from console.tui.clock import Advance, SimulationClock
 from console.tui.help import HelpScreen
+from console.tui.key_order import KeyOrder
 from console.tui.keys_first import KeysFirst
 from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Connection, PollFailed, Snapshot, SnapshotReady
@@ -75,6 +77,7 @@ class CirroApp(App[None]):
         self.key_warnings = actions.keymap_warnings(keymap or {})
         self.read_only = read_only or backend.read_only
         self.keys_first = KeysFirst()
+        self.key_order = KeyOrder(self, super().on_event)
         self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause)
                       if advance is not None else None)
         self.poll_interval = poll_seconds
@@ -97,6 +100,9 @@ class CirroApp(App[None]):
             # Background loops hold still until the screen has repainted after this key.
             self.keys_first.key_pressed()
             self.call_after_refresh(self.keys_first.repainted)
+        if KeyOrder.typed(event) and not event.is_forwarded:
+            await self.key_order.arrived(event)  # in turn, to the widget focused by then
+            return
         await super().on_event(event)
 
     @property
@@ -151,12 +157,15 @@ class CirroApp(App[None]):
         if self.clock.fastest:
             self.poll_now()  # fastest frames start now, not after a whole poll interval
 
-    def action_clock_speed(self, factor: float) -> None:
+    def action_speed_step(self, direction: int) -> None:
         if self.clock is None:
             self.notify("This context runs on wall time; its speed cannot change.")
             return
-        self.notify(f"Simulation speed x{self.clock.scale(factor):g}")
+        # The header says the new speed: a toast per key piled up over it in a burst of keys.
+        self.clock.set_speed(speeds.step(self.clock.speed, direction))
         self._bump()
+        if self.clock.fastest:
+            self.poll_now()  # fastest frames start now, not after a whole poll interval
 
     def poll_now(self) -> None:
         """Poll at once; the next poll is scheduled when this one finishes, so none overlap."""

@@ -73,8 +73,3 @@ class SimulationClock:
         self.due()
         self.speed = speed if math.isinf(speed) else min(max(speed, MIN_SPEED), MAX_SPEED)
         return self.speed
-
-    def scale(self, factor: float) -> float:
-        self.due()
-        self.speed = min(max(self.speed * factor, MIN_SPEED), MAX_SPEED)
-        return self.speed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,6 +26,11 @@ class FilterInput(Input):
 
     BINDINGS: ClassVar = [("escape", "clear_filter", "Clear filter")]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Compact is Textual's one-line input: a hand-made "height: 1; border: none" lost to
+        # Input's own ":focus" border rule, which then took the only line and hid the text.
+        super().__init__(*args, compact=True, **kwargs)
+
     def action_clear_filter(self) -> None:
         self.value = ""
         self.remove_class("-shown")
@@ -38,7 +43,7 @@ class GigsScreen(ViewScreen):
     BINDINGS: ClassVar = actions.bindings("gigs")
     DEFAULT_CSS = """
     GigsScreen #gigs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
-    GigsScreen FilterInput { height: 1; border: none; padding: 0 1; display: none; }
+    GigsScreen FilterInput { display: none; }
     GigsScreen FilterInput.-shown { display: block; }
     GigsScreen FilterInput.-error { color: $text-error; }
     """

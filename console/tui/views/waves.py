@@ -105,7 +105,7 @@ class WavesScreen(ViewScreen):
     WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-chart { height: 1fr; padding: 0 1; }
     WavesScreen #wv-status { height: 1; width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
-    WavesScreen MonitorFilter { height: 1; border: none; padding: 0 1; display: none; }
+    WavesScreen MonitorFilter { display: none; }
     WavesScreen MonitorFilter.-shown { display: block; }
     WavesScreen MonitorFilter.-error { color: $text-error; }
     """
@@ -156,7 +156,7 @@ class WavesScreen(ViewScreen):
                     yield VirtualTable(WAVE_COLUMNS, id="wv-waves")
                     yield RunsView(self._draw_chart, id="wv-chart")
                     yield KeyedTable(INVITATION_COLUMNS, id="wv-invitations")
-                    yield KeyedTable(EVENT_COLUMNS, id="wv-events")
+                    yield KeyedTable(EVENT_COLUMNS, id="wv-events", follow=True)
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
         yield Static(id="wv-status")
@@ -645,17 +645,6 @@ class WavesScreen(ViewScreen):
             table.sort_by(table.sort_column, not table.sort_reverse)
 
     # Clock ----------------------------------------------------------------------------------------
-    def action_speed_step(self, direction: int) -> None:
-        clock = self.cirro.clock
-        if clock is None:
-            self.notify("This context runs on wall time; its speed cannot change.")
-            return
-        clock.set_speed(speeds.step(clock.speed, direction))
-        self.notify(f"Simulation speed {speeds.label(clock.speed)}")
-        self.cirro.status_version += 1
-        if clock.fastest:
-            self.cirro.poll_now()  # fastest frames start now, not after a whole poll interval
-
     def _need_sim(self, what: str) -> Any:
         sim = self.sim
         if sim is None:
@@ -792,7 +781,7 @@ class WavesScreen(ViewScreen):
         else:
             self.notify(f"{done} invitations updated")
         if self.is_remote:
-            self.refresh_now()
+            self.action_refresh_now()  # show what the server applied without waiting a poll
 
     # Tuning ---------------------------------------------------------------------------------------
     def action_tune(self) -> None:
