@@ -19,7 +19,7 @@ from console.waves import SimSettings
 from .atomic import write_json_atomically
 from .engine import Engine
 from .population import Population, generate_population, load_population
-from .ranking import QueryCompiler, compile_queries, default_compiler
+from .ranking import QueryCompiler
 from .store import STATE_FILE, SimStore, StoreError
 
 RUN_FILE = "run.json"
@@ -48,10 +48,6 @@ class RunSpec:
         inputs = {"gig": self.gig.model_dump(mode="json"), "seed": self.seed,
                   "settings": self.settings.to_json(), "population": self.population_info()}
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:20]
-
-    def check_queries(self, compiler: QueryCompiler | None = None) -> None:
-        """Raise :class:`~console.sim.errors.QueryError` before anything is written."""
-        compile_queries(compiler or default_compiler(), self.gig.filter_query, self.gig.sort_query)
 
     def population(self) -> Population:
         if self.population_file is not None:
