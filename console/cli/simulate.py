@@ -17,6 +17,7 @@ from pathlib import Path
 from console.gigfile import load_gig_file, to_create
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
+from console.plural import plural
 from console.sim.errors import RuleError
 from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
 from console.sim.report import build_report, format_report
@@ -177,7 +178,7 @@ def _simulate(args: argparse.Namespace) -> int:
             progress.finish()
             if recorder is not None:
                 recorder.close()
-                print(f"recorded {recorder.frames} frames to {args.record}", file=sys.stderr)
+                print(f"recorded {plural(recorder.frames, 'frame')} to {args.record}", file=sys.stderr)
         run.store.save(engine)
         report = build_report(engine, run.gig_id, {"seed": spec.seed, "workers": len(population)})
     except StoreError as exc:

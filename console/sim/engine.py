@@ -36,6 +36,7 @@ from console.models import (
     next_status,
     problems_from_validation,
 )
+from console.plural import plural
 from console.waves import (
     SimSettings,
     accepts_invitations,
@@ -258,7 +259,7 @@ class Engine:
         self._changed(run)
         self._wave_in_step = True
         self.feed.add(
-            t, "wave", run.id, f"wave {n}: invited {len(taken)}, {ranking.left} candidates left",
+            t, "wave", run.id, f"wave {n}: invited {len(taken)}, {plural(ranking.left, 'candidate')} left",
             wave=n, invited=len(taken),
         )
         return wave

@@ -20,6 +20,7 @@ from console.backends.base import Backend
 from console.backends.errors import BackendError
 from console.models import Gig, GigCreate, GigStats, GigUpdate
 from console.paths import styles_dir
+from console.plural import plural
 from console.tui import actions, gig_form
 from console.tui.clock import Advance, SimulationClock
 from console.tui.help import HelpScreen
@@ -304,7 +305,7 @@ class CirroApp(App[None]):
                 gigs.focus_gig_when_listed(gig.id)
 
         self._confirm_then(f"Create gig {create.title!r}?",
-                           f"{create.invitation_mode} mode, {create.total_seats} seats",
+                           f"{create.invitation_mode} mode, {plural(create.total_seats, 'seat')}",
                            lambda: self.backend.create_gig(create), created, editor.show_problem)
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:

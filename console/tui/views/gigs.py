@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from console.models import GigPhase
+from console.plural import plural
 from console.tui import actions
 from console.tui.export import ExportError, write_export
 from console.tui.messages import Snapshot
@@ -91,7 +92,7 @@ class GigsScreen(ViewScreen):
 
     def _update_status(self) -> None:
         table = self.table
-        parts = [f"{table.row_count} of {table.total_count} gigs"]
+        parts = [f"{table.row_count} of {plural(table.total_count, 'gig')}"]
         if table.filter_text:
             parts.append(f"filter {table.filter_text!r}")
         if self.filter_error:
@@ -199,4 +200,4 @@ class GigsScreen(ViewScreen):
         except ExportError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"exported {len(records)} gigs to {written}")
+        self.app.call_from_thread(self.notify, f"exported {plural(len(records), 'gig')} to {written}")
