@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError
@@ -19,6 +20,13 @@ from console.config import ConfigError, load_config
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+
+def when(timestamp: int | None) -> str:
+    """A UNIX time as the commands print it: ``2026-03-02 10:00`` (UTC), ``-`` for none."""
+    if timestamp is None:
+        return "-"
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def fail(message: str, code: int) -> int:

@@ -14,14 +14,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from console.cli.common import when
 from console.gigfile import load_gig_file, to_create
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
 from console.plural import plural
 from console.sim.errors import RuleError
-from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
+from console.sim.population import DEFAULT_WORKERS, Population, PopulationError, save_population
 from console.sim.report import build_report, format_report
-from console.sim.runner import RunSpec, open_run
+from console.sim.runner import Run, RunSpec, open_run
 from console.sim.store import StoreError
 from console.waves import SETTING_NAMES, SettingError, parse_settings
 
@@ -127,6 +128,28 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _open(spec: RunSpec, state_dir: Path, population: Population, args: argparse.Namespace) -> Run:
+    """Open the run, saying when it resumes a saved one. A recording must hold the whole run, so
+    with --record a saved run that got past its start is started afresh (the same inputs give
+    the same run) instead of being resumed."""
+    run = open_run(spec, state_dir, population, fresh=args.fresh)
+    if not run.resumed:
+        return run
+    engine = run.engine
+    where = ("finished" if engine.next_event_at() is None
+             else f"stopped at {when(engine.clock)} UTC")
+    if args.record is None or engine.clock <= spec.gig.start_at:
+        continues = ("reprinting its report" if engine.next_event_at() is None
+                     else "continuing from there")
+        print(f"resumed the saved run in {state_dir} ({where}): {continues}; --fresh starts over",
+              file=sys.stderr)
+        return run
+    run.close()
+    print(f"--record: the saved run in {state_dir} is {where}; starting it afresh so that the "
+          "recording holds the whole run", file=sys.stderr)
+    return open_run(spec, state_dir, population, fresh=True)
+
+
 def _simulate(args: argparse.Namespace) -> int:
     try:
         spec = _spec(args)
@@ -151,7 +174,7 @@ def _simulate(args: argparse.Namespace) -> int:
             return 1
     state_dir = args.state or simulations_dir() / spec.key()
     try:
-        run = open_run(spec, state_dir, population, fresh=args.fresh)
+        run = _open(spec, state_dir, population, args)
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -60,6 +60,8 @@ class Run:
     store: SimStore
     engine: Engine
     gig_id: str
+    # True when the state directory held this run already (its clock where it stopped).
+    resumed: bool = False
 
     def close(self) -> None:
         self.store.close()
@@ -86,7 +88,7 @@ def open_run(spec: RunSpec, state_dir: Path, population: Population, *, fresh: b
                     "population); use --fresh to replace it, or another --state directory"
                 )
             engine = store.load_engine(population, compiler)
-            return Run(store, engine, recorded["gig_id"])
+            return Run(store, engine, recorded["gig_id"], resumed=True)
         engine = Engine(population, seed=spec.seed, settings=spec.settings, clock=spec.gig.start_at,
                         compiler=compiler)
         gig = engine.create_gig(spec.gig)
