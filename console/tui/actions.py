@@ -50,6 +50,8 @@ ACTIONS: tuple[Action, ...] = (
            "clock_speed(2.0)"),
     Action("app.clock.slower", "minus,left_square_bracket", "Simulation slower (/2)",
            "clock_speed(0.5)"),
+    Action("app.demo.reset", "f7", "Reset the demo: gigs, invitations and clock as on the "
+           "first start (asks first)", "reset_demo"),
     Action("app.theme", "f9", "Change theme", "change_theme"),
     Action("app.quit", "q,ctrl+q", "Quit", "quit", footer="Quit"),
     Action("list.down", "j,down", "Move down", "cursor_down"),

@@ -19,10 +19,13 @@ from textual.signal import Signal
 from console.backends.base import Backend
 from console.backends.errors import BackendError
 from console.models import Gig, GigCreate, GigStats, GigUpdate
+from console.monitor import speeds
 from console.paths import styles_dir
 from console.plural import plural
+from console.sim.demo import DEMO_NOW
 from console.tui import actions, gig_form
 from console.tui.clock import Advance, SimulationClock
+from console.tui.format import full_timestamp
 from console.tui.help import HelpScreen
 from console.tui.keys_first import KeysFirst
 from console.tui.memory import keep_out_of_gc
@@ -33,6 +36,7 @@ from console.tui.views import VIEWS
 from console.tui.views.base import ViewScreen
 from console.tui.views.gig_editor import GigEditor
 from console.tui.views.gigs import GigsScreen
+from console.tui.views.waves import WavesScreen
 from console.tui.widgets.dialogs import ConfirmDialog
 
 REMOTE_CONCURRENCY = 8
@@ -60,6 +64,7 @@ class CirroApp(App[None]):
         keymap: Mapping[str, str] | None = None,
         read_only: bool = False,
         advance: Advance | None = None,
+        advance_fastest: Advance | None = None,
         speed: float = 60.0,
         poll_seconds: float = 1.0,
         population_file: Path | None = None,
@@ -74,7 +79,9 @@ class CirroApp(App[None]):
         self.keymap = actions.check_keymap(keymap or {})
         self.read_only = read_only or backend.read_only
         self.keys_first = KeysFirst()
-        self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause)
+        self.start_speed = speed
+        self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause,
+                                      advance_fastest=advance_fastest)
                       if advance is not None else None)
         self.poll_interval = poll_seconds
         self.snapshot: Snapshot | None = None
@@ -154,6 +161,43 @@ class CirroApp(App[None]):
         self.notify(f"Simulation speed x{self.clock.scale(factor):g}")
         self._bump()
 
+    def _say_nothing_left(self, now: int) -> None:
+        self.notify(f"Nothing is left to happen after {full_timestamp(now)} UTC, the last "
+                    "scheduled event: the simulation paused there (p resumes)",
+                    title="Simulation paused", timeout=10)
+        self._bump()
+
+    def action_reset_demo(self) -> None:
+        reset = getattr(getattr(self.backend, "simulation", None), "reset_demo", None)
+        if reset is None:
+            self.notify(f"Context {self.backend.context!r} is not a local simulation: there is "
+                        "no demo to reset.", severity="warning")
+            return
+        if self.refuse_if_read_only("reset the demo"):
+            return
+
+        def done(now: int) -> None:
+            if self.clock is not None:
+                self.clock.set_speed(self.start_speed)
+                self.clock.paused = False
+            try:
+                waves = self.get_screen_stack("waves")
+            except KeyError:  # the wave monitor was never opened
+                waves = []
+            for screen in waves:
+                if isinstance(screen, WavesScreen):
+                    screen.action_back()  # it watched a gig of the old simulation
+            self.notify(f"Demo reset: the clock is back at {full_timestamp(now)} UTC, "
+                        f"running {speeds.label(self.start_speed)}")
+
+        self._confirm_then(
+            "Reset the demo?",
+            # Lines short enough for the dialog at 80 columns.
+            f"All gigs, invitations and events of {self.backend.context!r} are replaced\n"
+            f"by the demo's; the clock goes back to {full_timestamp(DEMO_NOW)[:16]} UTC.\n"
+            "The workers stay as they are.",
+            reset, done)
+
     def poll_now(self) -> None:
         """Poll at once; the next poll is scheduled when this one finishes, so none overlap."""
         if self._poll_timer is not None:
@@ -166,7 +210,8 @@ class CirroApp(App[None]):
         await self.keys_first.pause()  # a key just pressed repaints before the clock moves
         try:
             if self.clock is not None and self.clock.fastest:
-                await self.clock.run_fastest()
+                if not await self.clock.run_fastest():
+                    self._say_nothing_left(await self.backend.now())
             elif self.clock is not None and (seconds := self.clock.due()) > 0:
                 await self.clock.advance(seconds)
             now = await self.backend.now()

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 
+import pytest
+from serve_process import copy_sim
+
+from console.backends.local import LocalBackend
 from console.cli.main import main
+from console.config import Config
 from console.monitor.recording import Recorder, run_recorded
 from console.monitor.replay import Recording, ReplayBackend
 from console.monitor.scenario import START, scenario
+from console.sim.demo import DEMO_GIGS
+from console.tui import format as fmt
 from console.tui.app import CirroApp
+from console.tui.startup import create_app
 
 from .conftest import SIZE, screen_text, shows
 
@@ -49,3 +58,37 @@ async def test_one_live_gig_is_counted_in_the_singular():
     async with app.run_test(size=SIZE) as pilot:
         shown = await shows(pilot, "1 live gig ·")
         assert "1 live gig ·" in shown and "1 live gigs" not in shown
+
+
+@pytest.fixture
+def demo_app(demo_dir, tmp_path):
+    backend = LocalBackend.open(copy_sim(demo_dir, tmp_path / "sim"))
+    yield create_app(Config(), backend), backend
+    backend.store.close()
+
+
+async def test_the_fastest_speed_pauses_at_the_last_event_and_the_demo_resets(demo_app, tmp_path):
+    app, backend = demo_app
+    population = tmp_path / "sim" / "population.json"
+    before = population.stat().st_mtime_ns
+    last = backend.engine._last_phase_change()  # the demo's last gig end: 2026-03-12 10:00
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "sim 2026-03-02 10:00")
+        app.clock.set_speed(math.inf)  # the fastest speed, whichever key leads there
+        app.poll_now()
+        shown = await shows(pilot, "the simulation paused there", seconds=30)
+        assert f"Nothing is left to happen after {fmt.full_timestamp(last)} UTC" in shown
+        assert f"sim {fmt.full_timestamp(last)[:16]} paused" in shown
+        assert await backend.now() == last and app.clock.paused
+        await pilot.press("question_mark")
+        assert "Reset the demo" in await shows(pilot, "Reset the demo")
+        await pilot.press("escape", "f7")
+        shown = await shows(pilot, "the clock goes back")
+        assert "Reset the demo?" in shown and "The workers stay as they are." in shown
+        assert "the clock goes back to 2026-03-02 10:00 UTC." in shown
+        await pilot.press("y")
+        shown = await shows(pilot, "Demo reset: the clock is back at 2026-03-02 10:00:00 UTC")
+        assert "Demo reset: the clock is back at 2026-03-02 10:00:00 UTC, running x60" in shown
+        assert "sim 2026-03-02 10:0" in shown and not app.clock.paused
+        assert len(await backend.list_gigs()) == len(DEMO_GIGS)
+    assert population.stat().st_mtime_ns == before  # the workers were not rewritten
