@@ -71,7 +71,9 @@ async def test_the_fastest_speed_pauses_at_the_last_event_and_the_demo_resets(de
     app, backend = demo_app
     population = tmp_path / "sim" / "population.json"
     before = population.stat().st_mtime_ns
-    last = backend.engine._last_phase_change()  # the demo's last gig end: 2026-03-12 10:00
+    # The demo's last gig end (2026-03-12 10:00): no response or wave comes later.
+    last = max(t for g in await backend.list_gigs() for t in (g.start_at, g.end_at, g.archive_at)
+               if t is not None)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await shows(pilot, "sim 2026-03-02 10:00")
         app.clock.set_speed(math.inf)  # the fastest speed, whichever key leads there
