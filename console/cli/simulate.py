@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from datetime import datetime
@@ -19,16 +18,13 @@ from console.gigfile import load_gig_file, to_create
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
 from console.plural import plural
+from console.relative_time import relative_seconds
 from console.sim.errors import RuleError
 from console.sim.population import DEFAULT_WORKERS, Population, PopulationError, save_population
 from console.sim.report import build_report, format_report
 from console.sim.runner import Run, RunSpec, open_run
 from console.sim.store import StoreError
 from console.waves import SETTING_NAMES, SettingError, parse_settings
-
-_RELATIVE = re.compile(r"^\+(\d+)([smhd]?)$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 class InputError(ValueError):
     """Bad command-line input; exit code 2."""
@@ -75,9 +71,9 @@ def parse_until(text: str, start_at: int) -> int:
     text = text.strip()
     if text.lstrip("-").isdigit():
         return int(text)
-    relative = _RELATIVE.match(text)
-    if relative:
-        return start_at + int(relative.group(1)) * _UNITS[relative.group(2)]
+    relative = relative_seconds(text)
+    if relative is not None:
+        return start_at + relative
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -349,12 +349,19 @@ class CirroApp(App[None]):
             if isinstance(gigs, GigsScreen):
                 gigs.focus_gig_when_listed(gig.id)
 
+        detail = f"{create.invitation_mode} mode, {plural(create.total_seats, 'seat')}"
+        warning = gig_form.empty_filter_warning(create.invitation_mode, create.filter_query)
         self._confirm_then(f"Create gig {create.title!r}?",
-                           f"{create.invitation_mode} mode, {plural(create.total_seats, 'seat')}",
+                           detail if warning is None else f"{detail}\n{warning}",
                            lambda: self.backend.create_gig(create), created, editor.show_problem)
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
-        fields = ", ".join(update.changes())
-        self._confirm_then(f"Save gig {gig.id}?", f"changes: {fields}",
+        changes = update.changes()
+        detail = f"changes: {', '.join(changes)}"
+        warning = gig_form.empty_filter_warning(changes.get("invitation_mode", gig.invitation_mode),
+                                                changes.get("filter_query", gig.filter_query))
+        if warning is not None and ({"filter_query", "invitation_mode"} & changes.keys()):
+            detail = f"{detail}\n{warning}"
+        self._confirm_then(f"Save gig {gig.id}?", detail,
                            lambda: self.backend.update_gig(gig.id, update), editor.saved,
                            editor.show_problem)

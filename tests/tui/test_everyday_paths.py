@@ -19,7 +19,8 @@ from console.tui import format as fmt
 from console.tui.app import CirroApp
 from console.tui.startup import create_app
 
-from .conftest import SIZE, screen_text, shows
+from .conftest import SIZE, listed, shows
+from .fakes import T0
 
 
 def recorded_run(path) -> None:
@@ -94,3 +95,29 @@ async def test_the_fastest_speed_pauses_at_the_last_event_and_the_demo_resets(de
         assert "sim 2026-03-02 10:0" in shown and not app.clock.paused
         assert len(await backend.list_gigs()) == len(DEMO_GIGS)
     assert population.stat().st_mtime_ns == before  # the workers were not rewritten
+
+
+async def test_a_new_gig_starts_from_a_safe_filter_takes_relative_times_and_warns_on_empty(
+        make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("n")
+        shown = await shows(pilot, "Filter query")
+        assert '{"status": "active", "skills.id": {"$in": []}}' in shown  # not {}: nobody yet
+        editor = app.screen
+        values = {"title": "Night shift", "start_at": "+10m", "end_at": "+2h",
+                  "filter_query": "{}", "tasks": '[{"title": "Review", "base_price": 300}]'}
+        for name, value in values.items():
+            editor.query_one(f"#field-{name}").value = value
+        await pilot.press("f2")
+        shown = await shows(pilot, "Warning: filter_query {} matches every worker")
+        assert "Create gig 'Night shift'?" in shown
+        assert "Warning: filter_query {} matches every worker: each" in shown
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await listed(pilot, 5)
+        created = backend.calls[-1][1]
+        # +10m and +2h from the console's clock when saved (the fake clock runs meanwhile)
+        assert created.end_at - created.start_at == 7200 - 600
+        assert T0 + 600 <= created.start_at <= await backend.now() + 600
