@@ -82,7 +82,7 @@ def test_server_errors_end_in_a_message_and_exit_1(remote_config, capsys):
         remote_config(server.base_url)
         assert main(["--context", "staging", "gigs", "show", "5"]) == 1
     err = capsys.readouterr().err
-    assert ("error: staging: GET gigs/5: gave up after 3 attempts: server error 500: boom "
+    assert ("error: staging: GET gigs/5: server error 500: boom (gave up after 3 attempts) "
             "(status 500)") in err
     assert "Traceback" not in err
 

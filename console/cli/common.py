@@ -55,4 +55,4 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
     try:
         return asyncio.run(run())
     except BackendError as exc:
-        return fail(f"{backend.context}: {exc.message} (status {exc.status})", EXIT_FAILED)
+        return fail(f"{backend.context}: {exc.with_status()}", EXIT_FAILED)

@@ -161,7 +161,6 @@ def _poll(args: argparse.Namespace) -> int:
                         f"itself; poll is for remote contexts", EXIT_USAGE)
         errors = await backend.poll_watched()
         for error in errors:
-            print(f"error: {backend.context}: {error.message} (status {error.status})",
-                  file=sys.stderr)
+            print(f"error: {backend.context}: {error.with_status()}", file=sys.stderr)
         return EXIT_FAILED if errors else EXIT_OK
     return with_backend(args, action, read_only=True)

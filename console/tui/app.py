@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from console.backends.base import Backend
-from console.backends.errors import BackendError
+from console.backends.errors import BackendError, ConnectionFailed
 from console.models import Gig, GigCreate, GigStats, GigUpdate
 from console.monitor import speeds
 from console.paths import styles_dir
@@ -217,11 +217,23 @@ class CirroApp(App[None]):
             now = await self.backend.now()
             gigs = await self.backend.list_gigs()
             stats = await self._all_stats(gigs)
+            # A remote context keeps its last good read, to show while the API cannot be reached.
+            if (remember := getattr(self.backend, "remember_read", None)) is not None:
+                await remember(gigs, stats)
         except BackendError as exc:
-            self.post_message(PollFailed(f"{type(exc).__name__}: {exc}"))
+            reason = exc.reason if isinstance(exc, ConnectionFailed) else str(exc)
+            self.post_message(PollFailed(reason, await self._last_read()))
             return
         by_id: dict[str, GigStats] = {s.gig_id: s for s in stats}
         self.post_message(SnapshotReady(Snapshot(now, gigs, by_id, time.monotonic())))
+
+    async def _last_read(self) -> Snapshot | None:
+        """Before any poll answered: the last good read a remote context kept, if any."""
+        last_read = getattr(self.backend, "last_read", None)
+        if self.snapshot is not None or last_read is None or (last := await last_read()) is None:
+            return None
+        return Snapshot(last.now, last.gigs, {s.gig_id: s for s in last.stats}, time.monotonic(),
+                        read_at=last.read_at)
 
     async def _all_stats(self, gigs: list[Gig]) -> list[GigStats]:
         if self.backend.kind == "local":
@@ -239,7 +251,8 @@ class CirroApp(App[None]):
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         first = self.snapshot is None
         self.snapshot = message.snapshot
-        self.connection = Connection(last_ok=message.snapshot.fetched_at)
+        self.connection = Connection(last_ok=message.snapshot.fetched_at,
+                                     last_ok_at=message.snapshot.read_at)
         self.snapshots.publish(message.snapshot)
         if first:
             keep_out_of_gc()  # Textual and the first rows live as long as the app
@@ -247,7 +260,19 @@ class CirroApp(App[None]):
         self._schedule_poll()
 
     def on_poll_failed(self, message: PollFailed) -> None:
-        self.connection = Connection(last_ok=self.connection.last_ok, error=message.error)
+        last_ok_at = self.connection.last_ok_at
+        if message.last_read is not None and self.snapshot is None:
+            # Shown marked stale (the gig list says since when) rather than as no gigs at all.
+            self.snapshot = message.last_read
+            last_ok_at = message.last_read.read_at
+            self.snapshots.publish(message.last_read)
+        if self.connection.error is None:  # said once, when the backend stops answering
+            shown = ("Nothing was read yet." if last_ok_at is None else
+                     f"The gigs shown are the last good read, of {full_timestamp(last_ok_at)} UTC.")
+            self.notify(f"{message.error}\n{shown}", title="No answer", severity="warning",
+                        timeout=10)
+        self.connection = Connection(last_ok=self.connection.last_ok, error=message.error,
+                                     last_ok_at=last_ok_at)
         self._bump()
         self._schedule_poll()
 
@@ -305,7 +330,7 @@ class CirroApp(App[None]):
         try:
             result = await call()
         except BackendError as exc:
-            message = f"{exc} (HTTP {exc.status})"
+            message = exc.with_status()
             if failed is not None:
                 failed(message)
             self.notify(message, title="Refused by the backend", severity="error", timeout=8)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+from contextlib import ExitStack
 
 import pytest
-from serve_process import copy_sim
+from keys import key_pair
+from serve_process import copy_sim, serve_process
 
 from console.backends.local import LocalBackend
 from console.cli.main import main
-from console.config import Config
+from console.backends.factory import open_remote
+from console.config import Config, RemoteContext
 from console.monitor.recording import Recorder, run_recorded
 from console.monitor.replay import Recording, ReplayBackend
 from console.monitor.scenario import START, scenario
@@ -121,3 +125,43 @@ async def test_a_new_gig_starts_from_a_safe_filter_takes_relative_times_and_warn
         # +10m and +2h from the console's clock when saved (the fake clock runs meanwhile)
         assert created.end_at - created.start_at == 7200 - 600
         assert T0 + 600 <= created.start_at <= await backend.now() + 600
+
+
+async def until_listed(pilot, count: int, seconds: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not (pilot.app.snapshot and len(pilot.app.snapshot.gigs) == count):
+        assert loop.time() < deadline, "the gig list never came"
+        await pilot.pause(0.05)
+
+
+async def test_with_the_api_down_the_last_good_read_shows_marked_stale(demo_dir, tmp_path):
+    private_key, _ = key_pair().write(tmp_path)
+    context = RemoteContext(base_url="", app_id="app-1", private_key=private_key,
+                            data_dir=tmp_path / "registry", retries=0, timeout=5)
+    with ExitStack() as serving:
+        url = serving.enter_context(serve_process(copy_sim(demo_dir, tmp_path / "sim"), tmp_path,
+                                                  None))
+        context = context.model_copy(update={"base_url": url})
+        host = url.split("://", 1)[1].split("/", 1)[0]
+        app = create_app(Config(), open_remote("shared", context))
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await until_listed(pilot, 6)  # the demo gigs that have invitations: discovered
+            gigs = {gig.id: gig.title for gig in app.snapshot.gigs}
+            serving.close()  # the API goes down while the console shows it
+            read_at = app.connection.last_ok_at
+            app.poll_now()
+            shown = await shows(pilot, "STALE since")
+            status = str(app.screen.query_one("#gigs-status").render())  # under the notification
+            assert status.startswith(f"STALE since {fmt.full_timestamp(read_at)} UTC · 6 of 6 gigs")
+            assert f"cannot connect to {host}: connection refused The gigs shown are the last " \
+                f"good read, of {fmt.full_timestamp(read_at)} UTC." in shown
+            assert "503" not in shown
+    # A console started while the API is down shows the last good read, not "0 of 0 gigs".
+    backend = open_remote("shared", context)
+    app = create_app(Config(), backend)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = await shows(pilot, "6 of 6 gigs")
+        assert "STALE since" in shown and "0 of 0 gigs" not in shown
+        assert all(title[:6] in shown for title in gigs.values())
+        assert "503" not in shown
