@@ -4,6 +4,7 @@ and errors that become a message and exit code 1 (never a traceback)."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from keys import key_pair
@@ -117,3 +118,15 @@ def test_a_key_others_can_read_is_warned_about(remote_config, capsys, tmp_path):
         (tmp_path / "app.pem").chmod(0o640)
         assert main(["--context", "staging", "gigs", "show", "5"]) == 0
     assert "warning: private key" in capsys.readouterr().err
+
+
+def test_a_closed_port_is_reported_as_a_refused_connection_without_a_status(remote_config, capsys):
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    remote_config(f"http://127.0.0.1:{port}/api/v2")
+    assert main(["--context", "staging", "gigs", "list"]) == 1
+    err = capsys.readouterr().err
+    assert (f"error: staging: GET gig_invitations: cannot connect to 127.0.0.1:{port}: "
+            "connection refused (gave up after 3 attempts)\n") in err
+    assert "status" not in err and "503" not in err
