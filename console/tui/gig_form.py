@@ -43,7 +43,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("description", "Description", "text"),
     FieldSpec("url", "URL", "text"),
     FieldSpec("start_at", "Start", "time",
-              help="UTC, YYYY-MM-DD HH:MM[:SS], UNIX seconds, or +10m/+2h/+1d from now"),
+              help="UTC YYYY-MM-DD HH:MM[:SS], UNIX seconds, or +10m, +2h from now"),
     FieldSpec("end_at", "End", "time", help="UTC, after the start (+3d: from now)"),
     FieldSpec("archive_at", "Archive at", "time", optional=True, help="blank: never"),
     FieldSpec("total_seats", "Total seats", "int"),
