@@ -15,14 +15,18 @@ from console.sim.demo import DEMO_NOW
 
 
 @pytest.fixture(scope="module")
-def client(served_url, key_files):
+def client(served_url, key_files, answer_checker):
     pem = key_files[0].read_bytes()
 
     def token(**claims) -> str:
         return jwt.encode({"sub": "app-1", "exp": int(time.time()) + 300, **claims}, pem,
                           algorithm="RS256")
 
-    with httpx.Client(base_url=served_url + "/", timeout=5,
+    def check(response: httpx.Response) -> None:
+        response.read()
+        answer_checker.check(response)
+
+    with httpx.Client(base_url=served_url + "/", timeout=5, event_hooks={"response": [check]},
                       headers={"Authorization": f"Bearer {token()}"}) as http:
         http.token = token
         yield http
