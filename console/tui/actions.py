@@ -53,6 +53,8 @@ ACTIONS: tuple[Action, ...] = (
            "Simulation faster: 1x 10x 60x 600x max", "speed_step(1)"),
     Action("app.clock.slower", "minus,left_square_bracket,less_than_sign",
            "Simulation slower: max 600x 60x 10x 1x", "speed_step(-1)"),
+    Action("app.demo.reset", "f7", "Reset the demo: gigs, invitations and clock as on the "
+           "first start (asks first)", "reset_demo"),
     Action("app.theme", "f9", "Change theme", "change_theme"),
     Action("app.quit", "q,ctrl+q", "Quit", "quit", footer="Quit"),
     Action("list.down", "j,down", "Move down", "cursor_down"),

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from console.backends.base import InvitationFilter
 from console.backends.errors import BackendError
 from console.models import Gig, GigUpdate
+from console.plural import plural
 from console.query.diff import Queries, format_query, query_diff
 from console.query.editor_handoff import EditorError, edit_text
 from console.query.masks import Cancelled
@@ -392,7 +393,7 @@ class QueriesScreen(ViewScreen):
         self.preview = preview
         self.shown_generation = generation
         self.shown_at = time.perf_counter()
-        summary = (f"{preview.matched:,} of {preview.total:,} workers match · "
+        summary = (f"{preview.matched:,} of {plural(preview.total, 'worker', grouped=True)} match · "
                    f"{preview.not_invited:,} not invited yet · {preview.seconds * 1000:.0f} ms")
         self._put(self.query_one("#q-summary", Static), summary)
         header = ("#", "worker", *preview.columns)

@@ -29,6 +29,7 @@ from console.monitor.model import LOG_LIMIT, GigMonitor, waves_per_hour
 from console.monitor.poller import PollClock, PollLoop, next_interval
 from console.monitor.snapshot import Lister, lister_for, take_snapshot
 from console.monitor.tuning import TuningError, tuning_update
+from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui.memory import keep_out_of_gc
@@ -507,7 +508,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"[reverse]{label}[/reverse]" if pane == self.pane else label)
         table = self.current_table()
         if table is not None:
-            parts.append(f"{table.row_count}/{table.total_count} rows")
+            parts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
             if table.filter_text:
                 parts.append(f"filter {table.filter_text!r}")
         if self.pane == "invitations":
@@ -532,7 +533,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"{status.describe()} · polls every {status.interval:g} s (u)")
         if self.gig_id is None:
             table = self.table("overview")
-            parts.append(f"{table.total_count} live gigs · enter watches one")
+            parts.append(f"{plural(table.total_count, 'live gig')} · enter watches one")
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
         self._set_line("wv-status", " · ".join(parts))
@@ -705,7 +706,7 @@ class WavesScreen(ViewScreen):
 
         def done(wave: Any) -> None:
             self.notify("No candidate left: no wave sent" if wave is None
-                        else f"Wave {wave.n} invited {wave.invited} workers")
+                        else f"Wave {wave.n} invited {plural(wave.invited, 'worker')}")
 
         self.cirro._confirm_then(f"Run a wave of gig {gig_id} now?",
                                  "Invites the next candidates at once, whatever the schedule.",
@@ -779,7 +780,7 @@ class WavesScreen(ViewScreen):
             self.notify(f"{done} done, {len(errors)} refused: {errors[0]}", severity="warning",
                         timeout=8)
         else:
-            self.notify(f"{done} invitations updated")
+            self.notify(f"{plural(done, 'invitation')} updated")
         if self.is_remote:
             self.action_refresh_now()  # show what the server applied without waiting a poll
 
