@@ -51,7 +51,7 @@ def test_invitation_actions_apply_on_the_server_and_show(remote_console: Termina
     console.send("A")
     console.wait_for("Accept 1 invitation?")
     console.send("y")
-    console.wait_for("1 invitations updated")
+    console.wait_for("1 invitation updated")
     after = counts(console.wait_for(lambda text: counts(text)["accepted"] == before["accepted"] + 1))
     assert after["pending"] == before["pending"] - 1
     # Reject, expire and reset end in the same place as accept; one more, to see it stays up.
