@@ -180,7 +180,8 @@ class GigsScreen(ViewScreen):
 
     # Export -------------------------------------------------------------------------------------
     def action_export(self) -> None:
-        default = f"gigs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        # Named after the backend's time (the simulated one on a simulation), as in the header.
+        default = f"gigs-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(self.cirro.now))}.csv"
 
         def chosen(path: str | None) -> None:
             if path:
