@@ -8,8 +8,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from console.models import GigPhase
 from console.tui import actions
@@ -19,6 +18,7 @@ from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
+from console.tui.widgets.wrapped import Wrapped
 
 
 class FilterInput(Input):
@@ -37,7 +37,7 @@ class GigsScreen(ViewScreen):
     SCOPES = frozenset({"gigs", "list"})
     BINDINGS: ClassVar = actions.bindings("gigs")
     DEFAULT_CSS = """
-    GigsScreen #gigs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    GigsScreen #gigs-status { background: $panel; color: $text-muted; padding: 0 1; }
     GigsScreen FilterInput { height: 1; border: none; padding: 0 1; display: none; }
     GigsScreen FilterInput.-shown { display: block; }
     GigsScreen FilterInput.-error { color: $text-error; }
@@ -54,7 +54,7 @@ class GigsScreen(ViewScreen):
         yield VirtualTable(GIG_COLUMNS, id="gig-table")
         yield FilterInput(placeholder="filter: regex over the row text, leading ! inverts",
                           id="gig-filter")
-        yield Static(id="gigs-status")
+        yield Wrapped(id="gigs-status")
 
     @property
     def table(self) -> VirtualTable:
@@ -98,8 +98,8 @@ class GigsScreen(ViewScreen):
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"
         parts.append(f"sorted by {table.sort_column} {order}")
-        # One line, fixed height: no layout pass (it would cost a whole-screen layout per keystroke).
-        self.query_one("#gigs-status", Static).update(Content(" · ".join(parts)), layout=False)
+        # Wrapped, not cut: a layout pass only when the number of lines changes.
+        self.query_one("#gigs-status", Wrapped).show(*parts)
 
     # Filter -------------------------------------------------------------------------------------
     def action_filter(self) -> None:
