@@ -16,3 +16,10 @@ def dialog_text(app) -> str:
     bottom = next(i for i, line in enumerate(lines) if i > top and "╰" in line)
     inner = [line[line.index("│") + 1:line.rindex("│")].strip() for line in lines[top + 1:bottom]]
     return " ".join(part for part in inner if part)
+
+
+def region_text(app, widget) -> str:
+    """The screen's text where ``widget`` is drawn, its lines joined by spaces."""
+    region = widget.region
+    lines = screen_lines(app)[region.y:region.bottom]
+    return " ".join(line[region.x:region.right].strip() for line in lines).strip()

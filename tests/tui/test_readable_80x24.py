@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from console.tui.app import CirroApp
+
 from .conftest import SIZE, listed
 from .fakes import T0, FakeBackend, make_gig, sample_gigs
-from .screen import dialog_text, screen_lines
+from .screen import dialog_text, region_text, screen_lines
+from .test_queries_view import RemoteLike, queries_view, set_filter
+from .test_queries_view import backend as backend_400  # noqa: F401  (a fixture)
+from .test_waves_view import make_app as waves_app
+from .test_waves_view import open_gig, settle
 
 LONG_TITLE = "Checkout regression on Android tablets, German storefront"
+
+
+async def open_queries(backend, **kwargs):
+    app = CirroApp(backend, poll_seconds=30.0, **kwargs)
+    return app, app.run_test(size=SIZE)
 
 
 async def test_the_gig_list_filter_error_reads_whole(make_app):
@@ -28,3 +39,39 @@ async def test_the_archive_confirmation_reads_whole(make_app):
         await pilot.press("a")
         await pilot.pause()
         assert f"'{LONG_TITLE}': no more waves; it leaves the live list." in dialog_text(app)
+
+
+async def test_the_monitor_title_keeps_the_countdown_with_a_long_title():
+    app, _, _ = waves_app(title=LONG_TITLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_gig(pilot)
+        await pilot.press("n")  # the first wave: the next one is due in 5 minutes
+        await settle(pilot)
+        top = " ".join(line.strip() for line in screen_lines(app)[1:4])
+        assert f"1 {LONG_TITLE}" in top and "next wave in 5m00s" in top
+
+
+async def test_the_remote_preview_hint_reads_whole(backend_400):
+    app, running = await open_queries(RemoteLike(backend_400))
+    async with running as pilot:
+        await pilot.press("2")
+        screen = app.screen
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if screen.gig is not None and screen.source_note:
+                break
+        await pilot.pause()
+        shown = region_text(app, screen.query_one("#q-note"))
+        assert shown == screen.source_note.replace("  ", " ")
+        assert shown.endswith("in the config file to preview against it.")
+
+
+async def test_a_regex_error_in_the_query_editor_reads_whole(backend_400):
+    app, running = await open_queries(backend_400)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        await set_filter(pilot, screen, '{"country": {"$regex": "(DE|AT"}}')
+        await pilot.pause()
+        shown = region_text(app, screen.query_one("#filter-status"))
+        assert shown == ("country.$regex: invalid regular expression '(DE|AT': missing ) at "
+                         "position 11")

@@ -40,6 +40,7 @@ from console.tui.messages import Snapshot
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import JsonEditor
+from console.tui.widgets.wrapped import Wrapped
 
 # The debounce counts inside the 150 ms keystroke-to-preview budget: keep it short.
 DEBOUNCE_SECONDS = 0.05
@@ -161,10 +162,9 @@ class QueriesScreen(ViewScreen):
     QueriesScreen .q-label { height: 1; text-style: bold; }
     QueriesScreen #filter-editor { height: 1fr; }
     QueriesScreen #sort-editor { height: 6; }
-    QueriesScreen .q-status { height: 2; color: $text-success; }
+    QueriesScreen .q-status { color: $text-success; }
     QueriesScreen .q-status.-error { color: $text-error; }
-    QueriesScreen #q-summary { height: 2; }
-    QueriesScreen #q-note { height: 2; color: $text-warning; }
+    QueriesScreen #q-note { color: $text-warning; }
     QueriesScreen #q-rows { height: 1fr; }
     """
 
@@ -185,7 +185,6 @@ class QueriesScreen(ViewScreen):
         self._last_editor = "filter-editor"
         self._invited_count: int | None = None
         self._loading: str | None = None
-        self._lines: dict[str | None, str] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("No gig selected: pick one in view 1.", id="q-gig")
@@ -193,13 +192,13 @@ class QueriesScreen(ViewScreen):
             with Vertical(id="q-editors"):
                 yield Label("filter_query", classes="q-label")
                 yield JsonEditor(id="filter-editor")
-                yield Static(classes="q-status", id="filter-status")
+                yield Wrapped(classes="q-status", id="filter-status")
                 yield Label("sort_query", classes="q-label")
                 yield JsonEditor(id="sort-editor")
-                yield Static(classes="q-status", id="sort-status")
+                yield Wrapped(classes="q-status", id="sort-status")
             with Vertical(id="q-preview"):
-                yield Static("No preview yet.", id="q-summary")
-                yield Static(id="q-note")
+                yield Wrapped(id="q-summary")
+                yield Wrapped(id="q-note")
                 yield PreviewTable(id="q-rows")
 
     # Loading the gig ------------------------------------------------------------------------------
@@ -207,6 +206,7 @@ class QueriesScreen(ViewScreen):
         # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
         # Open outside the editors, so that 1/2/3 keep switching views; `e` starts editing.
         self.query_one("#q-rows", PreviewTable).focus()
+        self.query_one("#q-summary", Wrapped).show("No preview yet.")
         self._load_selected()
 
     def on_screen_resume(self) -> None:
@@ -301,20 +301,20 @@ class QueriesScreen(ViewScreen):
         editor = self.editor(name)
         checked = (check_filter if name == "filter_query" else check_sort)(editor.text)
         state = self.edited[name]
-        status = self.query_one(f"#{name.replace('_query', '')}-status", Static)
+        status = self.query_one(f"#{name.replace('_query', '')}-status", Wrapped)
         if isinstance(checked, QueryProblem):
             state.problem = checked
             if checked.json_problem is not None:
                 editor.mark_problem(checked.json_problem)
             else:
                 editor.mark(checked.span)
-            self._put(status, checked.message)
+            status.show(checked.message)
             status.add_class("-error")
         else:
             state.good, state.problem = checked, None
             editor.mark(None)
             changed = self.saved is not None and checked.query != getattr(self.saved, name)
-            self._put(status, "valid, edited" if changed else "valid")
+            status.show("valid, edited" if changed else "valid")
             status.remove_class("-error")
 
     def is_dirty(self) -> bool:
@@ -391,9 +391,9 @@ class QueriesScreen(ViewScreen):
         self.preview = preview
         self.shown_generation = generation
         self.shown_at = time.perf_counter()
-        summary = (f"{preview.matched:,} of {preview.total:,} workers match · "
-                   f"{preview.not_invited:,} not invited yet · {preview.seconds * 1000:.0f} ms")
-        self._put(self.query_one("#q-summary", Static), summary)
+        self.query_one("#q-summary", Wrapped).show(
+            f"{preview.matched:,} of {preview.total:,} workers match",
+            f"{preview.not_invited:,} not invited yet", f"{preview.seconds * 1000:.0f} ms")
         header = ("#", "worker", *preview.columns)
         if preview.rows is None:
             rows = [("", "ranking by sort_query…")]
@@ -404,25 +404,18 @@ class QueriesScreen(ViewScreen):
         self._show_note()
 
     def _show_note(self) -> None:
-        note = self.query_one("#q-note", Static)
+        note = self.query_one("#q-note", Wrapped)
         if self.engine is None:
-            self._put(note, self.source_note)
+            note.show(self.source_note)
         elif self.current() is None and self.preview is not None:
-            self._put(note, "Showing the last valid queries' preview; fix the error to update it.")
+            note.show("Showing the last valid queries' preview; fix the error to update it.")
         elif self.preview is not None and self.preview.rows is not None:
             title = "Next to invite, in wave order" if self.preview.rows else (
                 "Nobody left to invite: every matching worker was invited already"
                 if self.preview.matched else "Nobody matches: the next wave would invite nobody")
-            self._put(note, title)
+            note.show(title)
         else:
-            self._put(note, "")
-
-    def _put(self, widget: Static, text: str) -> None:
-        """Update a fixed-size line only when it changes, without a layout pass: a keystroke
-        must not repaint the whole screen."""
-        if self._lines.get(widget.id) != text:
-            self._lines[widget.id] = text
-            widget.update(text, layout=False)
+            note.show()
 
     # Why not? -------------------------------------------------------------------------------------
     def explain_worker(self, worker_id: str) -> WhyNot:

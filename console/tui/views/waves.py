@@ -50,6 +50,7 @@ from console.tui.widgets.keyed_table import KeyedTable
 from console.tui.widgets.runs import RunsView
 from console.tui.widgets.tuning_dialog import TuningDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
+from console.tui.widgets.wrapped import Wrapped
 
 PANES = ("waves", "chart", "invitations", "events")
 PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
@@ -98,13 +99,13 @@ class WavesScreen(ViewScreen):
     DEFAULT_CSS = """
     WavesScreen #wv-mode { height: 1fr; }
     WavesScreen #wv-detail { height: 1fr; }
-    WavesScreen #wv-title { height: 1; width: 100%; text-style: bold; padding: 0 1; }
+    WavesScreen #wv-title { width: 100%; text-style: bold; padding: 0 1; }
     WavesScreen #wv-counts { height: 1; width: 100%; padding: 0 1; }
     WavesScreen #wv-gauge { height: 1; padding: 0 1; }
     WavesScreen #wv-tabs { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
     WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-chart { height: 1fr; padding: 0 1; }
-    WavesScreen #wv-status { height: 1; width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
+    WavesScreen #wv-status { width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
     WavesScreen MonitorFilter { height: 1; border: none; padding: 0 1; display: none; }
     WavesScreen MonitorFilter.-shown { display: block; }
     WavesScreen MonitorFilter.-error { color: $text-error; }
@@ -148,7 +149,7 @@ class WavesScreen(ViewScreen):
         with ContentSwitcher(initial="wv-overview", id="wv-mode"):
             yield VirtualTable(OVERVIEW_COLUMNS, id="wv-overview")
             with Vertical(id="wv-detail"):
-                yield Static(id="wv-title")
+                yield Wrapped(id="wv-title")
                 yield Static(id="wv-counts")
                 yield RunsView(self._draw_gauge, id="wv-gauge")
                 yield Static(id="wv-tabs")
@@ -159,7 +160,7 @@ class WavesScreen(ViewScreen):
                     yield KeyedTable(EVENT_COLUMNS, id="wv-events")
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
-        yield Static(id="wv-status")
+        yield Wrapped(id="wv-status")
 
     def table(self, name: str) -> VirtualTable:
         return self.query_one(f"#wv-{name}", VirtualTable)
@@ -320,10 +321,11 @@ class WavesScreen(ViewScreen):
         countdown = monitor.countdown()
         next_wave = ("no wave due" if countdown.seconds is None else
                      f"next wave in {fmt.duration(countdown.seconds)}")
-        self._set_line("wv-title",
-                       f"{gig.id} {gig.title} · {gig.phase(snap.at).value} · "
-                       f"{gig.invitation_mode} x{gig.invitation_multiplier:g}/"
-                       f"{gig.invitation_frequency:g}min · {next_wave}")
+        # Wrapped, never cut: a long title pushes the countdown to a second line.
+        self.query_one("#wv-title", Wrapped).show(
+            f"{gig.id} {gig.title}", gig.phase(snap.at).value,
+            f"{gig.invitation_mode} x{gig.invitation_multiplier:g}/{gig.invitation_frequency:g}min",
+            next_wave)
         self._set_line("wv-counts",
                        f"invited {stats.invited}  accepted {stats.accepted}  pending "
                        f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
@@ -535,7 +537,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"{table.total_count} live gigs · enter watches one")
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
-        self._set_line("wv-status", " · ".join(parts))
+        self.query_one("#wv-status", Wrapped).show(*parts)
 
     def _set_line(self, line_id: str, text: str) -> None:
         """Update a one-line widget only when its text changes, and without a layout pass (its
