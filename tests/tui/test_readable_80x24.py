@@ -75,3 +75,17 @@ async def test_a_regex_error_in_the_query_editor_reads_whole(backend_400):
         shown = region_text(app, screen.query_one("#filter-status"))
         assert shown == ("country.$regex: invalid regular expression '(DE|AT': missing ) at "
                          "position 11")
+
+
+async def test_the_gig_list_shows_whole_titles_and_scrolls_to_the_columns_moved_aside(make_app):
+    gigs = [*sample_gigs(), make_gig("5", "Localization check: German storefront", T0, T0 + 60)]
+    app = make_app(backend=FakeBackend(gigs))
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        lines = screen_lines(app)
+        assert "5  Localization check: German storefront " in lines[6]
+        assert lines[1].split() == ["ID▲TITLE", "PHASE", "MODE", "ACCEPTED", "PEND", "NEXT"]
+        assert "WAVES START END to the right (l)" in lines[-2]
+        await pilot.press("l", "l", "l", "l", "l", "l", "l", "l")
+        await pilot.pause()
+        assert screen_lines(app)[1].split()[-3:] == ["WAVES", "START", "END"]

@@ -98,6 +98,8 @@ class GigsScreen(ViewScreen):
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"
         parts.append(f"sorted by {table.sort_column} {order}")
+        if table.beyond_edge:
+            parts.append(f"{' '.join(table.beyond_edge)} to the right (l)")
         # Wrapped, not cut: a layout pass only when the number of lines changes.
         self.query_one("#gigs-status", Wrapped).show(*parts)
 
