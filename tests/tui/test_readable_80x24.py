@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from console.tui.app import CirroApp
 
 from .conftest import SIZE, listed
@@ -89,3 +91,18 @@ async def test_the_gig_list_shows_whole_titles_and_scrolls_to_the_columns_moved_
         await pilot.press("l", "l", "l", "l", "l", "l", "l", "l")
         await pilot.pause()
         assert screen_lines(app)[1].split()[-3:] == ["WAVES", "START", "END"]
+
+
+async def test_the_gig_view_shows_a_long_filter_query_whole(make_app):
+    query = {"status": "active", "devices.os": "android", "rating": {"$gte": 3.5},
+             "country": {"$in": ["DE", "AT", "CH"]}, "languages": {"$all": ["de", "en"]}}
+    gigs = [make_gig("1", "Tree planting", T0 - 3600, T0 + 86400, filter_query=query)]
+    app = make_app(backend=FakeBackend(gigs))
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = screen_lines(app)
+        start = next(i for i, line in enumerate(lines) if line.startswith(" Filter query"))
+        shown = " ".join(line[22:].strip() for line in lines[start:start + 3])
+        assert shown.startswith(json.dumps(query))

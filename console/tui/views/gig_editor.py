@@ -38,17 +38,21 @@ class GigEditor(Screen[None]):
     GigEditor #gig-problem { color: $text-error; padding: 0 1; display: none; }
     GigEditor #gig-problem.-shown { display: block; }
     GigEditor #gig-form { padding: 0 1; }
-    GigEditor .field { height: 1; }
+    GigEditor .field { height: auto; }
     GigEditor .field-label { width: 21; text-style: bold; }
-    GigEditor .field-help { color: $text-muted; padding-left: 21; display: none; }
+    GigEditor .field-help { width: 100%; color: $text-muted; padding-left: 21; display: none; }
     GigEditor.-editing .field-help { display: block; }
-    GigEditor .field-error { color: $text-error; padding-left: 21; display: none; }
+    GigEditor .field-error { width: 100%; color: $text-error; padding-left: 21; display: none; }
     GigEditor .field-error.-shown { display: block; }
     GigEditor .field Input { width: 1fr; }
     GigEditor .field Input:disabled { opacity: 1; color: $foreground; background: $background; }
     GigEditor .field Select { width: 24; }
     GigEditor .field Select:disabled { opacity: 1; }
     GigEditor .field .-invalid { background: $error 30%; }
+    /* Viewing, each value is text that wraps (a long filter_query reads whole); editing, an input. */
+    GigEditor .field-value { width: 1fr; display: none; }
+    GigEditor.-viewing .field-value { display: block; }
+    GigEditor.-viewing .field Input, GigEditor.-viewing .field Select { display: none; }
     """
 
     def __init__(self, mode: Mode, gig: Gig | None = None, values: Values | None = None) -> None:
@@ -71,6 +75,8 @@ class GigEditor(Screen[None]):
                 with Horizontal(classes="field"):
                     yield Label(spec.label, classes="field-label", markup=False)
                     yield self._field_widget(spec)
+                    yield Static(Content(self.initial.get(spec.name, "")), classes="field-value",
+                                 id=f"value-{spec.name}")
                 if spec.help:
                     yield Label(spec.help, classes="field-help", markup=False)
                 yield Label("", id=f"error-{spec.name}", classes="field-error")
@@ -102,6 +108,7 @@ class GigEditor(Screen[None]):
             )
             self.query_one(f"#field-{spec.name}").disabled = not editable
         self.set_class(self.mode != "view", "-editing")
+        self.set_class(self.mode == "view", "-viewing")
         self._update_summary(self.cirro.snapshot)
         self.query_one(StatusHeader).view_title = self._title()
         self.query_one(StatusHeader).refresh()
@@ -135,6 +142,7 @@ class GigEditor(Screen[None]):
         for spec in FIELDS:
             widget = self.query_one(f"#field-{spec.name}")
             widget.value = values.get(spec.name, "")  # type: ignore[attr-defined]
+            self.query_one(f"#value-{spec.name}", Static).update(Content(values.get(spec.name, "")))
 
     def _update_summary(self, snapshot: Snapshot | None) -> None:
         summary = self.query_one("#gig-summary", Static)
