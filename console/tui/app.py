@@ -308,7 +308,6 @@ class CirroApp(App[None]):
                            lambda: self.backend.create_gig(create), created, editor.show_problem)
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
-        fields = ", ".join(update.changes())
-        self._confirm_then(f"Save gig {gig.id}?", f"changes: {fields}",
+        self._confirm_then(f"Save gig {gig.id}?", "\n".join(gig_form.update_changes(gig, update)),
                            lambda: self.backend.update_gig(gig.id, update), editor.saved,
                            editor.show_problem)

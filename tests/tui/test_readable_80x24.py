@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from textual.widgets import Input
+
 from console.tui.app import CirroApp
 
 from .conftest import SIZE, listed
@@ -106,3 +108,58 @@ async def test_the_gig_view_shows_a_long_filter_query_whole(make_app):
         start = next(i for i, line in enumerate(lines) if line.startswith(" Filter query"))
         shown = " ".join(line[22:].strip() for line in lines[start:start + 3])
         assert shown.startswith(json.dumps(query))
+
+
+async def edit_gig_2(pilot):
+    await listed(pilot)
+    await pilot.press("j", "enter", "e")  # gig 2, not started: every field editable
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def test_the_save_confirmation_shows_old_and_new_of_each_changed_field(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await edit_gig_2(pilot)
+        editor.query_one("#field-seats_min", Input).value = "7"
+        editor.query_one("#field-seats_max", Input).value = ""
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Save gig 2? Seats min: 5 → 7 Seats max: 20 → (blank)" in dialog_text(app)
+
+
+async def test_escape_with_changes_asks_and_keeps_what_was_typed(make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await edit_gig_2(pilot)
+        editor.query_one("#field-title", Input).value = "Beach cleanup, north shore"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dialog_text(app).startswith(
+            "Discard the changes to gig 2? Title: Beach cleanup → Beach cleanup, north shore")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is editor and editor.mode == "edit"
+        assert any("Beach cleanup, north shore" in line for line in screen_lines(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert editor.mode == "view"
+        assert any(line.split()[1:] == ["Beach", "cleanup"] for line in screen_lines(app))
+        assert backend.calls == []
+
+
+async def test_escape_in_a_new_gig_with_a_title_typed_asks_first(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Dune survey")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dialog_text(app).startswith("Discard the new gig? Title: (blank) → Dune survey")
+        await pilot.press("y")
+        await pilot.pause()
+        assert "1 Gigs" in screen_lines(app)[0]

@@ -22,6 +22,7 @@ from console.tui import gig_form
 from console.tui.gig_form import FIELDS, Errors, FieldSpec, Values
 from console.tui.messages import Snapshot
 from console.tui.rows import GigFacts
+from console.tui.widgets.dialogs import ConfirmDialog
 from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -196,6 +197,27 @@ class GigEditor(Screen[None]):
         self._apply_mode()
 
     def action_back(self) -> None:
+        """Leave the editor; with changes typed, only once the operator said to drop them."""
+        if self.mode == "view":
+            self.dismiss()
+            return
+        if self.mode == "create" or self.gig is None:
+            before, what = self.initial, "the new gig"
+        else:
+            before, what = gig_form.values_from_gig(self.gig), f"the changes to gig {self.gig.id}"
+        changes = gig_form.text_changes(before, self.values())
+        if not changes:
+            self._leave_editing()
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self._leave_editing()
+
+        self.app.push_screen(ConfirmDialog(f"Discard {what}?", "\n".join(
+            [*changes, "n keeps editing, with what you typed."])), answered)
+
+    def _leave_editing(self) -> None:
         if self.mode == "edit" and self.gig is not None:
             self.mode = "view"
             self._load_values(gig_form.values_from_gig(self.gig))
