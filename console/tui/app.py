@@ -246,10 +246,13 @@ class CirroApp(App[None]):
         return self.read_only
 
     def _confirm_then(self, title: str, detail: str, call: Callable[[], Awaitable[Any]],
-                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None) -> None:
+                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None,
+                      declined: Callable[[], None] | None = None) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
                 self._mutate(call, done, failed)
+            elif declined is not None:
+                declined()
 
         self.push_screen(ConfirmDialog(title, detail), answered)
 

@@ -163,3 +163,30 @@ async def test_escape_in_a_new_gig_with_a_title_typed_asks_first(make_app):
         await pilot.press("y")
         await pilot.pause()
         assert "1 Gigs" in screen_lines(app)[0]
+
+
+async def test_the_tuning_form_keeps_what_was_typed_on_an_error_and_on_no():
+    app, backend, gig_id = waves_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_gig(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#tune-invitation_multiplier", Input).value = "6"
+        form.query_one("#tune-seats_max", Input).value = "2"  # below seats_min (5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form  # still open, with the problem said
+        shown = dialog_text(app)
+        assert "seats_max: must be at least seats_min (5), got 2" in shown and " 6 " in shown
+        form.query_one("#tune-seats_max", Input).value = "9"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Change gig 1? Seats max: 8 → 9 Multiplier: 4 → 6 (from the next tick)" in (
+            dialog_text(app))
+        await pilot.press("n")  # not now: back to the form, as typed
+        await settle(pilot)
+        await pilot.press("tab")  # off the multiplier: the focused input's own box is tall
+        shown = dialog_text(app)
+        assert "applies from the next tick" in shown and " 6 " in shown and " 9 " in shown
+        assert (await backend.get_gig(gig_id)).invitation_multiplier == 4

@@ -28,9 +28,10 @@ from console.monitor.glyphs import Line, Run
 from console.monitor.model import LOG_LIMIT, GigMonitor, waves_per_hour
 from console.monitor.poller import PollClock, PollLoop, next_interval
 from console.monitor.snapshot import Lister, lister_for, take_snapshot
-from console.monitor.tuning import TuningError, tuning_update
+from console.monitor.tuning import tuning_update
 from console.tui import actions
 from console.tui import format as fmt
+from console.tui.gig_form import update_changes
 from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
 from console.tui.views.base import ViewScreen
@@ -804,27 +805,29 @@ class WavesScreen(ViewScreen):
             return
         if self.cirro.refuse_if_read_only("change the gig"):
             return
-        gig = snap.gig
+        self._ask_tuning(snap.gig)
 
+    def _ask_tuning(self, gig: Gig, typed: dict[str, str] | None = None, error: str = "") -> None:
         def submitted(form: dict[str, str] | None) -> None:
             if form is not None:
                 self._tune(gig, form)
 
-        self.app.push_screen(TuningDialog(gig), submitted)
+        self.app.push_screen(TuningDialog(gig, typed, error), submitted)
 
     def _tune(self, gig: Gig, form: dict[str, str]) -> None:
-        try:
-            update = tuning_update(gig, form)
-        except TuningError as exc:
-            self.notify(str(exc), title="Not changed", severity="error", timeout=8)
-            return
+        """Confirm the form (the dialog checked it reads); a "no" or a refusal by the backend
+        goes back to the form with what was typed."""
+        update = tuning_update(gig, form)
         if update is None:
             self.notify("Nothing changed")
             return
-        changes = ", ".join(f"{k} {v}" for k, v in update.changes().items())
-        self.cirro._confirm_then(f"Change gig {gig.id}?", f"{changes} (from the next tick)",
-                                 lambda: self.backend.update_gig(gig.id, update),
-                                 lambda g: self.notify(f"Gig {g.id} changed: {changes}"))
+        changes = update_changes(gig, update)
+        self.cirro._confirm_then(
+            f"Change gig {gig.id}?", "\n".join([*changes, "(from the next tick)"]),
+            lambda: self.backend.update_gig(gig.id, update),
+            lambda g: self.notify(f"Gig {g.id} changed: {'; '.join(changes)}"),
+            failed=lambda message: self._ask_tuning(gig, form, message),
+            declined=lambda: self._ask_tuning(gig, form))
 
     # Polling (remote) -----------------------------------------------------------------------------
     def _start_polling(self) -> None:
