@@ -12,7 +12,8 @@ def dialog_text(app) -> str:
     """The text inside the dialog's round border, its lines joined by spaces: a message
     wrapped over several lines reads as one."""
     lines = screen_lines(app)
-    top = next(i for i, line in enumerate(lines) if "╭" in line)
+    top = next((i for i, line in enumerate(lines) if "╭" in line), None)
+    assert top is not None, "no dialog on the screen:\n" + "\n".join(lines)
     bottom = next(i for i, line in enumerate(lines) if i > top and "╰" in line)
     inner = [line[line.index("│") + 1:line.rindex("│")].strip() for line in lines[top + 1:bottom]]
     return " ".join(part for part in inner if part)

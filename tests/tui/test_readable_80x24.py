@@ -190,3 +190,30 @@ async def test_the_tuning_form_keeps_what_was_typed_on_an_error_and_on_no():
         shown = dialog_text(app)
         assert "applies from the next tick" in shown and " 6 " in shown and " 9 " in shown
         assert (await backend.get_gig(gig_id)).invitation_multiplier == 4
+
+
+async def test_an_export_over_an_existing_file_asks_first(make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "gigs.csv"
+    target.write_text("kept\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("e")
+        app.screen.query_one(Input).value = "gigs.csv"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert dialog_text(app).startswith(
+            "Overwrite gigs.csv? It exists: y replaces it with the 4 listed gigs, n goes back")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "gigs.csv"  # the prompt, as typed
+        assert target.read_text() == "kept\n"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if target.read_text().startswith("id,"):
+                break
+        assert target.read_text().startswith("id,title,")

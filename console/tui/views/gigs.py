@@ -16,7 +16,7 @@ from console.tui.export import ExportError, write_export
 from console.tui.messages import Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
-from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
+from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
 from console.tui.widgets.wrapped import Wrapped
 
@@ -183,14 +183,34 @@ class GigsScreen(ViewScreen):
     # Export -------------------------------------------------------------------------------------
     def action_export(self) -> None:
         # Named after the backend's time (the simulated one on a simulation), as in the header.
-        default = f"gigs-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(self.cirro.now))}.csv"
+        self._ask_export_path(
+            f"gigs-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(self.cirro.now))}.csv")
 
+    def _ask_export_path(self, value: str) -> None:
+        """The file to export to; an existing one is replaced only once the operator says so
+        ("n" goes back to the file name as typed)."""
         def chosen(path: str | None) -> None:
-            if path:
-                self._export(Path(path), [self.facts[row.key].export() for row in self.table.visible_rows()])
+            if not path:
+                return
+            target = Path(path).expanduser()
+            records = [self.facts[row.key].export() for row in self.table.visible_rows()]
+            if not target.exists():
+                self._export(target, records)
+                return
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._export(target, records)
+                else:
+                    self._ask_export_path(path)
+
+            self.app.push_screen(ConfirmDialog(
+                f"Overwrite {target}?",
+                f"It exists: y replaces it with the {len(records)} listed gigs, n goes back to "
+                "the file name."), answered)
 
         self.app.push_screen(
-            PromptDialog(f"Export the {self.table.row_count} listed gigs to", default,
+            PromptDialog(f"Export the {self.table.row_count} listed gigs to", value,
                          "the extension picks the format: .csv or .json"),
             chosen,
         )
