@@ -6,12 +6,13 @@ import json
 
 from textual.widgets import Input
 
+from console.models import GigCreate
 from console.tui.app import CirroApp
 
 from .conftest import SIZE, listed
 from .fakes import T0, FakeBackend, make_gig, sample_gigs
 from .screen import dialog_text, region_text, screen_lines
-from .test_queries_view import RemoteLike, queries_view, set_filter
+from .test_queries_view import NOW, RemoteLike, queries_view, set_filter, settled
 from .test_queries_view import backend as backend_400  # noqa: F401  (a fixture)
 from .test_waves_view import make_app as waves_app
 from .test_waves_view import open_gig, settle
@@ -217,3 +218,31 @@ async def test_an_export_over_an_existing_file_asks_first(make_app, tmp_path, mo
             if target.read_text().startswith("id,"):
                 break
         assert target.read_text().startswith("id,title,")
+
+
+async def test_switching_gigs_with_a_broken_draft_asks_and_keeps_it(backend_400):
+    second = await backend_400.create_gig(GigCreate.model_validate({
+        "title": "Second gig", "description": "d", "url": "https://x/2", "start_at": NOW + 7200,
+        "end_at": NOW + 86400, "total_seats": 5, "invitation_mode": "manual", "filter_query": {}}))
+    app, running = await open_queries(backend_400)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        first = screen.gig.id
+        draft = '{"status": "active", "rating": {"$gte": '
+        await set_filter(pilot, screen, draft)
+        await pilot.press("escape", "1", "j", "2")
+        await pilot.pause()
+        assert dialog_text(app).startswith(
+            f"Drop the query edits of gig {first}? Gig {second.id} is selected in the list")
+        await pilot.press("n")
+        await pilot.pause()
+        assert f"Gig {first}: Query test" in screen_lines(app)[1]
+        assert screen.editor("filter_query").text == draft
+        await pilot.press("1", "2")  # the same pick: not asked again
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("1", "k", "2", "1", "j", "2")  # picked again: asked again
+        await pilot.pause()
+        await pilot.press("y")
+        await settled(pilot, screen)
+        assert f"Gig {second.id}: Second gig" in screen_lines(app)[1]

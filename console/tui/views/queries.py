@@ -185,6 +185,7 @@ class QueriesScreen(ViewScreen):
         self._last_editor = "filter-editor"
         self._invited_count: int | None = None
         self._loading: str | None = None
+        self._kept_over: str | None = None  # the gig picked while "n" kept this one's edits
 
     def compose_body(self) -> ComposeResult:
         yield Static("No gig selected: pick one in view 1.", id="q-gig")
@@ -238,14 +239,35 @@ class QueriesScreen(ViewScreen):
         snapshot = self.cirro.snapshot
         if gig_id is None and snapshot is not None and snapshot.gigs:
             gig_id = snapshot.gigs[0].id
-        if gig_id is None or gig_id == self._loading or (self.gig is not None and self.gig.id == gig_id):
+        if self.gig is not None and self.gig.id == gig_id:
+            self._kept_over = None  # back on the gig being edited: a new pick asks again
             return
-        if self.gig is not None and self.is_dirty():
-            self.notify(f"Gig {self.gig.id} has unsaved query edits: save (F2) or revert (F10) "
-                        f"before switching to gig {gig_id}.", severity="warning")
+        if gig_id is None or gig_id == self._loading:
+            return
+        if self.gig is not None and self.has_edits():
+            self._ask_to_switch(self.gig.id, gig_id)
             return
         self._loading = gig_id
         self.load_gig(gig_id)
+
+    def _ask_to_switch(self, editing: str, selected: str) -> None:
+        """Another gig was picked in the list while this one has edits: open it only once the
+        operator drops them. "n" keeps editing; it is asked again when the pick changes."""
+        if self._kept_over == selected or isinstance(self.app.screen, ConfirmDialog):
+            return
+        self._kept_over = selected
+
+        def answered(drop: bool | None) -> None:
+            if drop and self.gig is not None and self.gig.id == editing:
+                self._kept_over = None
+                self._loading = selected
+                self.load_gig(selected)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Drop the query edits of gig {editing}?",
+            f"Gig {selected} is selected in the list: y opens it and drops the edits of gig "
+            f"{editing}, n keeps editing them (save F2, revert F10).",
+        ), answered)
 
     @work(exclusive=True, group="load")
     async def load_gig(self, gig_id: str) -> None:
@@ -261,7 +283,7 @@ class QueriesScreen(ViewScreen):
             await self._build_engine()
         if self.engine is not None:
             self.engine.set_invited(i.user_id for i in invitations)
-        self.gig, self._loading = gig, None
+        self.gig, self._loading, self._kept_over = gig, None, None
         self.saved = Queries(gig.filter_query, gig.sort_query)
         self.query_one("#q-gig", Static).update(f"Gig {gig.id}: {gig.title}")
         self.editor("filter_query").load_text(format_query(gig.filter_query))
@@ -317,9 +339,18 @@ class QueriesScreen(ViewScreen):
             status.show("valid, edited" if changed else "valid")
             status.remove_class("-error")
 
-    def is_dirty(self) -> bool:
-        return bool(self.saved is not None and self.current() is not None
-                    and query_diff(self.saved, self.current()))  # type: ignore[arg-type]
+    def has_edits(self) -> bool:
+        """True when either editor differs from the saved queries, a broken draft included."""
+        if self.saved is None:
+            return False
+        for name, state in self.edited.items():
+            saved = getattr(self.saved, name)
+            if state.problem is not None:
+                if self.editor(name).text != format_query(saved):
+                    return True
+            elif state.good is not None and state.good.query != saved:
+                return True
+        return False
 
     def current(self) -> Queries | None:
         """The edited queries when both are valid."""
