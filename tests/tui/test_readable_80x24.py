@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from textual.widgets import Input
 
@@ -246,3 +247,24 @@ async def test_switching_gigs_with_a_broken_draft_asks_and_keeps_it(backend_400)
         await pilot.press("y")
         await settled(pilot, screen)
         assert f"Gig {second.id}: Second gig" in screen_lines(app)[1]
+
+
+async def test_the_chart_keeps_accepted_and_the_seat_limits_apart_under_hundreds_pending():
+    app, backend, gig_id = waves_app(seats_min=10, seats_max=14)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_gig(pilot)
+        for _ in range(6):  # 6 waves of 20, few answers yet: over a hundred pending
+            await pilot.press("n")
+            await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        stats = await backend.gig_stats(gig_id)
+        assert stats.pending > 100
+        lines = screen_lines(app)
+        axis = next(i for i, line in enumerate(lines) if "0└" in line)
+        top = next(i for i, line in enumerate(lines) if re.match(r"\s*\d+│", line))
+        assert lines[top].split("│")[0].strip() == "17"  # 14 and a quarter: not the pending
+        limits = [i for i in range(top, axis) if "─" in lines[i]]
+        assert len(limits) == 2 and limits[0] > top  # min and max on rows of their own
+        assert "▲" in lines[top]
+        assert f"▲ pending above 17 (up to {stats.pending})" in lines[axis + 2]
