@@ -69,11 +69,13 @@ def render_chart(samples: Sequence[Sample], spec: ChartSpec) -> list[Line]:
     plot_width = max(spec.width - label_width - 1, 1)
     height = max(spec.height, 1)
     columns = column_values(samples, spec.start, spec.end, plot_width)
-    limit_rows = {_row(v, top, height) for v in (spec.seats_min, spec.seats_max) if v}
+    # The seat limits' rows, labelled with their values on the axis (the larger one wins a row).
+    limit_rows = {_row(v, top, height): v
+                  for v in sorted(v for v in (spec.seats_min, spec.seats_max) if v)}
 
     lines: list[Line] = []
     for row in range(height, 0, -1):
-        label = str(top) if row == height else ""
+        label = str(top) if row == height else str(limit_rows.get(row, ""))
         cells: list[tuple[str, Role]] = [(ch, "label") for ch in label.rjust(label_width)]
         cells.append((g.axis_v, "axis"))
         cells.extend(_cell(value, row, top, height, row in limit_rows, g) for value in columns)

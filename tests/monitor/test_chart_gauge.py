@@ -36,6 +36,7 @@ def test_hundreds_pending_leave_accepted_and_the_seat_limits_readable():
     assert lines[0].startswith("56|")  # 45 and a quarter: pending does not stretch the scale
     limit_rows = [i for i, line in enumerate(lines[:12]) if "-" in line]
     assert len(limit_rows) == 2 and limit_rows[0] > 0  # min and max apart, below the top
+    assert [lines[i].split("|")[0].strip() for i in limit_rows] == ["45", "40"]  # on the axis
     bar_rows = [i for i, line in enumerate(lines[:12]) if "#" in line]
     assert len(bar_rows) == 4  # 17 of 56 over 12 rows
     assert lines[0].rstrip().endswith("^")  # pending above the scale, on the top row

@@ -20,27 +20,31 @@ from console.tui.widgets import status_header
 SIZE = (80, 24)
 
 
+@pytest.fixture(scope="session")
+def demo_backend(demo_dir, tmp_path_factory) -> Iterator[LocalBackend]:
+    """One demo for every snapshot: no test changes it (none confirms a change, and the clock
+    stays paused), and opening it is the larger part of a test's time."""
+    backend = LocalBackend.open(copy_sim(demo_dir, tmp_path_factory.mktemp("snap") / "sim"))
+    yield backend
+    asyncio.run(backend.close())
+
+
 @pytest.fixture
-def demo_app(demo_dir, tmp_path, monkeypatch) -> Iterator[Callable[..., CirroApp]]:
+def demo_app(demo_backend, monkeypatch) -> Callable[..., CirroApp]:
     frozen = types.SimpleNamespace(monotonic=lambda: 0.0, time=lambda: 1_772_445_600.0)
     monkeypatch.setattr(app_module, "time", frozen)
     monkeypatch.setattr(status_header, "time", frozen)
     # The query preview says how long it took: always 0 ms here.
     monkeypatch.setattr(preview, "time", types.SimpleNamespace(perf_counter=lambda: 0.0))
-    backends: list[LocalBackend] = []
 
     def make(theme: str = "cirro-dark") -> CirroApp:
-        backend = LocalBackend.open(copy_sim(demo_dir, tmp_path / f"sim{len(backends)}"))
-        backends.append(backend)
-        # One poll only (the tests poll again when they need to): nothing moves by itself.
-        app = CirroApp(backend, theme=theme, advance=backend.simulation.advance_by, speed=60,
-                       poll_seconds=3600)
+        # One poll only: nothing moves by itself.
+        app = CirroApp(demo_backend, theme=theme, advance=demo_backend.simulation.advance_by,
+                       speed=60, poll_seconds=3600)
         app.clock.paused = True
         return app
 
-    yield make
-    for backend in backends:
-        asyncio.run(backend.close())
+    return make
 
 
 async def settle(pilot, rounds: int = 3) -> None:

@@ -266,5 +266,6 @@ async def test_the_chart_keeps_accepted_and_the_seat_limits_apart_under_hundreds
         assert lines[top].split("│")[0].strip() == "17"  # 14 and a quarter: not the pending
         limits = [i for i in range(top, axis) if "─" in lines[i]]
         assert len(limits) == 2 and limits[0] > top  # min and max on rows of their own
+        assert [lines[i].split("│")[0].strip() for i in limits] == ["14", "10"]
         assert "▲" in lines[top]
         assert f"▲ pending above 17 (up to {stats.pending})" in lines[axis + 2]
