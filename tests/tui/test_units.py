@@ -153,3 +153,15 @@ def test_the_console_asks_textual_for_120_fps_unless_the_operator_chose(given, e
         capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
         check=True)
     assert shown.stdout.strip() == expected
+
+
+def test_pack_parts_keeps_each_part_whole_and_wraps_a_part_wider_than_the_line():
+    parts = ["7 Localization check: German storefront", "scheduled", "auto x5/5min",
+             "next wave in 22h59m"]
+    assert fmt.pack_parts(parts, 78) == [
+        "7 Localization check: German storefront · scheduled · auto x5/5min",
+        "next wave in 22h59m"]
+    assert fmt.pack_parts(parts, 200) == [" · ".join(parts)]
+    assert fmt.pack_parts(["filter error: missing ), unterminated subpattern"], 20) == [
+        "filter error:", "missing ),", "unterminated", "subpattern"]
+    assert fmt.pack_parts(parts, 0) == [" · ".join(parts)]  # not laid out yet
