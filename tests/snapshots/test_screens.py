@@ -22,7 +22,6 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "new_gig": ("n",),
     "archive_confirm": (*GIG_5, "a"),
     "export_prompt": ("e",),
-    "sort_choice": ("s",),
     "filter_error": ("slash", "left_parenthesis"),
     "queries": (*GIG_5, "2"),
     "monitor_list": ("3", "poll"),  # the waves per hour show from the poll after opening
