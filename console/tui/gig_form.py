@@ -234,10 +234,11 @@ def build_update(gig: Gig, values: Mapping[str, str], now: int) -> tuple[GigUpda
 
 def text_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
     """``Label: old → new`` for each field whose text differs, in the form's order."""
-    def shown(text: str) -> str:
+    def shown(values: Mapping[str, str], name: str) -> str:
+        text = values.get(name, "")
         return text if text.strip() else "(blank)"
 
-    return [f"{spec.label}: {shown(before.get(spec.name, ''))} → {shown(after.get(spec.name, ''))}"
+    return [f"{spec.label}: {shown(before, spec.name)} → {shown(after, spec.name)}"
             for spec in FIELDS if before.get(spec.name, "") != after.get(spec.name, "")]
 
 

@@ -1,6 +1,6 @@
 """Snapshot tests of every view at 80x24: the demo simulation (fixed seed, clock paused at its
-start), one poll, the header's "last poll" age and the preview's timing frozen at 0, so that a screenshot shows
-nothing of the wall clock and comes out the same on every run."""
+start), one poll, the header's "last poll" age and the preview's timing frozen at 0, so that a
+screenshot shows nothing of the wall clock and comes out the same on every run."""
 
 from __future__ import annotations
 

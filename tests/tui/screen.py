@@ -15,12 +15,15 @@ def dialog_text(app) -> str:
     top = next((i for i, line in enumerate(lines) if "╭" in line), None)
     assert top is not None, "no dialog on the screen:\n" + "\n".join(lines)
     bottom = next(i for i, line in enumerate(lines) if i > top and "╰" in line)
-    inner = [line[line.index("│") + 1:line.rindex("│")].strip() for line in lines[top + 1:bottom]]
+    inner = [line[line.index("│") + 1:line.rindex("│")].strip()
+             for line in lines[top + 1:bottom]]
     return " ".join(part for part in inner if part)
 
 
-def region_text(app, widget) -> str:
-    """The screen's text where ``widget`` is drawn, its lines joined by spaces."""
+def region_text(app, widget, joined: bool = True):
+    """The screen's text where ``widget`` is drawn, its lines joined by spaces (or the list of
+    its lines, stripped)."""
     region = widget.region
-    lines = screen_lines(app)[region.y:region.bottom]
-    return " ".join(line[region.x:region.right].strip() for line in lines).strip()
+    lines = [line[region.x:region.right].strip()
+             for line in screen_lines(app)[region.y:region.bottom]]
+    return " ".join(lines).strip() if joined else lines

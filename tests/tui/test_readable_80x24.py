@@ -269,3 +269,24 @@ async def test_the_chart_keeps_accepted_and_the_seat_limits_apart_under_hundreds
         assert [lines[i].split("│")[0].strip() for i in limits] == ["14", "10"]
         assert "▲" in lines[top]
         assert f"▲ pending above 17 (up to {stats.pending})" in lines[axis + 2]
+
+
+async def test_the_preview_keeps_one_worker_a_line_and_scrolls_to_the_columns_beyond(backend_400):
+    app, running = await open_queries(backend_400)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        await set_filter(pilot, screen, '{"status": "active", "devices.os": {"$exists": true}}')
+        await settled(pilot, screen)
+        screen.query_one("#q-rows").focus()
+
+        def preview_lines() -> list[str]:
+            return region_text(app, screen.query_one("#q-preview"), joined=False)
+
+        lines = preview_lines()
+        header = next(i for i, line in enumerate(lines) if line.startswith("#"))
+        assert lines[header].split()[:3] == ["#", "worker", "status"]
+        ranks = [line.split()[0] for line in lines[header + 1:header + 6]]
+        assert ranks == ["1", "2", "3", "4", "5"]  # one worker a line, not wrapped
+        await pilot.press(*["right"] * 40)
+        await pilot.pause()
+        assert preview_lines()[header].endswith("rating")

@@ -50,7 +50,7 @@ class GigEditor(Screen[None]):
     GigEditor .field Select { width: 24; }
     GigEditor .field Select:disabled { opacity: 1; }
     GigEditor .field .-invalid { background: $error 30%; }
-    /* Viewing, each value is text that wraps (a long filter_query reads whole); editing, an input. */
+    /* Viewing, each value is text that wraps (a long filter_query reads whole). */
     GigEditor .field-value { width: 1fr; display: none; }
     GigEditor.-viewing .field-value { display: block; }
     GigEditor.-viewing .field Input, GigEditor.-viewing .field Select { display: none; }

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
@@ -74,7 +74,7 @@ class PreviewTable(Static, can_focus=True):
     whole on every preview, which a DataTable (measuring and styling each cell) makes slow."""
 
     DEFAULT_CSS = """
-    PreviewTable { height: 1fr; overflow: auto auto; }
+    PreviewTable { width: auto; min-width: 100%; height: auto; text-wrap: nowrap; }
     PreviewTable:focus { background: $boost; }
     """
 
@@ -165,7 +165,7 @@ class QueriesScreen(ViewScreen):
     QueriesScreen .q-status { color: $text-success; }
     QueriesScreen .q-status.-error { color: $text-error; }
     QueriesScreen #q-note { color: $text-warning; }
-    QueriesScreen #q-rows { height: 1fr; }
+    QueriesScreen #q-rows-scroll { height: 1fr; }
     """
 
     def __init__(self) -> None:
@@ -200,7 +200,9 @@ class QueriesScreen(ViewScreen):
             with Vertical(id="q-preview"):
                 yield Wrapped(id="q-summary")
                 yield Wrapped(id="q-note")
-                yield PreviewTable(id="q-rows")
+                # Rows keep their columns aligned; the arrows scroll to what does not fit.
+                with ScrollableContainer(id="q-rows-scroll"):
+                    yield PreviewTable(id="q-rows")
 
     # Loading the gig ------------------------------------------------------------------------------
     def on_mount(self) -> None:
