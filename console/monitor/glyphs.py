@@ -24,6 +24,7 @@ class GlyphSet:
 
     bar: str
     pending: str
+    above: str  # pending above the top of the chart's scale
     limit: str
     empty: str
     axis_v: str
@@ -33,9 +34,9 @@ class GlyphSet:
     marker_max: str
 
 
-UNICODE = GlyphSet(bar="█", pending="•", limit="─", empty="░", axis_v="│", axis_h="─", corner="└",
+UNICODE = GlyphSet(bar="█", pending="•", above="▲", limit="─", empty="░", axis_v="│", axis_h="─", corner="└",
                    marker_min="▏", marker_max="▕")
-ASCII = GlyphSet(bar="#", pending="*", limit="-", empty=".", axis_v="|", axis_h="-", corner="+",
+ASCII = GlyphSet(bar="#", pending="*", above="^", limit="-", empty=".", axis_v="|", axis_h="-", corner="+",
                  marker_min="|", marker_max="|")
 
 

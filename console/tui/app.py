@@ -330,10 +330,13 @@ class CirroApp(App[None]):
         return self.read_only
 
     def _confirm_then(self, title: str, detail: str, call: Callable[[], Awaitable[Any]],
-                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None) -> None:
+                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None,
+                      declined: Callable[[], None] | None = None) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
                 self._mutate(call, done, failed)
+            elif declined is not None:
+                declined()
 
         self.push_screen(ConfirmDialog(title, detail), answered)
 
@@ -395,11 +398,11 @@ class CirroApp(App[None]):
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
         changes = update.changes()
-        detail = f"changes: {', '.join(changes)}"
+        lines = gig_form.update_changes(gig, update)
         warning = gig_form.empty_filter_warning(changes.get("invitation_mode", gig.invitation_mode),
                                                 changes.get("filter_query", gig.filter_query))
         if warning is not None and ({"filter_query", "invitation_mode"} & changes.keys()):
-            detail = f"{detail}\n{warning}"
-        self._confirm_then(f"Save gig {gig.id}?", detail,
+            lines = [*lines, warning]
+        self._confirm_then(f"Save gig {gig.id}?", "\n".join(lines),
                            lambda: self.backend.update_gig(gig.id, update), editor.saved,
                            editor.show_problem)

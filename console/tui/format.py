@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
-from functools import lru_cache
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
+
+from rich.cells import cell_len
 
 
 @lru_cache(maxsize=65536)
@@ -46,3 +50,20 @@ def seats(accepted: int, seats_min: int, seats_max: int | None) -> str:
     """Accepted against the targets: ``12/10-20``, or ``3/5+`` when there is no maximum."""
     target = f"{seats_min}-{seats_max}" if seats_max is not None else f"{seats_min}+"
     return f"{accepted}/{target}"
+
+
+def pack_parts(parts: Sequence[str], width: int, sep: str = " · ") -> list[str]:
+    """``parts`` joined by ``sep`` in lines of at most ``width`` cells, each part kept whole on
+    one line where it fits (a countdown is never split from its number); a part wider than a
+    line is wrapped at its spaces."""
+    if width <= 0:
+        return [sep.join(parts)] if parts else []
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1]) + cell_len(sep) + cell_len(part) <= width:
+            lines[-1] += sep + part
+        elif cell_len(part) <= width:
+            lines.append(part)
+        else:
+            lines.extend(textwrap.wrap(part, width, break_on_hyphens=False) or [""])
+    return lines

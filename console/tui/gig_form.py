@@ -253,6 +253,21 @@ def build_update(gig: Gig, values: Mapping[str, str], now: int) -> tuple[GigUpda
     return update, {}
 
 
+def text_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """``Label: old → new`` for each field whose text differs, in the form's order."""
+    def shown(values: Mapping[str, str], name: str) -> str:
+        text = values.get(name, "")
+        return text if text.strip() else "(blank)"
+
+    return [f"{spec.label}: {shown(before, spec.name)} → {shown(after, spec.name)}"
+            for spec in FIELDS if before.get(spec.name, "") != after.get(spec.name, "")]
+
+
+def update_changes(gig: Gig, update: GigUpdate) -> list[str]:
+    """What saving ``update`` changes on ``gig``, old → new, as the form writes each value."""
+    return text_changes(values_from_gig(gig), values_from_gig(apply_update(gig, update)))
+
+
 def frozen_fields(gig: Gig | None, now: int) -> frozenset[str]:
     """Fields the API refuses to change on this gig at this time."""
     if gig is None or now < gig.start_at:

@@ -9,6 +9,8 @@ from console.models import Gig, GigPhase, GigStats, gig_warnings
 from console.tui import format as fmt
 from console.tui.widgets.virtual_table import Column, Row
 
+# At 80 columns the title gets the room: END, START, then WAVES move past the right edge
+# (h/l scroll to them) until the longest title fits.
 GIG_COLUMNS: tuple[Column, ...] = (
     Column("id", "ID", min_width=2, max_width=36),
     Column("title", "TITLE", min_width=9, max_width=48, grow=True),
@@ -18,10 +20,10 @@ GIG_COLUMNS: tuple[Column, ...] = (
            description="Accepted (against seats min-max)"),
     Column("pending", "PEND", min_width=4, max_width=8, align="right",
            description="Pending invitations"),
-    Column("waves", "WAVES", width=5, align="right", description="Waves sent"),
+    Column("waves", "WAVES", width=5, align="right", description="Waves sent", overflow_rank=3),
     Column("next_wave", "NEXT", width=6, align="right", description="Next wave in"),
-    Column("start", "START", width=11),
-    Column("end", "END", width=11),
+    Column("start", "START", width=11, overflow_rank=2),
+    Column("end", "END", width=11, overflow_rank=1),
 )
 
 # Before the title of a gig the backend answered with a problem (ASCII: any terminal shows it).

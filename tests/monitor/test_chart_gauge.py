@@ -21,10 +21,26 @@ def test_ascii_chart_uses_distinct_glyphs_and_stays_within_width():
     body = "\n".join(lines[:5])
     assert "#" in body and "*" in body and "-" in body
     assert all(ord(ch) < 128 for line in lines for ch in line)
-    # the top row is labelled with the largest value; accepted reaches it at the end
-    assert lines[0].startswith("10|") and lines[0].rstrip().endswith("#")
-    # pending at 10 sits on the top row at the start
-    assert lines[0][3] == "*"
+    # the top row is the seat maximum and a quarter; accepted reaches the maximum's row
+    assert lines[0].startswith("12|") and lines[1].rstrip().endswith("#")
+    # pending at 10 sits on that row at the start
+    assert lines[1][3] == "*"
+
+
+def test_hundreds_pending_leave_accepted_and_the_seat_limits_readable():
+    # A gig mid-waves: 228 pending, 17 accepted against seats 40-45.
+    samples = [Sample(0, 0, 40), Sample(50, 10, 150), Sample(100, 17, 228)]
+    spec = ChartSpec(width=40, height=12, start=0, end=100, seats_min=40, seats_max=45,
+                     ascii_only=True)
+    lines = [plain(line) for line in render_chart(samples, spec)]
+    assert lines[0].startswith("56|")  # 45 and a quarter: pending does not stretch the scale
+    limit_rows = [i for i, line in enumerate(lines[:12]) if "-" in line]
+    assert len(limit_rows) == 2 and limit_rows[0] > 0  # min and max apart, below the top
+    assert [lines[i].split("|")[0].strip() for i in limit_rows] == ["45", "40"]  # on the axis
+    bar_rows = [i for i, line in enumerate(lines[:12]) if "#" in line]
+    assert len(bar_rows) == 4  # 17 of 56 over 12 rows
+    assert lines[0].rstrip().endswith("^")  # pending above the scale, on the top row
+    assert lines[-1] == "# accepted  * pending  ^ pending above 56 (up to 228)  - seats min/max"
 
 
 def test_unicode_chart_and_roles():
@@ -32,7 +48,7 @@ def test_unicode_chart_and_roles():
     lines = render_chart([Sample(0, 2, 1)], spec)
     roles = {run.role for line in lines for run in line}
     assert {"accepted", "pending", "axis", "label"} <= roles
-    assert "█" in plain(lines[2])
+    assert "█" in plain(lines[1])  # accepted 2 of a top of 3 (2 and a quarter, at least 1)
 
 
 def test_gauge_states_and_caption():

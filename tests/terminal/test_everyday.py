@@ -40,7 +40,9 @@ def test_fields_typed_in_one_burst_with_tabs_land_each_in_its_field(console: Ter
     screen = console.wait_for(lambda text: re.search(r"^ URL\s+URL$", text, re.M) is not None)
     assert re.search(r"^ Title\s+Title$", screen, re.M), screen
     assert re.search(r"^ Description\s+Desc$", screen, re.M), screen
-    console.send("escape")
+    console.send("escape")  # what was typed is not thrown away without a word
+    console.wait_for("Discard the new gig?")
+    console.send("y")
     console.wait_for("8 of 8 gigs")
 
 

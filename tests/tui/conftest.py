@@ -41,6 +41,18 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def toasts_text(app) -> str:
+    """What the notifications on screen read, cut out of the screen by their regions (beside
+    them the rows of the view go on, and would mix with their lines)."""
+    strips = app.screen._compositor.render_strips()
+    parts = []
+    for toast in app.screen.query("Toast"):
+        region = toast.region
+        for y in range(region.y, region.y + region.height):
+            parts.append(strips[y].crop(region.x, region.x + region.width).text)
+    return flat("\n".join(parts))
+
+
 def flat(text: str) -> str:
     """Screen text as one line: a notification's edges (▌) dropped, wrapped lines joined."""
     return " ".join(text.replace("▌", " ").split())

@@ -162,3 +162,15 @@ def test_only_an_auto_gig_with_an_empty_filter_is_warned_about():
     assert gig_form.parse_time("+2h", T0) == T0 + 7200
     with pytest.raises(ValueError, match=r"\+DURATION"):
         gig_form.parse_time("+2w", T0)
+
+
+def test_pack_parts_keeps_each_part_whole_and_wraps_a_part_wider_than_the_line():
+    parts = ["7 Localization check: German storefront", "scheduled", "auto x5/5min",
+             "next wave in 22h59m"]
+    assert fmt.pack_parts(parts, 78) == [
+        "7 Localization check: German storefront · scheduled · auto x5/5min",
+        "next wave in 22h59m"]
+    assert fmt.pack_parts(parts, 200) == [" · ".join(parts)]
+    assert fmt.pack_parts(["filter error: missing ), unterminated subpattern"], 20) == [
+        "filter error:", "missing ),", "unterminated", "subpattern"]
+    assert fmt.pack_parts(parts, 0) == [" · ".join(parts)]  # not laid out yet

@@ -14,6 +14,8 @@ from console.tui import format as fmt
 from console.tui.app import CirroApp
 from console.tui.views.waves import WavesScreen
 
+from .screen import screen_lines
+
 SIZE = (100, 30)
 
 
@@ -246,10 +248,6 @@ async def test_the_view_renders_with_the_16_colour_theme():
         assert any("# accepted  * pending  - seats min/max" in line for line in lines)
         assert any(line.strip().startswith("0+---") for line in lines)
         assert not any(glyph in line for line in lines for glyph in "█•░▏▕")
-
-
-def screen_lines(app) -> list[str]:
-    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
 
 
 async def test_a_reading_cut_short_by_a_newer_one_loses_no_logged_event():

@@ -25,6 +25,7 @@ from console.tui.gig_form import FIELDS, Errors, FieldSpec, Values
 from console.tui.gig_output import output_summary
 from console.tui.messages import Snapshot
 from console.tui.rows import GigFacts
+from console.tui.widgets.dialogs import ConfirmDialog
 from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -44,17 +45,21 @@ class GigEditor(Screen[None]):
     GigEditor #gig-problem { color: $text-error; padding: 0 1; display: none; }
     GigEditor #gig-problem.-shown { display: block; }
     GigEditor #gig-form { padding: 0 1; }
-    GigEditor .field { height: 1; }
+    GigEditor .field { height: auto; }
     GigEditor .field-label { width: 21; text-style: bold; }
-    GigEditor .field-help { color: $text-muted; padding-left: 21; display: none; }
+    GigEditor .field-help { width: 100%; color: $text-muted; padding-left: 21; display: none; }
     GigEditor.-editing .field-help { display: block; }
-    GigEditor .field-error { color: $text-error; padding-left: 21; display: none; }
+    GigEditor .field-error { width: 100%; color: $text-error; padding-left: 21; display: none; }
     GigEditor .field-error.-shown { display: block; }
     GigEditor .field Input { width: 1fr; }
     GigEditor .field Input:disabled { opacity: 1; color: $foreground; background: $background; }
     GigEditor .field Select { width: 24; }
     GigEditor .field Select:disabled { opacity: 1; }
     GigEditor .field .-invalid { background: $error 30%; }
+    /* Viewing, each value is text that wraps (a long filter_query reads whole). */
+    GigEditor .field-value { width: 1fr; display: none; }
+    GigEditor.-viewing .field-value { display: block; }
+    GigEditor.-viewing .field Input, GigEditor.-viewing .field Select { display: none; }
     """
 
     def __init__(self, mode: Mode, gig: Gig | None = None, values: Values | None = None) -> None:
@@ -79,6 +84,8 @@ class GigEditor(Screen[None]):
                 with Horizontal(classes="field"):
                     yield Label(spec.label, classes="field-label", markup=False)
                     yield self._field_widget(spec)
+                    yield Static(Content(self.initial.get(spec.name, "")), classes="field-value",
+                                 id=f"value-{spec.name}")
                 if spec.help:
                     yield Label(spec.help, classes="field-help", markup=False)
                 yield Label("", id=f"error-{spec.name}", classes="field-error")
@@ -126,6 +133,7 @@ class GigEditor(Screen[None]):
             )
             self.query_one(f"#field-{spec.name}").disabled = not editable
         self.set_class(self.mode != "view", "-editing")
+        self.set_class(self.mode == "view", "-viewing")
         self._update_summary(self.cirro.snapshot)
         self.query_one(StatusHeader).view_title = self._title()
         self.query_one(StatusHeader).refresh()
@@ -159,6 +167,7 @@ class GigEditor(Screen[None]):
         for spec in FIELDS:
             widget = self.query_one(f"#field-{spec.name}")
             widget.value = values.get(spec.name, "")  # type: ignore[attr-defined]
+            self.query_one(f"#value-{spec.name}", Static).update(Content(values.get(spec.name, "")))
 
     def _update_summary(self, snapshot: Snapshot | None) -> None:
         summary = self.query_one("#gig-summary", Static)
@@ -216,6 +225,27 @@ class GigEditor(Screen[None]):
         self._apply_mode()
 
     def action_back(self) -> None:
+        """Leave the editor; with changes typed, only once the operator said to drop them."""
+        if self.mode == "view":
+            self.dismiss()
+            return
+        if self.mode == "create" or self.gig is None:
+            before, what = self.initial, "the new gig"
+        else:
+            before, what = gig_form.values_from_gig(self.gig), f"the changes to gig {self.gig.id}"
+        changes = gig_form.text_changes(before, self.values())
+        if not changes:
+            self._leave_editing()
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self._leave_editing()
+
+        self.app.push_screen(ConfirmDialog(f"Discard {what}?", "\n".join(
+            [*changes, "n keeps editing, with what you typed."])), answered)
+
+    def _leave_editing(self) -> None:
         if self.mode == "edit" and self.gig is not None:
             self.mode = "view"
             self._load_values(gig_form.values_from_gig(self.gig))

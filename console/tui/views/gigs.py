@@ -8,8 +8,7 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from console.models import GigPhase
 from console.plural import plural
@@ -19,8 +18,9 @@ from console.tui.export import ExportError, write_export
 from console.tui.messages import Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
-from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
+from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
+from console.tui.widgets.wrapped import Wrapped
 
 
 class FilterInput(Input):
@@ -44,7 +44,7 @@ class GigsScreen(ViewScreen):
     SCOPES = frozenset({"gigs", "list"})
     BINDINGS: ClassVar = actions.bindings("gigs")
     DEFAULT_CSS = """
-    GigsScreen #gigs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    GigsScreen #gigs-status { background: $panel; color: $text-muted; padding: 0 1; }
     GigsScreen FilterInput { display: none; }
     GigsScreen FilterInput.-shown { display: block; }
     GigsScreen FilterInput.-error { color: $text-error; }
@@ -61,7 +61,7 @@ class GigsScreen(ViewScreen):
         yield VirtualTable(GIG_COLUMNS, id="gig-table")
         yield FilterInput(placeholder="filter: regex over the row text, leading ! inverts",
                           id="gig-filter")
-        yield Static(id="gigs-status")
+        yield Wrapped(id="gigs-status")
 
     @property
     def table(self) -> VirtualTable:
@@ -111,8 +111,10 @@ class GigsScreen(ViewScreen):
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"
         parts.append(f"sorted by {table.sort_column} {order}")
-        # One line, fixed height: no layout pass (it would cost a whole-screen layout per keystroke).
-        self.query_one("#gigs-status", Static).update(Content(" · ".join(parts)), layout=False)
+        if table.beyond_edge:
+            parts.append(f"{' '.join(table.beyond_edge)} to the right (l)")
+        # Wrapped, not cut: a layout pass only when the number of lines changes.
+        self.query_one("#gigs-status", Wrapped).show(*parts)
 
     # Filter -------------------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -193,14 +195,35 @@ class GigsScreen(ViewScreen):
 
     # Export -------------------------------------------------------------------------------------
     def action_export(self) -> None:
-        default = f"gigs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        # Named after the backend's time (the simulated one on a simulation), as in the header.
+        self._ask_export_path(
+            f"gigs-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(self.cirro.now))}.csv")
 
+    def _ask_export_path(self, value: str) -> None:
+        """The file to export to; an existing one is replaced only once the operator says so
+        ("n" goes back to the file name as typed)."""
         def chosen(path: str | None) -> None:
-            if path:
-                self._export(Path(path), [self.facts[row.key].export() for row in self.table.visible_rows()])
+            if not path:
+                return
+            target = Path(path).expanduser()
+            records = [self.facts[row.key].export() for row in self.table.visible_rows()]
+            if not target.exists():
+                self._export(target, records)
+                return
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._export(target, records)
+                else:
+                    self._ask_export_path(path)
+
+            self.app.push_screen(ConfirmDialog(
+                f"Overwrite {target}?",
+                f"It exists: y replaces it with the {len(records)} listed gigs, n goes back to "
+                "the file name."), answered)
 
         self.app.push_screen(
-            PromptDialog(f"Export the {self.table.row_count} listed gigs to", default,
+            PromptDialog(f"Export the {self.table.row_count} listed gigs to", value,
                          "the extension picks the format: .csv or .json"),
             chosen,
         )

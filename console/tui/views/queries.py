@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
@@ -42,6 +42,7 @@ from console.tui.suspend import run_suspended
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import JsonEditor
+from console.tui.widgets.wrapped import Wrapped
 
 # The debounce counts inside the 150 ms keystroke-to-preview budget: keep it short.
 DEBOUNCE_SECONDS = 0.05
@@ -75,7 +76,7 @@ class PreviewTable(Static, can_focus=True):
     whole on every preview, which a DataTable (measuring and styling each cell) makes slow."""
 
     DEFAULT_CSS = """
-    PreviewTable { height: 1fr; overflow: auto auto; }
+    PreviewTable { width: auto; min-width: 100%; height: auto; text-wrap: nowrap; }
     PreviewTable:focus { background: $boost; }
     """
 
@@ -163,11 +164,10 @@ class QueriesScreen(ViewScreen):
     QueriesScreen .q-label { height: 1; text-style: bold; }
     QueriesScreen #filter-editor { height: 1fr; }
     QueriesScreen #sort-editor { height: 6; }
-    QueriesScreen .q-status { height: 2; color: $text-success; }
+    QueriesScreen .q-status { color: $text-success; }
     QueriesScreen .q-status.-error { color: $text-error; }
-    QueriesScreen #q-summary { height: 2; }
-    QueriesScreen #q-note { height: 2; color: $text-warning; }
-    QueriesScreen #q-rows { height: 1fr; }
+    QueriesScreen #q-note { color: $text-warning; }
+    QueriesScreen #q-rows-scroll { height: 1fr; }
     """
 
     def __init__(self) -> None:
@@ -187,7 +187,7 @@ class QueriesScreen(ViewScreen):
         self._last_editor = "filter-editor"
         self._invited_count: int | None = None
         self._loading: str | None = None
-        self._lines: dict[str | None, str] = {}
+        self._kept_over: str | None = None  # the gig picked while "n" kept this one's edits
 
     def compose_body(self) -> ComposeResult:
         yield Static("No gig selected: pick one in view 1.", id="q-gig")
@@ -195,20 +195,23 @@ class QueriesScreen(ViewScreen):
             with Vertical(id="q-editors"):
                 yield Label("filter_query", classes="q-label")
                 yield JsonEditor(id="filter-editor")
-                yield Static(classes="q-status", id="filter-status")
+                yield Wrapped(classes="q-status", id="filter-status")
                 yield Label("sort_query", classes="q-label")
                 yield JsonEditor(id="sort-editor")
-                yield Static(classes="q-status", id="sort-status")
+                yield Wrapped(classes="q-status", id="sort-status")
             with Vertical(id="q-preview"):
-                yield Static("No preview yet.", id="q-summary")
-                yield Static(id="q-note")
-                yield PreviewTable(id="q-rows")
+                yield Wrapped(id="q-summary")
+                yield Wrapped(id="q-note")
+                # Rows keep their columns aligned; the arrows scroll to what does not fit.
+                with ScrollableContainer(id="q-rows-scroll"):
+                    yield PreviewTable(id="q-rows")
 
     # Loading the gig ------------------------------------------------------------------------------
     def on_mount(self) -> None:
         # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
         # Open outside the editors, so that 1/2/3 keep switching views; `e` starts editing.
         self.query_one("#q-rows", PreviewTable).focus()
+        self.query_one("#q-summary", Wrapped).show("No preview yet.")
         self._load_selected()
 
     def on_screen_resume(self) -> None:
@@ -240,14 +243,35 @@ class QueriesScreen(ViewScreen):
         snapshot = self.cirro.snapshot
         if gig_id is None and snapshot is not None and snapshot.gigs:
             gig_id = snapshot.gigs[0].id
-        if gig_id is None or gig_id == self._loading or (self.gig is not None and self.gig.id == gig_id):
+        if self.gig is not None and self.gig.id == gig_id:
+            self._kept_over = None  # back on the gig being edited: a new pick asks again
             return
-        if self.gig is not None and self.is_dirty():
-            self.notify(f"Gig {self.gig.id} has unsaved query edits: save (F2) or revert (F10) "
-                        f"before switching to gig {gig_id}.", severity="warning")
+        if gig_id is None or gig_id == self._loading:
+            return
+        if self.gig is not None and self.has_edits():
+            self._ask_to_switch(self.gig.id, gig_id)
             return
         self._loading = gig_id
         self.load_gig(gig_id)
+
+    def _ask_to_switch(self, editing: str, selected: str) -> None:
+        """Another gig was picked in the list while this one has edits: open it only once the
+        operator drops them. "n" keeps editing; it is asked again when the pick changes."""
+        if self._kept_over == selected or isinstance(self.app.screen, ConfirmDialog):
+            return
+        self._kept_over = selected
+
+        def answered(drop: bool | None) -> None:
+            if drop and self.gig is not None and self.gig.id == editing:
+                self._kept_over = None
+                self._loading = selected
+                self.load_gig(selected)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Drop the query edits of gig {editing}?",
+            f"Gig {selected} is selected in the list: y opens it and drops the edits of gig "
+            f"{editing}, n keeps editing them (save F2, revert F10).",
+        ), answered)
 
     @work(exclusive=True, group="load")
     async def load_gig(self, gig_id: str) -> None:
@@ -263,7 +287,7 @@ class QueriesScreen(ViewScreen):
             await self._build_engine()
         if self.engine is not None:
             self.engine.set_invited(i.user_id for i in invitations)
-        self.gig, self._loading = gig, None
+        self.gig, self._loading, self._kept_over = gig, None, None
         self.saved = Queries(gig.filter_query, gig.sort_query)
         self.query_one("#q-gig", Static).update(f"Gig {gig.id}: {gig.title}")
         self.editor("filter_query").load_text(format_query(gig.filter_query))
@@ -303,25 +327,34 @@ class QueriesScreen(ViewScreen):
         editor = self.editor(name)
         checked = (check_filter if name == "filter_query" else check_sort)(editor.text)
         state = self.edited[name]
-        status = self.query_one(f"#{name.replace('_query', '')}-status", Static)
+        status = self.query_one(f"#{name.replace('_query', '')}-status", Wrapped)
         if isinstance(checked, QueryProblem):
             state.problem = checked
             if checked.json_problem is not None:
                 editor.mark_problem(checked.json_problem)
             else:
                 editor.mark(checked.span)
-            self._put(status, checked.message)
+            status.show(checked.message)
             status.add_class("-error")
         else:
             state.good, state.problem = checked, None
             editor.mark(None)
             changed = self.saved is not None and checked.query != getattr(self.saved, name)
-            self._put(status, "valid, edited" if changed else "valid")
+            status.show("valid, edited" if changed else "valid")
             status.remove_class("-error")
 
-    def is_dirty(self) -> bool:
-        return bool(self.saved is not None and self.current() is not None
-                    and query_diff(self.saved, self.current()))  # type: ignore[arg-type]
+    def has_edits(self) -> bool:
+        """True when either editor differs from the saved queries, a broken draft included."""
+        if self.saved is None:
+            return False
+        for name, state in self.edited.items():
+            saved = getattr(self.saved, name)
+            if state.problem is not None:
+                if self.editor(name).text != format_query(saved):
+                    return True
+            elif state.good is not None and state.good.query != saved:
+                return True
+        return False
 
     def current(self) -> Queries | None:
         """The edited queries when both are valid."""
@@ -393,9 +426,9 @@ class QueriesScreen(ViewScreen):
         self.preview = preview
         self.shown_generation = generation
         self.shown_at = time.perf_counter()
-        summary = (f"{preview.matched:,} of {plural(preview.total, 'worker', grouped=True)} match · "
-                   f"{preview.not_invited:,} not invited yet · {preview.seconds * 1000:.0f} ms")
-        self._put(self.query_one("#q-summary", Static), summary)
+        self.query_one("#q-summary", Wrapped).show(
+            f"{preview.matched:,} of {plural(preview.total, 'worker', grouped=True)} match",
+            f"{preview.not_invited:,} not invited yet", f"{preview.seconds * 1000:.0f} ms")
         header = ("#", "worker", *preview.columns)
         if preview.rows is None:
             rows = [("", "ranking by sort_query…")]
@@ -406,25 +439,18 @@ class QueriesScreen(ViewScreen):
         self._show_note()
 
     def _show_note(self) -> None:
-        note = self.query_one("#q-note", Static)
+        note = self.query_one("#q-note", Wrapped)
         if self.engine is None:
-            self._put(note, self.source_note)
+            note.show(self.source_note)
         elif self.current() is None and self.preview is not None:
-            self._put(note, "Showing the last valid queries' preview; fix the error to update it.")
+            note.show("Showing the last valid queries' preview; fix the error to update it.")
         elif self.preview is not None and self.preview.rows is not None:
             title = "Next to invite, in wave order" if self.preview.rows else (
                 "Nobody left to invite: every matching worker was invited already"
                 if self.preview.matched else "Nobody matches: the next wave would invite nobody")
-            self._put(note, title)
+            note.show(title)
         else:
-            self._put(note, "")
-
-    def _put(self, widget: Static, text: str) -> None:
-        """Update a fixed-size line only when it changes, without a layout pass: a keystroke
-        must not repaint the whole screen."""
-        if self._lines.get(widget.id) != text:
-            self._lines[widget.id] = text
-            widget.update(text, layout=False)
+            note.show()
 
     # Why not? -------------------------------------------------------------------------------------
     def explain_worker(self, worker_id: str) -> WhyNot:

@@ -28,10 +28,11 @@ from console.monitor.glyphs import Line, Run
 from console.monitor.model import LOG_LIMIT, GigMonitor, waves_per_hour
 from console.monitor.poller import PollClock, PollLoop, next_interval
 from console.monitor.snapshot import Lister, lister_for, take_snapshot
-from console.monitor.tuning import TuningError, tuning_update
+from console.monitor.tuning import tuning_update
 from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
+from console.tui.gig_form import update_changes
 from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
 from console.tui.views.base import ViewScreen
@@ -51,6 +52,7 @@ from console.tui.widgets.keyed_table import KeyedTable
 from console.tui.widgets.runs import RunsView
 from console.tui.widgets.tuning_dialog import TuningDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
+from console.tui.widgets.wrapped import Wrapped
 
 PANES = ("waves", "chart", "invitations", "events")
 PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
@@ -99,13 +101,13 @@ class WavesScreen(ViewScreen):
     DEFAULT_CSS = """
     WavesScreen #wv-mode { height: 1fr; }
     WavesScreen #wv-detail { height: 1fr; }
-    WavesScreen #wv-title { height: 1; width: 100%; text-style: bold; padding: 0 1; }
+    WavesScreen #wv-title { width: 100%; text-style: bold; padding: 0 1; }
     WavesScreen #wv-counts { height: 1; width: 100%; padding: 0 1; }
     WavesScreen #wv-gauge { height: 1; padding: 0 1; }
     WavesScreen #wv-tabs { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
     WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-chart { height: 1fr; padding: 0 1; }
-    WavesScreen #wv-status { height: 1; width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
+    WavesScreen #wv-status { width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
     WavesScreen MonitorFilter { display: none; }
     WavesScreen MonitorFilter.-shown { display: block; }
     WavesScreen MonitorFilter.-error { color: $text-error; }
@@ -149,7 +151,7 @@ class WavesScreen(ViewScreen):
         with ContentSwitcher(initial="wv-overview", id="wv-mode"):
             yield VirtualTable(OVERVIEW_COLUMNS, id="wv-overview")
             with Vertical(id="wv-detail"):
-                yield Static(id="wv-title")
+                yield Wrapped(id="wv-title")
                 yield Static(id="wv-counts")
                 yield RunsView(self._draw_gauge, id="wv-gauge")
                 yield Static(id="wv-tabs")
@@ -160,7 +162,7 @@ class WavesScreen(ViewScreen):
                     yield KeyedTable(EVENT_COLUMNS, id="wv-events", follow=True)
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
-        yield Static(id="wv-status")
+        yield Wrapped(id="wv-status")
 
     def table(self, name: str) -> VirtualTable:
         return self.query_one(f"#wv-{name}", VirtualTable)
@@ -321,10 +323,11 @@ class WavesScreen(ViewScreen):
         countdown = monitor.countdown()
         next_wave = ("no wave due" if countdown.seconds is None else
                      f"next wave in {fmt.duration(countdown.seconds)}")
-        self._set_line("wv-title",
-                       f"{gig.id} {gig.title} · {gig.phase(snap.at).value} · "
-                       f"{gig.invitation_mode} x{gig.invitation_multiplier:g}/"
-                       f"{gig.invitation_frequency:g}min · {next_wave}")
+        # Wrapped, never cut: a long title pushes the countdown to a second line.
+        self.query_one("#wv-title", Wrapped).show(
+            f"{gig.id} {gig.title}", gig.phase(snap.at).value,
+            f"{gig.invitation_mode} x{gig.invitation_multiplier:g}/{gig.invitation_frequency:g}min",
+            next_wave)
         self._set_line("wv-counts",
                        f"invited {stats.invited}  accepted {stats.accepted}  pending "
                        f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
@@ -536,7 +539,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"{plural(table.total_count, 'live gig')} · enter watches one")
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
-        self._set_line("wv-status", " · ".join(parts))
+        self.query_one("#wv-status", Wrapped).show(*parts)
 
     def _set_line(self, line_id: str, text: str) -> None:
         """Update a one-line widget only when its text changes, and without a layout pass (its
@@ -792,27 +795,29 @@ class WavesScreen(ViewScreen):
             return
         if self.cirro.refuse_if_read_only("change the gig"):
             return
-        gig = snap.gig
+        self._ask_tuning(snap.gig)
 
+    def _ask_tuning(self, gig: Gig, typed: dict[str, str] | None = None, error: str = "") -> None:
         def submitted(form: dict[str, str] | None) -> None:
             if form is not None:
                 self._tune(gig, form)
 
-        self.app.push_screen(TuningDialog(gig), submitted)
+        self.app.push_screen(TuningDialog(gig, typed, error), submitted)
 
     def _tune(self, gig: Gig, form: dict[str, str]) -> None:
-        try:
-            update = tuning_update(gig, form)
-        except TuningError as exc:
-            self.notify(str(exc), title="Not changed", severity="error", timeout=8)
-            return
+        """Confirm the form (the dialog checked it reads); a "no" or a refusal by the backend
+        goes back to the form with what was typed."""
+        update = tuning_update(gig, form)
         if update is None:
             self.notify("Nothing changed")
             return
-        changes = ", ".join(f"{k} {v}" for k, v in update.changes().items())
-        self.cirro._confirm_then(f"Change gig {gig.id}?", f"{changes} (from the next tick)",
-                                 lambda: self.backend.update_gig(gig.id, update),
-                                 lambda g: self.notify(f"Gig {g.id} changed: {changes}"))
+        changes = update_changes(gig, update)
+        self.cirro._confirm_then(
+            f"Change gig {gig.id}?", "\n".join([*changes, "(from the next tick)"]),
+            lambda: self.backend.update_gig(gig.id, update),
+            lambda g: self.notify(f"Gig {g.id} changed: {'; '.join(changes)}"),
+            failed=lambda message: self._ask_tuning(gig, form, message),
+            declined=lambda: self._ask_tuning(gig, form))
 
     # Polling (remote) -----------------------------------------------------------------------------
     def _start_polling(self) -> None:

@@ -20,7 +20,8 @@ DIALOG_CSS = """
     width: 64; max-width: 100%; height: auto; max-height: 90%;
     border: round $primary; background: $surface; padding: 0 1;
 }}
-{name} .dialog-title {{ text-style: bold; width: 100%; }}
+{name} Label {{ width: 100%; }}  /* wraps: a long gig title must not cut the question */
+{name} .dialog-title {{ text-style: bold; }}
 {name} .dialog-error {{ color: $text-error; }}
 """
 

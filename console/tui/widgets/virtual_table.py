@@ -37,6 +37,9 @@ class Column:
     max_width: int = 60
     align: Literal["left", "right"] = "left"
     grow: bool = False  # takes the width left over on wide screens
+    # When the grow column cannot show its widest cell, columns with a rank move past the
+    # right edge (h/l scroll to them), lowest rank first, until it can.
+    overflow_rank: int | None = None
     description: str = ""  # the column's name in full (the sort picker), default: the label
 
     @property
@@ -177,6 +180,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}  # key -> position in _view
         self._cursor = 0
         self._widths: list[int] = [c.width or c.min_width for c in self.columns]
+        self._display: list[int] = list(range(len(self.columns)))  # column indices, left to right
+        self._moved: list[int] = []  # the columns past the right edge
         self.sort_column = self.columns[0].key
         self.sort_reverse = False
         self.filter_text = ""
@@ -292,15 +297,35 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _fit_to_width(self) -> None:
         widths = list(getattr(self, "_natural", self._widths))
-        spare = self.scrollable_content_region.width - (sum(widths) + GAP * (len(widths) - 1))
-        for i, column in enumerate(self.columns):
-            if column.grow:
-                # Grow into spare room on wide screens; give room back (down to the minimum)
-                # on narrow ones, so 80 columns show every column without scrolling sideways.
-                widths[i] = max(widths[i] + spare, column.min_width, len(column.label))
-                break
+        room = self.scrollable_content_region.width
+        shown = list(range(len(self.columns)))
+        moved: list[int] = []
+
+        def spare() -> int:
+            return room - sum(widths[i] for i in shown) - GAP * (len(shown) - 1)
+
+        grow = next((i for i, c in enumerate(self.columns) if c.grow), None)
+        if grow is not None:
+            ranked = sorted((c.overflow_rank, i) for i, c in enumerate(self.columns)
+                            if c.overflow_rank is not None)
+            for _, i in ranked:
+                if room <= 0 or spare() >= 0:
+                    break
+                shown.remove(i)
+                moved.append(i)
+            column = self.columns[grow]
+            # Grow into the room left over; on a screen still too narrow, give room back
+            # (down to the minimum).
+            widths[grow] = max(widths[grow] + spare(), column.min_width, len(column.label))
         self._widths = widths
+        moved.sort()  # past the edge in their usual order
+        self._display, self._moved = shown + moved, moved
         self._update_virtual_size()
+
+    @property
+    def beyond_edge(self) -> list[str]:
+        """Labels of the columns moved past the right edge to give the grow column room."""
+        return [self.columns[i].label for i in self._moved]
 
     def _update_virtual_size(self) -> None:
         width = sum(self._widths) + GAP * (len(self._widths) - 1)
@@ -386,9 +411,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> str | None:
         left = 0
-        for column, width in zip(self.columns, self._widths):
+        for i in self._display:
+            width = self._widths[i]
             if left <= x < left + width + GAP:
-                return column.key
+                return self.columns[i].key
             left += width + GAP
         return None
 
@@ -431,7 +457,8 @@ class VirtualTable(ScrollView, can_focus=True):
         header = self._style("vtable--header")
         sorted_style = self._style("vtable--sorted")
         segments = []
-        for column, width in zip(self.columns, self._widths):
+        for i in self._display:
+            column, width = self.columns[i], self._widths[i]
             gap = " " * GAP
             label, style = column.label, header
             if column.key == self.sort_column:
@@ -449,7 +476,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def _row_strip(self, row: Row, is_cursor: bool, base: Style) -> Strip:
         style = self._style("vtable--cursor") if is_cursor else base
         segments = []
-        for i, (column, width) in enumerate(zip(self.columns, self._widths)):
+        for i in self._display:
+            column, width = self.columns[i], self._widths[i]
             tone = row.tones.get(i)
             cell_style = style
             if tone and not is_cursor:
