@@ -51,7 +51,7 @@ def serve_process(data_dir: Path, config_dir: Path, public_key: Path | None,
     env = dict(os.environ, CIRRO_CONSOLE_CONFIG=str(config), PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "console", "serve", "--port", "0", "--speed", str(speed)]
     if public_key is not None:
-        command += ["--public-key", str(public_key)]
+        command += ["--public-key", str(public_key), "--app-id", "app-1"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
