@@ -30,7 +30,7 @@ def test_serve_refuses_a_remote_context(tmp_path, monkeypatch, capsys):
 
 def test_serve_bad_public_key(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(local_config(tmp_path / "c.toml", tmp_path)))
-    assert main(["serve", "--public-key", str(tmp_path / "none.pem")]) == 2
+    assert main(["serve", "--public-key", str(tmp_path / "none.pem"), "--app-id", "a"]) == 2
     assert "cannot read public key" in capsys.readouterr().err
 
 
