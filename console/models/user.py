@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .fields import Id, JsonObject
+from .fields import MAX_AMOUNT, Id, JsonObject
 
 
 class Worker(BaseModel):
@@ -37,7 +37,7 @@ class InvitationAttemptCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     gig_ids: list[Id] = Field(min_length=1)
-    max_amount: int | None = Field(default=None, ge=1)
+    max_amount: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
 
 
 class InvitationAttempt(BaseModel):

@@ -59,8 +59,10 @@ async def run_clock(simulation: SimulationControls, speed: float, interval: floa
         target = started_sim + int((time.monotonic() - started_wall) * speed)
         try:
             await simulation.advance_to(target)
-        except BackendError as exc:
-            log.error("simulation clock stopped at %d: %s", simulation.now, exc)
+        except Exception as exc:
+            # Nothing awaits this task until shutdown: unlogged, the clock would stop unseen.
+            why = str(exc) if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}"
+            log.error("simulation clock stopped at %d: %s", simulation.now, why)
             return
 
 
