@@ -7,6 +7,7 @@ away, and time advances are saved at most once per ``save_interval`` wall second
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from console.models import (
     WaveRecord,
     Worker,
 )
+from console.mql import MQLError
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
@@ -226,9 +228,18 @@ class LocalBackend:
 
     async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
                                  max_amount: int | None = None) -> InvitationAttempt:
+        with self._call() as engine:
+            document = copy.deepcopy(engine.worker(user_id)["document"])
+            filters = engine.attempt_filters(user_id, gig_ids)
+        # Matching may take long (a regex): outside the lock, so other calls go on meanwhile.
+        try:
+            matched = {gig_id for gig_id, matches in filters.items() if matches(document)}
+        except MQLError as exc:
+            where = f"filter_query.{exc.path}" if exc.path else "filter_query"
+            raise Unprocessable(f"{where}: {exc.message}") from None
         with self._call(mutation=True) as engine:
             record = engine.worker(user_id)
-            engine.invitation_attempt(user_id, gig_ids, max_amount)
+            engine.invitation_attempt(user_id, gig_ids, max_amount, matched)
             ids = [str(g) for g in gig_ids]
             return InvitationAttempt(
                 id=engine.next_id("attempt"), payload={"gig_ids": ids, "max_amount": max_amount},

@@ -6,15 +6,17 @@ Errors are ``{"error": message}`` with Cirro's status codes; list endpoints page
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from email.utils import formatdate
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -32,7 +34,10 @@ from console.models import (
     InvitationStatus,
     problems_from_validation,
 )
+from console.mql import MQLError
 from console.server.auth import TokenRejected, TokenVerifier
+from console.server.limits import REQUEST_DEADLINE, BodyLimit, BodyTooLarge, size_problem
+from console.server.offloop import OffLoop
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +66,13 @@ async def json_body(request: Request) -> dict[str, Any]:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "Request body is not valid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a JSON object")
+    problem = size_problem(body)
+    if problem is not None:
+        raise ApiError(422, problem)
     return body
 
 
@@ -242,8 +252,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
 ]
 
 
+DEADLINE_PASSED = (f"The request did not finish within {REQUEST_DEADLINE:g} s; a change it "
+                   f"makes may still be applied")
+
+
 def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
     """The API app. ``verifier`` None turns token checks off (loopback use only)."""
+    backend = cast(Backend, OffLoop(backend))
 
     def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
@@ -260,11 +275,15 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
             except TokenRejected as rejected:
                 return error_response(401, rejected.message)
         try:
-            result = await handler(request, backend)
-        except ApiError as exc:
+            async with asyncio.timeout(REQUEST_DEADLINE):
+                result = await handler(request, backend)
+        except (ApiError, BackendError, BodyTooLarge) as exc:
             return error_response(exc.status, exc.message)
-        except BackendError as exc:
-            return error_response(exc.status, exc.message)
+        except MQLError as exc:
+            # A query that fails when it runs (a regex over its time limit) names its clause.
+            return error_response(422, str(exc))
+        except TimeoutError:
+            return error_response(422, DEADLINE_PASSED)
         except Exception:
             log.exception("%s %s failed", request.method, request.url.path)
             return error_response(500, "Internal server error")
@@ -277,4 +296,5 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
 
     routes = [Route(path, endpoint(handler), methods=[method]) for path, method, handler in ROUTES]
     return Starlette(routes=[Mount(API_PREFIX, routes=routes)],
-                     exception_handlers={HTTPException: http_error})
+                     exception_handlers={HTTPException: http_error},
+                     middleware=[Middleware(BodyLimit)])
