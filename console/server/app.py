@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 
 from console.backends.base import Backend, InvitationFilter, InviteRequest
 from console.backends.errors import BackendError
@@ -295,6 +295,10 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
                               else exc.detail)
 
     routes = [Route(path, endpoint(handler), methods=[method]) for path, method, handler in ROUTES]
-    return Starlette(routes=[Mount(API_PREFIX, routes=routes)],
-                     exception_handlers={HTTPException: http_error},
-                     middleware=[Middleware(BodyLimit)])
+    # No slash redirects: Cirro answers an unknown path with a JSON 404, not an empty 307.
+    api = Router(routes=routes, redirect_slashes=False)
+    app = Starlette(routes=[Mount(API_PREFIX, app=api)],
+                    exception_handlers={HTTPException: http_error},
+                    middleware=[Middleware(BodyLimit)])
+    app.router.redirect_slashes = False
+    return app
