@@ -121,3 +121,9 @@ def test_a_catastrophic_regex_does_not_hold_other_clients(client):
     assert max(latencies) < 0.2, latencies
     assert during >= 1, "the attempt ended before any read overlapped it"
     assert attempt["response"].status_code in (201, 422)
+
+
+@pytest.mark.parametrize("path", ["gigs/%2F", "gigs/1/", "gig_invitations/"])
+def test_a_stray_slash_is_a_json_404_not_a_redirect(client, path):
+    response = client.get(path)
+    assert (response.status_code, response.json()) == (404, {"error": "Not found"})
