@@ -126,3 +126,14 @@ def test_a_catastrophic_regex_does_not_hold_other_clients(client):
 def test_a_stray_slash_is_a_json_404_not_a_redirect(client, path):
     response = client.get(path)
     assert (response.status_code, response.json()) == (404, {"error": "Not found"})
+
+
+def test_another_apps_token_and_a_nan_exp_get_cirros_401(served_url, key_files):
+    pem = key_files[0].read_bytes()
+    now = int(time.time())
+    other_app = jwt.encode({"sub": "app-2", "exp": now + 60}, pem, algorithm="RS256")
+    never_expires = jwt.api_jws.encode(b'{"sub": "app-1", "exp": NaN}', pem, algorithm="RS256")
+    for token in (other_app, never_expires):
+        response = httpx.get(f"{served_url}/gigs/1", headers={"Authorization": f"Bearer {token}"})
+        assert (response.status_code, response.json()) == (
+            401, {"error": "Can not verify the access token"})
