@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
+import anyio
 import anyio.to_thread
 
 
@@ -27,6 +28,12 @@ def _complete(coroutine: Coroutine[Any, Any, Any]) -> Any:
                        f"a worker thread")
 
 
+# Calls that run gigs' filters over a worker document: however many of them hang on a regex,
+# they hold at most this many threads, and the rest of the pool stays free for other requests.
+QUERY_METHODS = frozenset({"invitation_attempt"})
+QUERY_THREADS = 4
+
+
 class OffLoop:
     """``target``'s coroutine methods, each run in a worker thread; other attributes as they are.
 
@@ -35,15 +42,21 @@ class OffLoop:
 
     def __init__(self, target: Any) -> None:
         self._target = target
+        self._query_limiter: anyio.CapacityLimiter | None = None
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._target, name)
         if not inspect.iscoroutinefunction(attribute):
             return attribute
-        return partial(_in_thread, attribute)
+        return partial(self._in_thread, attribute, name in QUERY_METHODS)
 
-
-async def _in_thread(method: Callable[..., Coroutine[Any, Any, Any]], *args: Any,
-                     **kwargs: Any) -> Any:
-    return await anyio.to_thread.run_sync(lambda: _complete(method(*args, **kwargs)),
-                                          abandon_on_cancel=True)
+    async def _in_thread(self, method: Callable[..., Coroutine[Any, Any, Any]], query: bool,
+                         *args: Any, **kwargs: Any) -> Any:
+        limiter = None
+        if query:
+            # Made on first use: a limiter belongs to the running event loop.
+            if self._query_limiter is None:
+                self._query_limiter = anyio.CapacityLimiter(QUERY_THREADS)
+            limiter = self._query_limiter
+        return await anyio.to_thread.run_sync(lambda: _complete(method(*args, **kwargs)),
+                                              abandon_on_cancel=True, limiter=limiter)
