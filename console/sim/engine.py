@@ -396,7 +396,12 @@ class Engine:
             run.gig = gig.model_copy(update={"archived_at": self.clock})
             self.feed.add(self.clock, "archived", gig.id, f"gig {gig.id} archived")
         else:
-            run.gig = gig.model_copy(update={"archive_at": archive_at})
+            # Validated like any update: a stored archive_at past year 9999 poisons the data dir.
+            try:
+                run.gig = apply_update(gig, GigUpdate(archive_at=archive_at))
+            except ValidationError as exc:
+                problems = "; ".join(str(p) for p in problems_from_validation(exc))
+                raise RuleError(f"gig {gig.id}: {problems}") from None
             self.feed.add(self.clock, "gig_updated", gig.id,
                           f"gig {gig.id} will be archived at {archive_at}", fields=["archive_at"])
         self._changed(run)

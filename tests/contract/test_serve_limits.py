@@ -137,3 +137,11 @@ def test_another_apps_token_and_a_nan_exp_get_cirros_401(served_url, key_files):
         response = httpx.get(f"{served_url}/gigs/1", headers={"Authorization": f"Bearer {token}"})
         assert (response.status_code, response.json()) == (
             401, {"error": "Can not verify the access token"})
+
+
+def test_an_archive_time_past_year_9999_is_refused_not_stored(client):
+    gig = client.post("gigs", json=GIG).json()
+    response = client.post(f"gigs/{gig['id']}/archive", json={"archive_at": 10**30})
+    assert response.status_code == 422 and "archive_at: must be a UNIX time" in response.json()[
+        "error"]
+    assert client.get(f"gigs/{gig['id']}").json().get("archive_at") is None
