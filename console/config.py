@@ -18,6 +18,8 @@ from console.models import problems_from_validation
 
 DEFAULT_CONTEXT = "local"
 DEFAULT_BASE_URL = "https://cirro.io/api/v2"
+MAX_SPEED = 86_400.0
+MAX_INTERVAL = 3_600.0
 
 
 class ConfigError(Exception):
@@ -69,10 +71,11 @@ Context = Annotated[LocalContext | RemoteContext, Field(discriminator="kind")]
 class UISettings(_Strict):
     theme: str = "cirro-dark"
     # Simulated seconds per wall-clock second while the console is open (60x: a 5-minute wave
-    # every 5 seconds).
-    speed: float = Field(default=60.0, gt=0)
-    refresh_seconds: float = Field(default=1.0, gt=0)
-    poll_seconds: float = Field(default=10.0, ge=1)
+    # every 5 seconds); at most a simulated day a second, the console's fastest numbered speed.
+    speed: float = Field(default=60.0, gt=0, le=MAX_SPEED)
+    # At most an hour: a larger interval (1e308) froze the list for good without a word.
+    refresh_seconds: float = Field(default=1.0, gt=0, le=MAX_INTERVAL)
+    poll_seconds: float = Field(default=10.0, ge=1, le=MAX_INTERVAL)
 
 
 class Config(_Strict):

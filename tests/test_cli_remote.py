@@ -117,3 +117,25 @@ def test_a_key_others_can_read_is_warned_about(remote_config, capsys, tmp_path):
         (tmp_path / "app.pem").chmod(0o640)
         assert main(["--context", "staging", "gigs", "show", "5"]) == 0
     assert "warning: private key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("{not json", "is corrupt (line 1 column 2"),
+    ('{"gigs": {"1": 5}}', "gigs.1: must be an object"),
+    ('{"gigs": {"1": {"id": "9", "source": "tracked"}}}', "gigs.1: added_at: is required"),
+    ('{"gigs": []}', "gigs: must be an object of rows"),
+])
+def test_a_damaged_registry_is_named_and_never_written(remote_config, capsys, tmp_path, content,
+                                                       problem):
+    """Exit 2 (a file to mend), one line naming the file and the row; a wrong-shaped file used
+    to be appended to."""
+    registry = tmp_path / "data" / "registry.json"
+    registry.parent.mkdir()
+    registry.write_text(content)
+    with ThreadedStub([Answer(body=GIG)]) as server:
+        remote_config(server.base_url)
+        assert main(["--context", "staging", "gigs", "track", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"gig registry {registry}" in err and problem in err
+    assert registry.read_text() == content

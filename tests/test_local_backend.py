@@ -122,7 +122,7 @@ async def test_manual_gig_invite_run_wave_now_and_attempt(backend):
                                                           "skills": [{"id": "SK-103"}]})
     assert user.worker.document["status"] == "active"
     attempt = await backend.invitation_attempt("77777", [manual.id])
-    assert attempt.gig_ids == [manual.id]
+    assert attempt.gig_ids == [int(manual.id)]  # Cirro answers integers
     mine = await backend.list_invitations(InvitationFilter(user_id="77777"))
     assert [i.gig_id for i in mine] == [manual.id]
 

@@ -16,14 +16,21 @@ from console.models import (
     Gig,
     GigCreate,
     GigInvitation,
+    GigResult,
+    GigResultCreate,
     GigStats,
     GigTask,
     GigTaskCreate,
     GigTaskUpdate,
+    GigTimeActivity,
+    GigTimeActivityCreate,
     GigUpdate,
     InvitationAttempt,
     InvitationStatus,
+    NotificationPreference,
+    NotificationPreferenceSet,
     User,
+    UserCreate,
     WaveRecord,
 )
 
@@ -71,8 +78,10 @@ class Backend(Protocol):
 
     async def update_gig(self, gig_id: str, update: GigUpdate) -> Gig: ...
 
-    async def archive_gig(self, gig_id: str, archive_at: int | None = None) -> Gig:
-        """Archive now, or schedule archiving at ``archive_at``."""
+    async def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
+                          archived_at: int | None = None) -> Gig:
+        """Archive now, or schedule archiving at ``archive_at``; or set ``archived_at`` itself
+        (what the Cirro client's spec sends)."""
         ...
 
     async def delete_gig(self, gig_id: str) -> None:
@@ -118,6 +127,33 @@ class Backend(Protocol):
     async def invitation_attempt(
         self, user_id: str, gig_ids: Sequence[str], max_amount: int | None = None
     ) -> InvitationAttempt: ...
+
+    async def create_user(self, user: UserCreate) -> User:
+        """Seed a user (Cirro: staging/dev only); it has no worker document yet."""
+        ...
+
+    async def delete_user(self, user_id: str) -> None: ...
+
+    async def notification_preference(self, user_id: str) -> NotificationPreference: ...
+
+    async def set_notification_preferences(
+        self, user_id: str, change: NotificationPreferenceSet
+    ) -> NotificationPreference: ...
+
+    # What a finished gig produces -------------------------------------------------------------
+    async def gig_results(self, gig_id: str | None = None,
+                          user_id: str | None = None) -> list[GigResult]:
+        """Every matching result (the remote backend walks all pages)."""
+        ...
+
+    async def create_gig_result(self, result: GigResultCreate) -> GigResult:
+        """A result; with an ``idempotency_key`` already used, the result made with it."""
+        ...
+
+    async def gig_time_activities(self, gig_id: str | None = None,
+                                  user_id: str | None = None) -> list[GigTimeActivity]: ...
+
+    async def create_gig_time_activity(self, activity: GigTimeActivityCreate) -> GigTimeActivity: ...
 
     # What the console derives (the API records none of it) -----------------------------------
     async def gig_stats(self, gig_id: str) -> GigStats: ...

@@ -21,6 +21,12 @@ class BackendError(Exception):
         return self.message
 
 
+class UnusableData(BackendError):
+    """A file or directory the backend keeps cannot be used (damaged, unreadable, unwritable, of
+    the wrong shape); the message names it and what is wrong. The operator has to act, so the
+    command line exits 2 for it, as for a config error."""
+
+
 class BadRequest(BackendError):
     status = 400
 

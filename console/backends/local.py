@@ -20,30 +20,43 @@ from console.models import (
     Gig,
     GigCreate,
     GigInvitation,
+    GigResult,
+    GigResultCreate,
     GigStats,
     GigTask,
     GigTaskCreate,
     GigTaskUpdate,
+    GigTimeActivity,
+    GigTimeActivityCreate,
     GigUpdate,
     InvitationAction,
     InvitationAttempt,
+    NotificationPreference,
+    NotificationPreferenceSet,
     User,
+    UserCreate,
     WaveRecord,
-    Worker,
 )
 from console.mql import MQLError
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
+from console.sim import space
 from console.sim.population import DEFAULT_WORKERS
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
-from console.sim.store import SimStore, StoreError
+from console.sim.store import SimStore, StoreError, StoreLocked
 from console.waves import SettingError, SimSettings
 
 from .base import BackendKind, InvitationFilter, InviteRequest
-from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable
+from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable, UnusableData
 from .paging import DEFAULT_LIMIT, Page, page_bounds
+
+
+def _attempt_id(value: Any) -> int | str:
+    """Cirro answers an attempt's ids as integers; a simulated id that is no number stays text."""
+    text = str(value)
+    return int(text) if text.isdigit() else text
 
 
 class LocalBackend:
@@ -51,13 +64,19 @@ class LocalBackend:
 
     def __init__(self, engine: Engine, store: SimStore | None = None, *, context: str = "local",
                  read_only: bool = False, save_interval: float = 1.0) -> None:
-        self.engine = engine
         self.store = store
         self.context = context
         self.read_only = read_only
         self.save_interval = save_interval
         self._lock = threading.RLock()
         self.simulation = SimulationControls(self)
+        self._use(engine)
+        # Set when a failed save could not be undone: the engine then holds changes the files do
+        # not, and every call refuses rather than answer from it.
+        self._broken: str | None = None
+
+    def _use(self, engine: Engine) -> None:
+        self.engine = engine
         # Long advances save after waves, throttled like any advance.
         engine.on_checkpoint = lambda: self._save(min_interval=self.save_interval)
 
@@ -66,28 +85,50 @@ class LocalBackend:
              create_demo: bool = True, seed: int = DEMO_SEED, workers: int = DEFAULT_WORKERS,
              now: int = DEMO_NOW, compiler: QueryCompiler | None = None) -> LocalBackend:
         """Open the simulation in ``data_dir``. When there is none: with ``create_demo`` build the
-        demo there (``workers`` workers, ``seed``, clock at ``now``), otherwise raise
-        :class:`NotFound`. Store problems (locked, damaged files) raise :class:`BackendError`
-        naming the file; nothing is written then."""
+        demo there (``workers`` workers, ``seed``, clock at ``now``), or, when the directory
+        already holds a population, a simulation without gigs on it (that file is never
+        replaced); otherwise raise :class:`NotFound`. A simulation another process holds raises
+        :class:`BackendError`; damaged, unreadable or unwritable files :class:`UnusableData`,
+        naming the file. Nothing is written then."""
         try:
             store = SimStore.open(Path(data_dir), read_only=read_only)
-        except StoreError as exc:
+        except StoreLocked as exc:
             raise BackendError(str(exc)) from None
+        except StoreError as exc:
+            raise UnusableData(str(exc)) from None
         try:
             if store.exists():
                 engine = store.load_engine(store.load_population(), compiler)
-            elif create_demo and not read_only:
-                engine = build_demo(seed=seed, now=now, workers=workers, compiler=compiler)
-                store.save(engine)
-            else:
+            elif not create_demo or read_only:
                 raise NotFound(f"no simulation in {data_dir}")
+            elif store.is_empty():
+                engine = build_demo(seed=seed, now=now, workers=workers, compiler=compiler)
+                cls._first_save(store, engine)
+            else:
+                engine = Engine(store.load_population(), seed=seed, clock=now, compiler=compiler)
+                store.save(engine)
         except StoreError as exc:
             store.close()
-            raise BackendError(str(exc)) from None
+            raise UnusableData(str(exc)) from None
+        except OSError as exc:
+            store.close()
+            raise UnusableData(f"{exc.filename or data_dir}: cannot write the simulation: "
+                               f"{exc.strerror or exc}") from None
         except BaseException:
             store.close()
             raise
         return cls(engine, store, context=context, read_only=read_only)
+
+    @staticmethod
+    def _first_save(store: SimStore, engine: Engine) -> None:
+        """Save a new demo whole or not at all: a population without its state (the disk filled
+        up in between) would not be taken for an empty directory at the next start."""
+        try:
+            store.save(engine)
+        except BaseException:
+            store.population_path.unlink(missing_ok=True)
+            store.state_path.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def from_context(cls, name: str, settings: LocalContext, **options: Any) -> LocalBackend:
@@ -103,6 +144,8 @@ class LocalBackend:
         if mutation and self.read_only:
             raise ReadOnlyError(f"context {self.context!r} is read-only")
         with self._lock:
+            if self._broken is not None:
+                raise BackendError(self._broken)
             try:
                 yield self.engine
             except NotFoundError as exc:
@@ -110,15 +153,38 @@ class LocalBackend:
             except (RuleError, SettingError) as exc:
                 raise Unprocessable(str(exc)) from None
             if mutation:
-                self._save()
+                self._save(undo=True)
 
-    def _save(self, min_interval: float = 0.0) -> None:
+    def _save(self, min_interval: float = 0.0, *, undo: bool = False) -> None:
+        """Save what changed. With ``undo`` (after an operator's change), a failed save puts the
+        simulation back to what its files hold: a change answered "not saved" must not stay live,
+        nor reach the disk with a later save. Unsaved time advances go back with it (they were
+        kept in memory only, as between throttled saves)."""
         if self.store is None or self.read_only:
             return
         try:
             self.store.save(self.engine, min_interval=min_interval)
         except (StoreError, OSError) as exc:
-            raise BackendError(f"simulation not saved: {exc}") from None
+            reason = str(exc) if isinstance(exc, StoreError) else (
+                f"{exc.filename or self.store.directory}: {exc.strerror or exc}")
+            if not undo:
+                raise UnusableData(f"simulation not saved: {reason}") from None
+            try:
+                self._reload()
+            except (StoreError, OSError) as reload_exc:
+                self._broken = (f"simulation not saved ({reason}) and not reloaded ({reload_exc}): "
+                                "restart to continue from the last save")
+                raise UnusableData(self._broken) from None
+            raise UnusableData(f"simulation not saved: {reason}; the change was undone") from None
+
+    def _reload(self) -> None:
+        """The engine as last saved; the population is read again only if it changed since."""
+        assert self.store is not None
+        engine = self.engine
+        population = (engine.population
+                      if engine.population_version == self.store.saved_population_version
+                      else self.store.load_population())
+        self._use(self.store.load_engine(population, engine.compiler))
 
     async def now(self) -> int:
         return self.engine.clock
@@ -140,9 +206,10 @@ class LocalBackend:
         with self._call(mutation=True) as engine:
             return engine.update_gig(gig_id, update)
 
-    async def archive_gig(self, gig_id: str, archive_at: int | None = None) -> Gig:
+    async def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
+                          archived_at: int | None = None) -> Gig:
         with self._call(mutation=True) as engine:
-            return engine.archive_gig(gig_id, archive_at)
+            return engine.archive_gig(gig_id, archive_at, archived_at=archived_at)
 
     async def delete_gig(self, gig_id: str) -> None:
         with self._call(mutation=True) as engine:
@@ -212,19 +279,16 @@ class LocalBackend:
         return await self._transition(invitation_id, InvitationAction.RESET, silent=silent)
 
     # Users -------------------------------------------------------------------------------------
-    @staticmethod
-    def _user(record: dict[str, Any]) -> User:
-        return User(id=record["id"], worker=Worker(document=record["document"]))
-
     async def get_user(self, user_id: str) -> User:
         with self._call() as engine:
-            return self._user(engine.worker(user_id))
+            return space.user(engine, user_id)
 
     async def upsert_worker_document(self, user_id: str, document: dict[str, object]) -> User:
         if not isinstance(document, dict):
             raise Unprocessable(f"document: must be an object, not {type(document).__name__}")
         with self._call(mutation=True) as engine:
-            return self._user(engine.upsert_worker(user_id, dict(document)))
+            record = engine.upsert_worker(user_id, dict(document))
+            return space.user(engine, record["id"])
 
     async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
                                  max_amount: int | None = None) -> InvitationAttempt:
@@ -240,12 +304,53 @@ class LocalBackend:
         with self._call(mutation=True) as engine:
             record = engine.worker(user_id)
             engine.invitation_attempt(user_id, gig_ids, max_amount, matched)
-            ids = [str(g) for g in gig_ids]
+            payload: dict[str, Any] = {"gig_ids": list(gig_ids)}
+            if max_amount is not None:
+                payload["max_amount"] = max_amount
             return InvitationAttempt(
-                id=engine.next_id("attempt"), payload={"gig_ids": ids, "max_amount": max_amount},
-                gig_ids=ids, app_worker_id=str(record["document"].get("app_worker_id", record["id"])),
+                id=engine.next_id("attempt"), payload=payload,
+                gig_ids=[_attempt_id(g) for g in gig_ids],
+                app_worker_id=_attempt_id(record["document"].get("app_worker_id", record["id"])),
                 created_at=datetime.fromtimestamp(engine.clock, UTC).isoformat().replace("+00:00", "Z"),
             )
+
+    async def create_user(self, user: UserCreate) -> User:
+        with self._call(mutation=True) as engine:
+            created, extra = space.create_user(engine, user)
+            return created.model_copy(update=extra)
+
+    async def delete_user(self, user_id: str) -> None:
+        with self._call(mutation=True) as engine:
+            space.delete_user(engine, user_id)
+
+    async def notification_preference(self, user_id: str) -> NotificationPreference:
+        with self._call() as engine:
+            return space.notification_preference(engine, user_id)
+
+    async def set_notification_preferences(
+        self, user_id: str, change: NotificationPreferenceSet
+    ) -> NotificationPreference:
+        with self._call(mutation=True) as engine:
+            return space.set_notification_preferences(engine, user_id, change)
+
+    # What a finished gig produces --------------------------------------------------------------
+    async def gig_results(self, gig_id: str | None = None,
+                          user_id: str | None = None) -> list[GigResult]:
+        with self._call() as engine:
+            return space.gig_results(engine, gig_id, user_id)
+
+    async def create_gig_result(self, result: GigResultCreate) -> GigResult:
+        with self._call(mutation=True) as engine:
+            return space.create_gig_result(engine, result)[0]
+
+    async def gig_time_activities(self, gig_id: str | None = None,
+                                  user_id: str | None = None) -> list[GigTimeActivity]:
+        with self._call() as engine:
+            return space.gig_time_activities(engine, gig_id, user_id)
+
+    async def create_gig_time_activity(self, activity: GigTimeActivityCreate) -> GigTimeActivity:
+        with self._call(mutation=True) as engine:
+            return space.create_gig_time_activity(engine, activity)
 
     # What the console derives ------------------------------------------------------------------
     async def gig_stats(self, gig_id: str) -> GigStats:
@@ -259,7 +364,8 @@ class LocalBackend:
     async def close(self) -> None:
         with self._lock:
             try:
-                self._save()
+                if self._broken is None:
+                    self._save()
             finally:
                 if self.store is not None:
                     self.store.close()

@@ -1,7 +1,8 @@
 """What every headless command that talks to a backend shares: opening the context's backend,
 showing its warnings, and turning errors into messages and exit codes.
 
-Exit codes: 0 ok, 1 the backend refused or failed (API error, validation), 2 usage or config.
+Exit codes: 0 ok, 1 the backend refused or failed (API error, validation), 2 usage or config,
+or a data file or directory that cannot be used (damaged, unwritable).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from console.backends.base import Backend
-from console.backends.errors import BackendError
+from console.backends.errors import BackendError, UnusableData
 from console.backends.factory import open_backend
 from console.config import ConfigError, load_config
 
@@ -31,7 +32,7 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
     """Run ``action`` against the backend of ``--context``; errors become messages, not tracebacks."""
     try:
         backend = open_backend(load_config(), args.context, read_only=read_only)
-    except ConfigError as exc:
+    except (ConfigError, UnusableData) as exc:
         return fail(str(exc), EXIT_USAGE)
     except BackendError as exc:  # e.g. a simulation another process holds
         return fail(str(exc), EXIT_FAILED)
@@ -46,5 +47,7 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
 
     try:
         return asyncio.run(run())
+    except UnusableData as exc:  # e.g. a damaged gig registry: a file to mend, not a refusal
+        return fail(f"{backend.context}: {exc.message}", EXIT_USAGE)
     except BackendError as exc:
         return fail(f"{backend.context}: {exc.message} (status {exc.status})", EXIT_FAILED)

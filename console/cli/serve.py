@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from console.backends.factory import open_backend
-from console.backends.errors import BackendError
+from console.backends.errors import BackendError, UnusableData
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from console.config import ConfigError, LocalContext, load_config
 from console.remote.auth import load_public_key
@@ -51,7 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
             return fail(f"refusing to listen on {args.host} without --public-key: anyone who "
                         f"can reach it could change the simulation", EXIT_USAGE)
         backend = open_backend(config, name)
-    except ConfigError as exc:
+    except (ConfigError, UnusableData) as exc:
         return fail(str(exc), EXIT_USAGE)
     except BackendError as exc:
         return fail(str(exc), EXIT_FAILED)

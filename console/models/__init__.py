@@ -18,6 +18,7 @@ from .gig import (
     apply_update,
     frozen_changes,
     gig_phase,
+    gig_warnings,
 )
 from .invitation import (
     TRANSITIONS,
@@ -28,8 +29,25 @@ from .invitation import (
     next_status,
 )
 from .problems import Problem, problem_from_json, problems_from_validation
+from .results import (
+    CostCenterData,
+    GigResult,
+    GigResultCreate,
+    GigTimeActivity,
+    GigTimeActivityCreate,
+)
 from .stats import GigStats, WaveRecord
-from .user import InvitationAttempt, InvitationAttemptCreate, User, Worker
+from .user import (
+    EMAIL_PREFERENCES,
+    InvitationAttempt,
+    InvitationAttemptCreate,
+    NotificationPreference,
+    NotificationPreferenceSet,
+    NotificationTopicPreference,
+    User,
+    UserCreate,
+    Worker,
+)
 
 __all__ = [
     "DEFAULT_FREQUENCY_MINUTES", "DEFAULT_MULTIPLIER", "DEFAULT_SEATS_MIN", "DEFAULT_TOPIC",
@@ -38,4 +56,7 @@ __all__ = [
     "InvitationAction", "InvitationAttempt", "InvitationAttemptCreate", "InvitationStatus",
     "ListEnvelope", "NotificationTopic", "Problem", "User", "WaveRecord", "Worker", "apply_update",
     "frozen_changes", "gig_phase", "next_status", "problem_from_json", "problems_from_validation",
+    "CostCenterData", "EMAIL_PREFERENCES", "GigResult", "GigResultCreate", "GigTimeActivity",
+    "GigTimeActivityCreate", "NotificationPreference", "NotificationPreferenceSet",
+    "NotificationTopicPreference", "UserCreate", "gig_warnings",
 ]

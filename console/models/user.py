@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from .envelope import ListEnvelope
 from .fields import MAX_AMOUNT, Id, JsonObject
 
 
@@ -33,6 +34,60 @@ class User(BaseModel):
     banned_with_reason: JsonObject | None = None
 
 
+class UserCreate(BaseModel):
+    """The body of ``POST /users`` (staging/dev only): every field optional, Cirro seeds the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    time_zone: str | None = None
+    country_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    birthday: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    password: str | None = None
+
+
+class NotificationTopicPreference(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: Id
+    object: Literal["notification_topic_preference"] = "notification_topic_preference"
+    preferences: dict[str, str]
+    notification_topic_id: Id | None = None
+    user_id: Id | None = None
+
+
+class NotificationPreference(BaseModel):
+    """``GET /users/:id/notification_preference``: the user's locale and one entry per topic."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: Id
+    object: Literal["notification_preference"] = "notification_preference"
+    locale: str
+    topics: ListEnvelope[NotificationTopicPreference]
+
+
+EMAIL_PREFERENCES = ("immediately", "digest_daily", "daily", "never")
+
+
+class TopicPreferenceSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    preferences: dict[Literal["email"], Literal[EMAIL_PREFERENCES]]  # type: ignore[valid-type]
+
+
+class NotificationPreferenceSet(BaseModel):
+    """The body of ``POST /users/:id/notification_preferences``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    locale: str = Field(min_length=2)
+    topics: list[TopicPreferenceSet] = Field(default_factory=list)
+
+
 class InvitationAttemptCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,12 +95,19 @@ class InvitationAttemptCreate(BaseModel):
     max_amount: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
 
 
+# Cirro answers an attempt's ids as integers (``user/invitation_attempt.json``), unlike its
+# objects' ids; a simulated id that is not a number stays a string.
+AttemptId = StrictInt | str
+
+
 class InvitationAttempt(BaseModel):
+    """``payload`` echoes the request body as sent (the client's spec compares them)."""
+
     model_config = ConfigDict(extra="allow")
 
     id: Id
     object: Literal["invitation_attempt"] = "invitation_attempt"
     payload: dict[str, Any]
-    gig_ids: list[Id]
-    app_worker_id: Id | None = None
+    gig_ids: list[AttemptId]
+    app_worker_id: AttemptId | None = None
     created_at: str

@@ -10,6 +10,7 @@ stays small and a crash loses at most the line being written.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, Literal, TextIO
 from pydantic import BaseModel, Field
 
 from console.models import Gig, GigInvitation, GigStats, WaveRecord
+from console.sim.atomic import open_private
 from console.sim.engine import Engine
 
 from .engine_reader import EngineInvitations
@@ -69,7 +71,8 @@ class Recorder:
     def __init__(self, path: Path, context: str):
         self.path = path
         try:
-            self._file: TextIO = path.open("x", encoding="utf-8")
+            fd = open_private(path, os.O_WRONLY | os.O_EXCL)
+            self._file: TextIO = os.fdopen(fd, "w", encoding="utf-8")
         except FileExistsError:
             raise RecordingError(f"{path}: already exists; remove it or record to another file") \
                 from None

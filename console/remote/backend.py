@@ -28,15 +28,22 @@ from console.models import (
     Gig,
     GigCreate,
     GigInvitation,
+    GigResult,
+    GigResultCreate,
     GigStats,
     GigTask,
     GigTaskCreate,
     GigTaskUpdate,
+    GigTimeActivity,
+    GigTimeActivityCreate,
     GigUpdate,
     InvitationAction,
     InvitationAttempt,
     InvitationStatus,
+    NotificationPreference,
+    NotificationPreferenceSet,
     User,
+    UserCreate,
     WaveRecord,
     problems_from_validation,
 )
@@ -200,9 +207,11 @@ class RemoteBackend:
         data = await self._call("POST", f"gigs/{gig_id}", body=update.changes(), repeatable=True)
         return _parse(Gig, data, f"POST gigs/{gig_id}")
 
-    async def archive_gig(self, gig_id: str, archive_at: int | None = None) -> Gig:
+    async def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
+                          archived_at: int | None = None) -> Gig:
         self._writable(f"archive gig {gig_id}")
-        body = {} if archive_at is None else {"archive_at": archive_at}
+        body = {name: value for name, value in (("archive_at", archive_at),
+                                                ("archived_at", archived_at)) if value is not None}
         data = await self._call("POST", f"gigs/{gig_id}/archive", body=body, repeatable=True)
         return _parse(Gig, data, f"POST gigs/{gig_id}/archive")
 
@@ -305,6 +314,60 @@ class RemoteBackend:
             body["max_amount"] = max_amount
         data = await self._call("POST", path, body=body, repeatable=False)
         return _parse(InvitationAttempt, data, f"POST {path}")
+
+    async def create_user(self, user: UserCreate) -> User:
+        self._writable("create user")
+        data = await self._call("POST", "users", body=user.model_dump(exclude_none=True),
+                                repeatable=False)
+        return _parse(User, data, "POST users")
+
+    async def delete_user(self, user_id: str) -> None:
+        self._writable(f"delete user {user_id}")
+        await self._call("DELETE", f"users/{user_id}")
+
+    async def notification_preference(self, user_id: str) -> NotificationPreference:
+        path = f"users/{user_id}/notification_preference"
+        return _parse(NotificationPreference, await self._call("GET", path), f"GET {path}")
+
+    async def set_notification_preferences(
+        self, user_id: str, change: NotificationPreferenceSet
+    ) -> NotificationPreference:
+        self._writable(f"set the notification preferences of user {user_id}")
+        path = f"users/{user_id}/notification_preferences"
+        data = await self._call("POST", path, body=change.model_dump(mode="json"),
+                                repeatable=True)
+        return _parse(NotificationPreference, data, f"POST {path}")
+
+    # What a finished gig produces ---------------------------------------------------------------
+    async def _walk(self, model: type[M], path: str, gig_id: str | None,
+                    user_id: str | None) -> list[M]:
+        params = [(name, value) for name, value in (("gig_id", gig_id), ("user_id", user_id))
+                  if value is not None]
+        return [_parse(model, item, f"GET {path}")
+                async for item in pagination.iterate(self._transport, path, params)]
+
+    async def gig_results(self, gig_id: str | None = None,
+                          user_id: str | None = None) -> list[GigResult]:
+        return await self._walk(GigResult, "gig_results", gig_id, user_id)
+
+    async def create_gig_result(self, result: GigResultCreate) -> GigResult:
+        self._writable("create gig result")
+        # With an idempotency key Cirro answers a repeat with the first result: safe to retry.
+        data = await self._call("POST", "gig_results",
+                                body=result.model_dump(mode="json", exclude_none=True),
+                                repeatable=result.idempotency_key is not None)
+        return _parse(GigResult, data, "POST gig_results")
+
+    async def gig_time_activities(self, gig_id: str | None = None,
+                                  user_id: str | None = None) -> list[GigTimeActivity]:
+        return await self._walk(GigTimeActivity, "gig_time_activities", gig_id, user_id)
+
+    async def create_gig_time_activity(self, activity: GigTimeActivityCreate) -> GigTimeActivity:
+        self._writable("create gig time activity")
+        data = await self._call("POST", "gig_time_activities",
+                                body=activity.model_dump(mode="json", exclude_none=True),
+                                repeatable=False)
+        return _parse(GigTimeActivity, data, "POST gig_time_activities")
 
     # What the console derives -------------------------------------------------------------------
     async def poll(self, gig_id: str) -> list[GigInvitation]:

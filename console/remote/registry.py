@@ -18,24 +18,80 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from console.models import GigInvitation, InvitationStatus, WaveRecord
-from console.sim.atomic import write_json_atomically
+from console.backends.errors import UnusableData
+from console.models import GigInvitation, InvitationStatus, WaveRecord, problems_from_validation
+from console.sim.atomic import open_private, write_json_atomically
 
 Source = Literal["created", "tracked", "discovered"]
 _STATUSES = tuple(InvitationStatus)
 
 
-class RegistryError(Exception):
+class RegistryError(UnusableData):
     """The registry file cannot be used; the message names it and says what to do."""
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _GigRow(_Row):
+    id: str
+    source: Source
+    added_at: int
+    watched: bool
+    missing: bool
+
+
+class _MetaRow(_Row):
+    key: str
+    value: Any
+
+
+class _HistoryRow(_Row):
+    gig_id: str
+    baseline_at: int
+    last_poll_at: int
+    invitations: dict[str, list[Any]]
+    snapshots: list[dict[str, int]]
+
+
+# What each table's rows must look like: a row of another shape would fail some later read, or
+# worse be written back next to rows it does not match.
+_ROWS: dict[str, type[_Row]] = {"gigs": _GigRow, "meta": _MetaRow, "history": _HistoryRow}
+
+
+def _check_tables(path: Path, data: Any) -> dict[str, dict[str, Any]]:
+    def refuse(what: str) -> RegistryError:
+        return RegistryError(f"gig registry {path}: {what}; it was left untouched: mend it, or "
+                             "move it away to start a new registry")
+
+    if not isinstance(data, dict):
+        raise refuse("not a TinyDB file (not an object)")
+    for table, rows in data.items():
+        if table not in _ROWS:
+            raise refuse(f"unknown table {table!r} (known: {', '.join(_ROWS)})")
+        if not isinstance(rows, dict):
+            raise refuse(f"{table}: must be an object of rows")
+        for doc_id, row in rows.items():
+            if not isinstance(row, dict):
+                raise refuse(f"{table}.{doc_id}: must be an object")
+            try:
+                _ROWS[table].model_validate(row)
+            except ValidationError as exc:
+                problems = "; ".join(str(p) for p in problems_from_validation(exc))
+                raise refuse(f"{table}.{doc_id}: {problems}") from None
+    return data
 
 
 class _AtomicJSONStorage(Storage):
@@ -55,17 +111,21 @@ class _AtomicJSONStorage(Storage):
             return None
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
+            where = (f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+                     if isinstance(exc, json.JSONDecodeError) else "nested too deep")
             raise RegistryError(
-                f"gig registry {self._path} is corrupt (line {exc.lineno} column {exc.colno}: "
-                f"{exc.msg}); it was left untouched: move it away to start a new registry"
+                f"gig registry {self._path} is corrupt ({where}); it was left untouched: move it "
+                "away to start a new registry"
             ) from None
-        if not isinstance(data, dict):
-            raise RegistryError(f"gig registry {self._path} is not a TinyDB file (not an object)")
-        return data
+        return _check_tables(self._path, data)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        write_json_atomically(self._path, data)
+        try:
+            write_json_atomically(self._path, data)
+        except OSError as exc:
+            raise RegistryError(f"gig registry {self._path}: not saved: "
+                                f"{exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -83,11 +143,13 @@ class GigRegistry:
 
     @contextmanager
     def _open(self) -> Iterator[TinyDB]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.path.with_name(self.path.name + ".lock"), "a")
+            lock = os.fdopen(open_private(lock_path, os.O_WRONLY | os.O_APPEND), "a")
         except OSError as exc:
-            raise RegistryError(f"cannot open gig registry {self.path}: {exc}") from None
+            raise RegistryError(f"cannot open gig registry {self.path} (its lock file "
+                                f"{lock_path.name}): {exc.strerror or exc}") from None
         with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             db = TinyDB(self.path, storage=_AtomicJSONStorage)

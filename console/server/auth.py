@@ -56,9 +56,11 @@ class TokenVerifier:
         if header.get("alg") != "RS256":
             raise TokenRejected(UNVERIFIABLE)
         try:
-            # Expiry is checked below, against our own rules and messages.
+            # Expiry is checked below, against our own rules and messages; so is sub, which
+            # Cirro's own client sends as it was configured (an integer in its spec).
             claims = jwt.decode(token, self._key, algorithms=["RS256"],
-                                options={"verify_exp": False, "require": ["exp", "sub"]})
+                                options={"verify_exp": False, "verify_sub": False,
+                                         "require": ["exp", "sub"]})
         except jwt.InvalidSignatureError:
             raise TokenRejected(UNVERIFIABLE) from None
         except jwt.DecodeError:
@@ -66,6 +68,8 @@ class TokenVerifier:
         except jwt.InvalidTokenError:
             raise TokenRejected(UNVERIFIABLE) from None
         exp, sub = claims.get("exp"), claims.get("sub")
+        if isinstance(sub, int) and not isinstance(sub, bool):
+            sub = str(sub)
         if not _usable_exp(exp) or sub != self._app_id:
             raise TokenRejected(UNVERIFIABLE)
         now = self._clock()

@@ -1,17 +1,29 @@
-"""Write a file so that a crash leaves either the old or the new content, never half of one."""
+"""The console's own files: private to their owner (0600), and written so that a crash leaves
+either the old or the new content, never half of one."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+PRIVATE_MODE = 0o600
+TEMP_SUFFIX = ".tmp"
+
+
+def open_private(path: Path, flags: int) -> int:
+    """``os.open`` with ``O_CREAT``: a new file is readable by its owner only, whatever the umask.
+    Gig data, worker documents and lock holders' pids are nobody else's business."""
+    return os.open(path, flags | os.O_CREAT, PRIVATE_MODE)
+
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # mkstemp creates the file 0600: the replaced file is private too.
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -31,3 +43,14 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
 
 def write_json_atomically(path: Path, data: Any) -> None:
     write_bytes_atomically(path, json.dumps(data, separators=(",", ":")).encode())
+
+
+def leftover_temp_files(path: Path) -> list[Path]:
+    """Temp files :func:`write_bytes_atomically` left next to ``path`` when its process was killed
+    mid-write (SIGKILL runs no cleanup). Only names of exactly that pattern: the mkstemp random
+    part, 8 characters of ``[a-z0-9_]``."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+    try:
+        return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name) and p.is_file())
+    except OSError:
+        return []

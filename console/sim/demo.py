@@ -10,16 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.models import GigCreate
+import datetime as dt
 
+from console.models import GigCreate, GigResultCreate, GigTimeActivityCreate, InvitationStatus
+
+from . import space
 from .engine import Engine, InviteOrder
 from .population import DEFAULT_WORKERS, generate_population
 from .ranking import QueryCompiler
+from .responses import uniforms
 
 DEMO_SEED = 7
 DEMO_NOW = 1_772_445_600  # 2026-03-02T10:00:00Z
 HOUR = 3600
 DAY = 24 * HOUR
+DEMO_COST_CENTER = "EPM-CRWD"  # the cost center key of Cirro's payout fixture
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,32 @@ def build_demo(seed: int = DEMO_SEED, now: int = DEMO_NOW, workers: int = DEFAUL
         engine.advance_to(when)
         action()
     engine.advance_to(now)
+    _report_finished(engine)
     return engine
+
+
+def _report_finished(engine: Engine) -> None:
+    """What a Space reports once a gig has ended: for each worker who took part (with a reward)
+    a result per task and the time spent, drawn from the worker's own stream."""
+    for run in engine.ordered_runs():
+        gig = run.gig
+        if gig.end_at > engine.clock:
+            continue
+        day = dt.datetime.fromtimestamp(gig.end_at, dt.UTC).date().isoformat()
+        for inv in engine.gig_invitations(gig.id):
+            if inv.status is not InvitationStatus.ACCEPTED or inv.no_reward:
+                continue
+            draws = uniforms("report", engine.seed, gig.id, inv.user_id, count=2)
+            for task in gig.tasks.data:
+                space.create_gig_result(engine, GigResultCreate(
+                    gig_task_id=task.id, user_id=inv.user_id, title=task.title,
+                    quantity=1 + int(draws[0] * 3), delivery_date=day,
+                    cost_center_key=DEMO_COST_CENTER))
+            # Up to the 8 hours a day Cirro allows, in quarter hours.
+            quarters = 2 + int(draws[1] * 31)
+            space.create_gig_time_activity(engine, GigTimeActivityCreate(
+                gig_id=gig.id, user_id=inv.user_id, date=day, description=gig.title,
+                duration_in_ms=quarters * 15 * 60 * 1000))
 
 
 def _invite_top(engine: Engine, gig_id: str, count: int) -> None:

@@ -49,10 +49,22 @@ from console.waves import (
 )
 
 from .errors import NotFoundError, RuleError
-from .population import Population, Record
+from .population import DocumentError, Population, Record, check_document
 from .ranking import QueryCompiler, Ranking, compile_queries, default_compiler, rank
+from .profiles import bench_status
+from .records import SpaceRecords
 from .responses import draw_response
-from .state import ACCEPTED, EXPIRED, PENDING, REJECTED, EventFeed, GigRun, Invitation, Wave
+from .state import (
+    ACCEPTED,
+    EXPIRED,
+    PENDING,
+    REJECTED,
+    EventFeed,
+    GigRun,
+    Invitation,
+    StateMeta,
+    Wave,
+)
 
 # A queued response: (at, seq, invitation id, attempt, accepts).
 QueuedResponse = tuple[int, int, str, int, bool]
@@ -87,6 +99,7 @@ class Engine:
                                 "attempt": 0}
         self.queue: list[QueuedResponse] = []
         self.feed = EventFeed()
+        self.records = SpaceRecords()
         # Bumped by every change, so the store knows when there is something to save.
         self.version = 0
         self.population_version = 0
@@ -119,7 +132,8 @@ class Engine:
         return [self.gigs[k] for k in sorted(self.gigs, key=worker_order_key)]
 
     def next_id(self, kind: str) -> str:
-        self.ids[kind] += 1
+        # Kinds added later (users, results, ...) start at 0 in states saved before them.
+        self.ids[kind] = self.ids.get(kind, 0) + 1
         return str(self.ids[kind])
 
     def _changed(self, run: GigRun | None = None) -> None:
@@ -268,6 +282,7 @@ class Engine:
         inv = Invitation(
             id=self.next_id("invitation"), gig_id=run.id, user_id=user_id, status=PENDING,
             wave=wave, invited_at=t, no_reward=no_reward,
+            epam_bench_status=bench_status(self.seed, user_id),
         )
         self.invitations[inv.id] = inv
         run.invited[user_id] = inv.id
@@ -387,12 +402,19 @@ class Engine:
                       f"gig {gig.id} updated: {', '.join(changes) or 'nothing'}", fields=list(changes))
         return run.gig
 
-    def archive_gig(self, gig_id: str, archive_at: int | None = None) -> Gig:
+    def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
+                    archived_at: int | None = None) -> Gig:
+        """Archive now, or at ``archive_at``; ``archived_at`` (the client spec's form) is the
+        archiving time itself, answered as given as Cirro's ``gig/archive`` fixture shows."""
         run = self.run_of(gig_id)
         gig = run.gig
         if gig.archived_at is not None:
             raise RuleError(f"gig {gig.id} is already archived (at {gig.archived_at})")
-        if archive_at is None or archive_at <= self.clock:
+        if archived_at is not None:
+            run.gig = gig.model_copy(update={"archived_at": archived_at})
+            self.feed.add(self.clock, "archived", gig.id,
+                          f"gig {gig.id} archived (archived_at {archived_at})")
+        elif archive_at is None or archive_at <= self.clock:
             run.gig = gig.model_copy(update={"archived_at": self.clock})
             self.feed.add(self.clock, "archived", gig.id, f"gig {gig.id} archived")
         else:
@@ -560,6 +582,10 @@ class Engine:
 
     # Workers -----------------------------------------------------------------------------------
     def upsert_worker(self, user_id: str, document: dict[str, Any]) -> Record:
+        try:
+            check_document(document)
+        except DocumentError as exc:
+            raise RuleError(str(exc)) from None
         record = self.population.upsert(str(user_id), document)
         # The document may now match (or stop matching) any gig: rank afresh at the next wave.
         for run in self.gigs.values():
@@ -609,6 +635,7 @@ class Engine:
         meta = {
             "clock": self.clock, "seed": self.seed, "settings": self.settings.to_json(),
             "ids": dict(self.ids), "topics": dict(self.topics), "feed_next_seq": self.feed.next_seq,
+            "records": self.records.to_json(),
         }
         return {
             "meta": [meta],
@@ -621,12 +648,17 @@ class Engine:
     @classmethod
     def restore(cls, tables: dict[str, list[dict[str, Any]]], population: Population,
                 compiler: QueryCompiler | None = None) -> Engine:
-        (meta,) = tables["meta"]
-        engine = cls(population, seed=meta["seed"], settings=SimSettings.from_json(meta["settings"]),
-                     clock=meta["clock"], compiler=compiler)
-        engine.ids = dict(meta["ids"])
-        engine.topics = dict(meta["topics"])
-        engine.feed = EventFeed(entries=tables["events"], next_seq=meta["feed_next_seq"])
+        (row,) = tables["meta"]
+        try:
+            meta = StateMeta.model_validate(row)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"meta.{p}" for p in problems_from_validation(exc))) from None
+        engine = cls(population, seed=meta.seed, settings=SimSettings.from_json(meta.settings),
+                     clock=meta.clock, compiler=compiler)
+        engine.ids = meta.ids
+        engine.topics = meta.topics
+        engine.records = SpaceRecords.from_json(meta.records)
+        engine.feed = EventFeed(entries=tables["events"], next_seq=meta.feed_next_seq)
         for data in tables["gigs"]:
             run = GigRun.from_json(data)
             engine.gigs[run.id] = run

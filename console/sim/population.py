@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import gc
 import json
+import math
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +27,51 @@ GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 Record = dict[str, Any]
 
 
+# MongoDB's own limit for a document's nesting; the API's serializer gives up past ~250.
+MAX_DOCUMENT_DEPTH = 100
+
+
 class PopulationError(ValueError):
     """A population file that cannot be used; the message names the file and the item."""
+
+
+class DocumentError(ValueError):
+    """A worker document that could be saved but never read back; the message names the field."""
+
+
+def _check_text(text: str, where: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DocumentError(
+                f"{where}: not valid Unicode text (a lone surrogate, "
+                f"{ascii(text[exc.start])}, at character {exc.start})") from None
+
+
+def check_document(document: Any, where: str = "document") -> None:
+    """Refuse a worker document that would be stored and then fail every read of it: nested
+    deeper than :data:`MAX_DOCUMENT_DEPTH` objects and arrays, a key or string that is not
+    encodable UTF-8 (JSON's ``"\\udfff"`` escape lets a lone surrogate in), or a number that is
+    not finite (JSON has no NaN). Raises :class:`DocumentError` naming the field path."""
+    stack: list[tuple[Any, str, int]] = [(document, where, 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(value, path)
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise DocumentError(f"{path}: {value} is not a JSON number")
+        elif isinstance(value, dict | list):
+            if depth > MAX_DOCUMENT_DEPTH:
+                raise DocumentError(
+                    f"{path}: nested deeper than {MAX_DOCUMENT_DEPTH} levels of objects and arrays")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    _check_text(str(key), f"{path}: key {ascii(key)}")
+                    stack.append((item, f"{path}.{key}", depth + 1))
+            else:
+                stack.extend((item, f"{path}.{i}", depth + 1) for i, item in enumerate(value))
 
 
 @contextmanager
@@ -68,6 +112,14 @@ class Population:
         self.records.insert(bisect.bisect(keys, worker_order_key(user_id)), record)
         self.by_id[user_id] = record
         return record
+
+    def remove(self, user_id: str) -> bool:
+        """Take a worker out (a deleted user); False when there was none."""
+        record = self.by_id.pop(user_id, None)
+        if record is None:
+            return False
+        self.records.remove(record)
+        return True
 
     def as_list(self) -> list[Record]:
         """``{id, document}`` pairs, as the population file holds them (plus traits when set)."""
@@ -128,7 +180,7 @@ def load_population(path: Path) -> Population:
             data = json.load(handle)
     except OSError as exc:
         raise PopulationError(f"{path}: cannot read population: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
     with gc_paused():
         return population_from_json(data, str(path))

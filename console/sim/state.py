@@ -9,6 +9,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from console.models import Gig, GigInvitation, InvitationStatus, WaveRecord
 
 from .ranking import Predicate, Ranking, Sorter
@@ -17,6 +19,26 @@ PENDING = InvitationStatus.PENDING
 ACCEPTED = InvitationStatus.ACCEPTED
 REJECTED = InvitationStatus.REJECTED
 EXPIRED = InvitationStatus.EXPIRED
+
+
+# Simulated seconds stay within what a datetime can show (up to the year 9999).
+MAX_CLOCK = 253_402_300_799
+
+
+class StateMeta(BaseModel):
+    """The ``meta`` record of a saved state: checked on load, since the clock and the id counters
+    reach every answer (a clock stored as ``"noon"`` would fail every request after)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    clock: int = Field(ge=0, le=MAX_CLOCK)
+    seed: int
+    settings: dict[str, Any]
+    ids: dict[str, int]
+    topics: dict[str, str]
+    feed_next_seq: int = Field(ge=1)
+    # Users made or deleted, preferences, gig results and time (states saved before them have none).
+    records: dict[str, Any] = Field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -31,12 +53,14 @@ class Invitation:
     no_reward: bool = False
     # Bumped by a reset, so a response drawn for an earlier attempt is recognised as stale.
     attempt: int = 0
+    # The user's EPAM bench status when invited (None: not an EPAM employee).
+    epam_bench_status: str | None = None
 
     def to_model(self) -> GigInvitation:
         return GigInvitation(
             id=self.id, status=self.status, gig_id=self.gig_id, user_id=self.user_id,
-            no_reward=self.no_reward, wave=self.wave, invited_at=self.invited_at,
-            responded_at=self.responded_at,
+            no_reward=self.no_reward, epam_bench_status=self.epam_bench_status, wave=self.wave,
+            invited_at=self.invited_at, responded_at=self.responded_at,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -44,6 +68,7 @@ class Invitation:
             "id": self.id, "gig_id": self.gig_id, "user_id": self.user_id,
             "status": self.status.value, "wave": self.wave, "invited_at": self.invited_at,
             "responded_at": self.responded_at, "no_reward": self.no_reward, "attempt": self.attempt,
+            "epam_bench_status": self.epam_bench_status,
         }
 
     @classmethod
@@ -53,6 +78,8 @@ class Invitation:
             status=InvitationStatus(data["status"]), wave=data["wave"],
             invited_at=data["invited_at"], responded_at=data["responded_at"],
             no_reward=data["no_reward"], attempt=data["attempt"],
+            # States saved before bench statuses were simulated have none.
+            epam_bench_status=data.get("epam_bench_status"),
         )
 
 

@@ -5,7 +5,7 @@
 - ``state.json``: gigs, invitations, queued responses, the event feed and the clock (one table
   each), rewritten as a whole per checkpoint (after a wave, or when the caller saves).
 - ``.lock``: held with ``flock`` by the one process allowed to write; the kernel releases it when
-  that process dies, even by SIGKILL.
+  that process dies, even by SIGKILL. The holder removes the temp files a killed writer left.
 
 TinyDB rebuilds a table in Python on each operation and overwrites its file in place, so every
 write here goes through :class:`BatchingMiddleware` (one file write per checkpoint) into
@@ -23,13 +23,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from .atomic import write_json_atomically
+from console.models import problems_from_validation
+
+from .atomic import leftover_temp_files, open_private, write_json_atomically
 from .engine import Engine
-from .population import Population, gc_paused
+from .population import Population, PopulationError, gc_paused, population_from_json
 from .ranking import QueryCompiler
 
 STATE_FILE = "state.json"
@@ -54,9 +57,11 @@ class StoreCorrupt(StoreError):
 class AtomicJSONStorage(Storage):
     """TinyDB storage whose writes replace the file atomically and whose reads refuse damage."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False, advice: str = "") -> None:
         self.path = Path(path)
         self.read_only = read_only
+        # What the operator can do about a damaged file without losing data.
+        self.advice = advice
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
@@ -66,13 +71,14 @@ class AtomicJSONStorage(Storage):
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise StoreCorrupt(
                 f"{self.path}: damaged or truncated simulation file ({exc}); it was left as it is: "
-                "move it away to start afresh"
+                f"{self.advice}"
             ) from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise StoreCorrupt(f"{self.path}: not a TinyDB database (expected an object of tables)")
+            raise StoreCorrupt(f"{self.path}: not a TinyDB database (expected an object of tables); "
+                               f"it was left as it is: {self.advice}")
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -89,12 +95,31 @@ class BatchingMiddleware(CachingMiddleware):
 
     WRITE_CACHE_SIZE = sys.maxsize
 
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except BaseException:
+            # What was not saved must not reach the disk with a later write: forget it, and let
+            # the next read come from the file again.
+            self.cache = None
+            self._cache_modified_count = 0
+            raise
 
-def _database(path: Path, read_only: bool) -> TinyDB:
+
+def _database(path: Path, read_only: bool, advice: str) -> TinyDB:
     # TinyDB passes its positional arguments to the storage class the middleware wraps.
-    return TinyDB(path, read_only, storage=BatchingMiddleware(AtomicJSONStorage))
+    return TinyDB(path, read_only, advice, storage=BatchingMiddleware(AtomicJSONStorage))
 
 
+def _reason(exc: BaseException) -> str:
+    """What is wrong, in a phrase: pydantic problems with their field paths, OS errors' text."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(p) for p in problems_from_validation(exc))
+    if isinstance(exc, KeyError):
+        return f"missing {exc}"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 def _replace_table(db: TinyDB, name: str, documents: list[dict[str, Any]]) -> None:
@@ -131,6 +156,7 @@ class SimStore:
         store = cls(directory, read_only, keep_population)
         if not read_only:
             store._lock()
+            store._remove_leftover_temp_files()
         return store
 
     def __enter__(self) -> SimStore:
@@ -140,9 +166,18 @@ class SimStore:
         self.close()
 
     def _lock(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / LOCK_FILE
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = open_private(path, os.O_RDWR)
+        except OSError as exc:
+            where = Path(exc.filename or path)
+            if where != path:
+                raise StoreError(f"{where}: cannot create the simulation's directory: "
+                                 f"{_reason(exc)}") from None
+            raise StoreError(f"{path}: cannot create or open the simulation's lock file: "
+                             f"{_reason(exc)} (--read-only opens the simulation without writing)"
+                             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -152,9 +187,19 @@ class SimStore:
                 f"{self.directory}: simulation in use by another process (pid {holder}); "
                 "close it first, or open this simulation read-only"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            # Who holds it, for the message above; a full disk must not stop the lock itself.
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError:
+            pass
         self._lock_fd = fd
+
+    def _remove_leftover_temp_files(self) -> None:
+        """A writer killed mid-save leaves its temp file; holding the lock, no writer is at work."""
+        for name in (STATE_FILE, POPULATION_FILE):
+            for temp in leftover_temp_files(self.directory / name):
+                temp.unlink(missing_ok=True)
 
     def close(self) -> None:
         # The databases are never closed through TinyDB: that would flush; saves are explicit.
@@ -167,14 +212,29 @@ class SimStore:
     def exists(self) -> bool:
         return self.state_path.exists()
 
+    def is_empty(self) -> bool:
+        """Neither file is here yet: the only case in which a new simulation may be built."""
+        return not self.state_path.exists() and not self.population_path.exists()
+
+    def _state_advice(self) -> str:
+        if not self.keep_population:
+            return "move it away to start afresh"
+        return (f"move it away to start a new simulation, without gigs, on the workers of "
+                f"{POPULATION_FILE} (which is kept)")
+
+    def _population_advice(self) -> str:
+        return (f"restore it, or move the directory {self.directory} away to start afresh "
+                "with the demo")
+
     def _state(self) -> TinyDB:
         if self._state_db is None:
-            self._state_db = _database(self.state_path, self.read_only)
+            self._state_db = _database(self.state_path, self.read_only, self._state_advice())
         return self._state_db
 
     def _population(self) -> TinyDB:
         if self._population_db is None:
-            self._population_db = _database(self.population_path, self.read_only)
+            self._population_db = _database(self.population_path, self.read_only,
+                                            self._population_advice())
         return self._population_db
 
     def _raw_tables(self, db: TinyDB) -> dict[str, dict[str, Any]]:
@@ -190,20 +250,34 @@ class SimStore:
         return exc
 
     def load_population(self) -> Population:
+        if not self.population_path.exists() and self.exists():
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
+                f"workers: {self._population_advice()}"))
         tables = self._raw_tables(self._population())
         workers = tables.get(WORKERS_TABLE)
         if workers is None:
-            raise self._refuse_if_damaged(
-                StoreCorrupt(f"{self.population_path}: no {WORKERS_TABLE!r} table"))
-        with gc_paused():
-            return Population(list(workers.values()))
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.population_path}: no {WORKERS_TABLE!r} table; it was left as it is: "
+                f"{self._population_advice()}"))
+        try:
+            with gc_paused():
+                population = population_from_json(list(workers.values()),
+                                                  f"{self.population_path}: {WORKERS_TABLE}")
+        except PopulationError as exc:
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{exc}; it was left as it is: {self._population_advice()}")) from None
+        # A new engine over this population starts at version 0: that is what the file holds.
+        self.saved_population_version = 0
+        return population
 
     def load_tables(self) -> dict[str, list[dict[str, Any]]]:
         tables = self._raw_tables(self._state())
         missing = [name for name in STATE_TABLES if name not in tables]
         if missing:
-            raise self._refuse_if_damaged(
-                StoreCorrupt(f"{self.state_path}: missing tables {', '.join(missing)}"))
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.state_path}: missing tables {', '.join(missing)}; it was left as it is: "
+                f"{self._state_advice()}"))
         with gc_paused():
             return {name: list(tables[name].values()) for name in STATE_TABLES}
 
@@ -213,7 +287,8 @@ class SimStore:
             engine = Engine.restore(tables, population, compiler)
         except (KeyError, TypeError, ValueError) as exc:
             raise self._refuse_if_damaged(StoreCorrupt(
-                f"{self.state_path}: inconsistent simulation state ({exc!r})")) from None
+                f"{self.state_path}: inconsistent simulation state ({_reason(exc)}); it was left "
+                f"as it is: {self._state_advice()}")) from None
         self.saved_version = engine.version
         self.saved_population_version = engine.population_version
         return engine
@@ -252,3 +327,4 @@ class SimStore:
         if written:
             self._last_cost = self._last_save - started
         return written
+

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from textual.binding import Binding
+from textual.keys import Keys, _character_to_key, key_to_character
 
 # Scope -> the heading used in help and the palette.
 SCOPES: dict[str, str] = {
@@ -158,19 +160,95 @@ def key_label(key: str) -> str:
     return key.replace("ctrl+", "^") if key.startswith("ctrl+") else key
 
 
+# The scopes whose keys are live at the same time, one set per kind of screen (the views' SCOPES,
+# the gig editor, a dialog); "app" keys are live on all of them.
+SCREEN_SCOPES: tuple[frozenset[str], ...] = (
+    frozenset({"gigs", "list"}), frozenset({"waves", "list"}), frozenset({"queries"}),
+    frozenset({"gig"}), frozenset({"dialog"}),
+)
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+@cache
+def _key_names() -> frozenset[str]:
+    """Textual's key names: the named keys, and every printable ASCII character's name."""
+    return frozenset({key.value for key in Keys}
+                     | {_character_to_key(chr(code)) for code in range(33, 127)})
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` (already normalised) is not a key name Textual can report, or None."""
+    *modifiers, base = key.split("+")
+    unknown = [m for m in modifiers if m not in MODIFIERS]
+    if unknown:
+        return f"{unknown[0]!r} is not a modifier (use {', '.join(sorted(MODIFIERS))})"
+    if not base:
+        return "a key name is missing (the + key is called plus)"
+    if base in _key_names() or (len(base) == 1 and base.isprintable()):
+        return None
+    if key_to_character(base) is not None:
+        return None
+    return f"{base!r} is not a key name (e.g. x, X, ctrl+x, f5, enter, escape, slash, space)"
+
+
+def _normalise(key: str) -> str:
+    # As Textual does for BINDINGS (but not for keymaps): "/" is the key "slash".
+    return _character_to_key(key) if len(key) == 1 else key
+
+
 def check_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
-    """Validate the config's remaps: every id must be an action, every value at least one key."""
+    """Validate the config's remaps: every id must be an action, every value at least one key.
+    Keys that are no key name are left out (:func:`keymap_warnings` says so); an action left with
+    none keeps its default keys."""
     checked: dict[str, str] = {}
     for action_id, keys in keymap.items():
         if action_id not in BY_ID:
             raise KeymapError(
                 f"keys.{action_id}: no such action (known: {', '.join(sorted(BY_ID))})"
             )
-        parts = [part.strip() for part in keys.split(",") if part.strip()]
+        parts = [_normalise(part.strip()) for part in keys.split(",") if part.strip()]
         if not parts:
             raise KeymapError(f"keys.{action_id}: give at least one key, e.g. \"x\" or \"ctrl+x\"")
-        checked[action_id] = ",".join(parts)
+        valid = [part for part in parts if key_problem(part) is None]
+        if valid:
+            checked[action_id] = ",".join(valid)
     return checked
+
+
+def keymap_warnings(keymap: Mapping[str, str]) -> list[str]:
+    """What is wrong with remaps :func:`check_keymap` accepts: keys that are no key name, and a
+    key given to two actions live on the same screen (one of them would never run)."""
+    warnings = []
+    for action_id, keys in keymap.items():
+        parts = [_normalise(part.strip()) for part in keys.split(",") if part.strip()]
+        problems = [(part, key_problem(part)) for part in parts]
+        for part, problem in problems:
+            if problem is not None:
+                warnings.append(f"keys.{action_id}: {problem}; ignored")
+        if parts and all(problem is not None for _, problem in problems):
+            default = ", ".join(key_label(k) for k in BY_ID[action_id].keys.split(","))
+            warnings.append(f"keys.{action_id}: no valid key left: keeping the default {default}")
+    effective = check_keymap(keymap)
+    seen: set[tuple[str, str, str]] = set()
+    for scopes in SCREEN_SCOPES:
+        holders: dict[str, list[Action]] = {}
+        for action in ACTIONS:
+            if action.scope in scopes or action.scope == "app":
+                for key in effective_keys(action, effective):
+                    holders.setdefault(key, []).append(action)
+        for key, clashing in holders.items():
+            remapped = [a for a in clashing if a.id in effective]
+            if len(clashing) < 2 or not remapped:
+                continue
+            first = remapped[0]
+            for other in clashing:
+                if other is first or (key, *sorted((first.id, other.id))) in seen:
+                    continue
+                seen.add((key, *sorted((first.id, other.id))))
+                warnings.append(
+                    f"keys.{first.id}: {key_label(key)} is also the key of {other.id} "
+                    f"({other.description}): only one of them can run on that screen")
+    return warnings
 
 
 def effective_keys(action: Action, keymap: Mapping[str, str]) -> list[str]:

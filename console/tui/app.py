@@ -71,6 +71,8 @@ class CirroApp(App[None]):
         self.theme = theme
         self.backend = backend
         self.keymap = actions.check_keymap(keymap or {})
+        # Remaps that were left out or take a key from another action: said at start and in help.
+        self.key_warnings = actions.keymap_warnings(keymap or {})
         self.read_only = read_only or backend.read_only
         self.keys_first = KeysFirst()
         self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause)
@@ -108,6 +110,9 @@ class CirroApp(App[None]):
         # e.g. a private key others can read: said once, where the operator looks.
         for warning in getattr(self.backend, "warnings", ()):
             self.notify(str(warning), title="Warning", severity="warning", timeout=15)
+        if self.key_warnings:
+            self.notify("\n".join(self.key_warnings), title="Keys (also listed in ? help)",
+                        severity="warning", timeout=15)
         self.poll_now()
 
     # Views, help, palette ------------------------------------------------------------------------

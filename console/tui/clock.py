@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
+from console.config import MAX_SPEED
 from console.monitor.pause import Pause, yield_once
 from console.monitor.speeds import SliceSizer
 
@@ -18,7 +19,6 @@ from console.monitor.speeds import SliceSizer
 Advance = Callable[[int], Awaitable[int]]
 
 MIN_SPEED = 1.0
-MAX_SPEED = 86400.0
 # Wall seconds of simulation per frame at the fastest speed, in slices of SliceSizer's budget.
 FRAME_BUDGET = 0.04
 

@@ -53,6 +53,9 @@ class HelpScreen(ModalScreen[None]):
         app: CirroApp = self.app  # type: ignore[assignment]
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys (remap them under \\[keys] in the config file)"
+            if app.key_warnings:
+                yield Static(Text("\n".join(f"! {w}" for w in app.key_warnings), style="bold"),
+                             id="help-warnings")
             yield Static(help_table(app.keymap, self.current_scopes), id="help-table")
         yield Footer(show_command_palette=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from console.models import Gig, GigPhase, GigStats
+from console.models import Gig, GigPhase, GigStats, gig_warnings
 from console.tui import format as fmt
 from console.tui.widgets.virtual_table import Column, Row
 
@@ -23,6 +23,9 @@ GIG_COLUMNS: tuple[Column, ...] = (
     Column("start", "START", width=11),
     Column("end", "END", width=11),
 )
+
+# Before the title of a gig the backend answered with a problem (ASCII: any terminal shows it).
+WARNING_MARK = "(!) "
 
 PHASE_TONES = {
     GigPhase.SCHEDULED: "accent",
@@ -56,6 +59,8 @@ class GigFacts(NamedTuple):
     next_wave_in: int | None
     start_at: int
     end_at: int
+    # What is wrong with the gig as the backend answered it (see gig_warnings); shown, not refused.
+    warning: str | None = None
 
     @classmethod
     def of(cls, gig: Gig, stats: GigStats | None, now: int) -> GigFacts:
@@ -65,14 +70,15 @@ class GigFacts(NamedTuple):
             gig.id, gig.title, gig.phase(now), gig.invitation_mode, stats.accepted,
             gig.seats_min, gig.seats_max, stats.pending, stats.waves_sent, next_at,
             None if next_at is None else max(next_at - now, 0), gig.start_at, gig.end_at,
+            "; ".join(gig_warnings(gig)) or None,
         )
 
     def row(self) -> Row:
         # Unpacked once: this runs for every changed gig on every poll (10,000 on the first).
         (gig_id, title, phase, mode, accepted, seats_min, seats_max, pending, waves_sent, _,
-         next_wave_in, start_at, end_at) = self
+         next_wave_in, start_at, end_at, warning) = self
         cells = (
-            gig_id, title, phase.value, mode, fmt.seats(accepted, seats_min, seats_max),
+            gig_id, WARNING_MARK + title if warning else title, phase.value, mode, fmt.seats(accepted, seats_min, seats_max),
             str(pending), str(waves_sent), fmt.duration(next_wave_in), fmt.timestamp(start_at),
             fmt.timestamp(end_at),
         )
@@ -97,6 +103,7 @@ class GigFacts(NamedTuple):
             "next_wave_at": self.next_wave_at,
             "start_at": self.start_at,
             "end_at": self.end_at,
+            "warning": self.warning,
         }
 
 

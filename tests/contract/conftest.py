@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from keys import key_pair
-from serve_process import copy_sim, serve_process
+from openapi_check import AnswerChecker
+from serve_process import APP_ID, copy_sim, serve_process
 
 from console.backends.base import Backend
 from console.backends.factory import open_remote
@@ -36,10 +38,23 @@ def local_session(demo_dir, tmp_path_factory) -> Iterator[LocalBackend]:
     backend.store.close()
 
 
-def remote(url: str, key: Path, data_dir: Path, read_only: bool = False) -> Backend:
-    context = RemoteContext(base_url=url, app_id="app-1", private_key=key, data_dir=data_dir,
+@pytest.fixture(scope="session")
+def answer_checker(served_url) -> AnswerChecker:
+    """The served OpenAPI document, which every answer of the suite must match."""
+    return AnswerChecker(httpx.get(served_url + "/openapi.json").raise_for_status().json())
+
+
+def remote(url: str, key: Path, data_dir: Path, read_only: bool = False,
+           checker: AnswerChecker | None = None) -> Backend:
+    context = RemoteContext(base_url=url, app_id=APP_ID, private_key=key, data_dir=data_dir,
                             read_only=read_only, retries=0, timeout=5)
-    return open_remote("served", context)
+    backend = open_remote("served", context)
+    if checker is not None:
+        async def check(response: httpx.Response) -> None:
+            await response.aread()
+            checker.check(response)
+        backend._transport._client.event_hooks["response"].append(check)
+    return backend
 
 
 @pytest.fixture(params=["local", "remote"])
@@ -48,7 +63,7 @@ async def backend(request, tmp_path) -> AsyncIterator[Backend]:
         yield request.getfixturevalue("local_session")
         return
     url, keys = request.getfixturevalue("served_url"), request.getfixturevalue("key_files")
-    backend = remote(url, keys[0], tmp_path)
+    backend = remote(url, keys[0], tmp_path, checker=request.getfixturevalue("answer_checker"))
     yield backend
     await backend.close()
 
@@ -59,6 +74,7 @@ async def read_only_backend(backend, request, tmp_path) -> AsyncIterator[Backend
         yield LocalBackend(backend.engine, None, read_only=True)
         return
     keys = request.getfixturevalue("key_files")
-    read_only = remote(request.getfixturevalue("served_url"), keys[0], tmp_path, read_only=True)
+    read_only = remote(request.getfixturevalue("served_url"), keys[0], tmp_path, read_only=True,
+                       checker=request.getfixturevalue("answer_checker"))
     yield read_only
     await read_only.close()

@@ -153,7 +153,7 @@ async def test_invitation_attempt_invites_on_a_match(backend):
     gig = await new_gig(backend)
     await backend.upsert_worker_document("51", {"status": "active"})
     attempt = await backend.invitation_attempt("51", [gig.id], max_amount=1)
-    assert attempt.gig_ids == [gig.id]
+    assert attempt.gig_ids == [int(gig.id)]  # Cirro answers integers
     invited = await backend.list_invitations(InvitationFilter(gig_id=gig.id, user_id="51"))
     assert [i.status for i in invited] == [PENDING]
 

@@ -19,13 +19,16 @@ import jwt
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from serve_process import serve_process
+from serve_process import APP_ID, serve_process
 
 from console.backends.local import LocalBackend
 from console.server.app import API_PREFIX, ROUTES
+from console.server.openapi import OPENAPI_PATH
+from console.server.space_routes import SPACE_ROUTES
 from console.sim.demo import DEMO_NOW
 
 REQUESTS = 5_000
+ALL_ROUTES = [*ROUTES, *SPACE_ROUTES, (OPENAPI_PATH, "GET", None)]
 # Hypothesis costs less per request when one example is a batch of requests.
 BATCH = 25
 # The goal is 100 ms (the test prints the worst it saw); the bound leaves room for a loaded
@@ -37,7 +40,9 @@ GIG_FIELDS = ["title", "description", "url", "start_at", "end_at", "archive_at",
               "invitation_frequency", "filter_query", "sort_query", "tasks",
               "notification_payload", "invitation_notification_topic", "epam_options"]
 OTHER_FIELDS = ["user_id", "users", "no_reward", "silent", "document", "gig_ids", "max_amount",
-                "archived_at", "base_price", "id"]
+                "archived_at", "base_price", "id", "gig_id", "email", "password", "first_name",
+                "country_code", "time_zone", "birthday", "locale", "topics", "amount",
+                "idempotency_key", "description", "duration_in_ms", "date", "delivery_date"]
 QUERY_NAMES = ["limit", "after", "before", "gig_id", "user_id", "status", "status[]",
                "exclude_archived_gigs"]
 
@@ -89,7 +94,7 @@ def _route_path(template: str, draw: st.DrawFn) -> str:
 
 @st.composite
 def requests(draw: st.DrawFn, token: str) -> tuple[str, str, dict[str, bytes], bytes | None]:
-    template, method, _ = draw(st.sampled_from(ROUTES))
+    template, method, _ = draw(st.sampled_from(ALL_ROUTES))
     method = draw(st.sampled_from([method, method, method, "GET", "POST", "DELETE", "PUT"]))
     path = f"{API_PREFIX}{_route_path(template, draw)}"
     query = draw(queries)
@@ -154,7 +159,7 @@ def fuzz_target(key_files, tmp_path_factory):
     TinyDB rewriting a large simulation after each accepted change."""
     work = tmp_path_factory.mktemp("fuzz")
     LocalBackend.open(work / "sim", workers=200).store.close()
-    token = jwt.encode({"sub": "app-1", "exp": int(time.time()) + 600},
+    token = jwt.encode({"sub": APP_ID, "exp": int(time.time()) + 600},
                        key_files[0].read_bytes(), algorithm="RS256")
     with serve_process(work / "sim", work, key_files[1]) as url:
         yield url, token

@@ -12,6 +12,7 @@ import time
 import httpx
 import jwt
 import pytest
+from serve_process import APP_ID
 
 from console.server.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_STRING_CHARS
 from console.sim.demo import DEMO_NOW
@@ -24,7 +25,7 @@ GIG = {"title": "t", "description": "d", "url": "u", "start_at": DEMO_NOW - 60,
 @pytest.fixture(scope="module")
 def client(served_url, key_files):
     # One token for the module (loading the PEM for each would cost ~100 ms a request).
-    token = jwt.encode({"sub": "app-1", "exp": int(time.time()) + 600},
+    token = jwt.encode({"sub": APP_ID, "exp": int(time.time()) + 600},
                        key_files[0].read_bytes(), algorithm="RS256")
     with httpx.Client(base_url=served_url + "/", timeout=30,
                       headers={"Authorization": f"Bearer {token}"}) as http:
@@ -132,7 +133,8 @@ def test_another_apps_token_and_a_nan_exp_get_cirros_401(served_url, key_files):
     pem = key_files[0].read_bytes()
     now = int(time.time())
     other_app = jwt.encode({"sub": "app-2", "exp": now + 60}, pem, algorithm="RS256")
-    never_expires = jwt.api_jws.encode(b'{"sub": "app-1", "exp": NaN}', pem, algorithm="RS256")
+    never_expires = jwt.api_jws.encode(f'{{"sub": "{APP_ID}", "exp": NaN}}'.encode(), pem,
+                                       algorithm="RS256")
     for token in (other_app, never_expires):
         response = httpx.get(f"{served_url}/gigs/1", headers={"Authorization": f"Bearer {token}"})
         assert (response.status_code, response.json()) == (

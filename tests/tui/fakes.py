@@ -7,7 +7,15 @@ tests fast and lets them fail the backend on purpose.
 from __future__ import annotations
 
 from console.backends.errors import NotFound, ReadOnlyError, Unprocessable
-from console.models import Gig, GigCreate, GigStats, GigUpdate, apply_update
+from console.models import (
+    Gig,
+    GigCreate,
+    GigResult,
+    GigStats,
+    GigTimeActivity,
+    GigUpdate,
+    apply_update,
+)
 
 T0 = 1_780_000_000  # a fixed simulated "now"
 
@@ -34,6 +42,8 @@ class FakeBackend:
         self.stats = {g.id: GigStats(gig_id=g.id) for g in gigs}
         self.calls: list[tuple[str, object]] = []
         self._next_id = 1000
+        self.results: list[GigResult] = []
+        self.activities: list[GigTimeActivity] = []
 
     async def now(self) -> int:
         return self.clock
@@ -92,6 +102,15 @@ class FakeBackend:
 
     async def gig_stats(self, gig_id: str) -> GigStats:
         return self.stats[gig_id]
+
+    async def gig_results(self, gig_id: str | None = None,
+                          user_id: str | None = None) -> list[GigResult]:
+        tasks = {t.id for t in self.gigs[gig_id].tasks.data} if gig_id else None
+        return [r for r in self.results if tasks is None or r.gig_task_id in tasks]
+
+    async def gig_time_activities(self, gig_id: str | None = None,
+                                  user_id: str | None = None) -> list[GigTimeActivity]:
+        return [a for a in self.activities if gig_id is None or a.gig_id == gig_id]
 
     async def close(self) -> None:
         return None

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from console.models import Gig
+from console.backends.errors import BackendError
+from console.models import Gig, gig_warnings
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui import gig_form
 from console.tui.gig_form import FIELDS, Errors, FieldSpec, Values
+from console.tui.gig_output import output_summary
 from console.tui.messages import Snapshot
 from console.tui.rows import GigFacts
 from console.tui.widgets.status_header import StatusHeader
@@ -35,6 +38,9 @@ class GigEditor(Screen[None]):
     BINDINGS: ClassVar = actions.bindings("gig")
     DEFAULT_CSS = """
     GigEditor #gig-summary { height: auto; padding: 0 1; background: $panel; }
+    GigEditor #gig-warning { color: $text-warning; padding: 0 1; display: none; }
+    GigEditor #gig-warning.-shown { display: block; }
+    GigEditor #gig-output { height: auto; padding: 0 1; background: $panel; color: $text-muted; }
     GigEditor #gig-problem { color: $text-error; padding: 0 1; display: none; }
     GigEditor #gig-problem.-shown { display: block; }
     GigEditor #gig-form { padding: 0 1; }
@@ -65,6 +71,8 @@ class GigEditor(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader(self._title())
         yield Static(id="gig-summary")
+        yield Static(id="gig-warning")
+        yield Static(id="gig-output")
         yield Static(id="gig-problem")
         with VerticalScroll(id="gig-form"):
             for spec in FIELDS:
@@ -92,6 +100,22 @@ class GigEditor(Screen[None]):
     def on_mount(self) -> None:
         self._apply_mode()
         self.cirro.snapshots.subscribe(self, self.on_snapshot, immediate=True)
+        self.query_one("#gig-output").display = self.gig is not None
+        if self.gig is not None:
+            self.load_output(self.gig)
+
+    @work(exclusive=True, group="gig-output")
+    async def load_output(self, gig: Gig) -> None:
+        """The gig's results and paid time, read once when the gig is opened."""
+        output = self.query_one("#gig-output", Static)
+        output.update("results ...")
+        try:
+            results = await self.cirro.backend.gig_results(gig_id=gig.id)
+            activities = await self.cirro.backend.gig_time_activities(gig_id=gig.id)
+        except BackendError as exc:
+            output.update(Content(f"results not available: {exc.message}"))
+            return
+        output.update(Content(output_summary(gig, results, activities)))
 
     def _apply_mode(self) -> None:
         now = self.cirro.now
@@ -149,6 +173,10 @@ class GigEditor(Screen[None]):
             f"{fmt.seats(facts.accepted, facts.seats_min, facts.seats_max)}  pending {facts.pending}"
             f"  waves {facts.waves_sent}  next {next_wave}  archived {archived}"
         )
+        warning = self.query_one("#gig-warning", Static)
+        problems = gig_warnings(self.gig)
+        warning.update(Content("".join(f"warning: {p}\n" for p in problems).rstrip()))
+        warning.set_class(bool(problems), "-shown")
         frozen = gig_form.frozen_fields(self.gig, snapshot.now)
         if self.mode == "edit" and frozen:
             text += f"\nstarted: {', '.join(sorted(frozen))} can no longer change"
