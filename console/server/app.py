@@ -36,7 +36,6 @@ from console.models import (
     InvitationStatus,
     problems_from_validation,
 )
-from console.mql import MQLError
 from console.server.auth import TokenRejected, TokenVerifier
 from console.server.limits import REQUEST_DEADLINE, BodyLimit, BodyTooLarge, size_problem
 from console.server.offloop import OffLoop
@@ -305,9 +304,6 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
                 result = await handler(request, backend)
         except (ApiError, BackendError, BodyTooLarge) as exc:
             return error_response(exc.status, exc.message)
-        except MQLError as exc:
-            # A query that fails when it runs (a regex over its time limit) names its clause.
-            return error_response(422, str(exc))
         except TimeoutError:
             return error_response(422, DEADLINE_PASSED)
         except Exception:
