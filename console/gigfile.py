@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from console.models import Gig, GigCreate, Problem, problem_from_json, problems_from_validation
+from console.sim.errors import QueryError
+from console.sim.ranking import compile_queries, default_compiler
 
 GigShape = Literal["read", "create"]
 
@@ -40,9 +42,22 @@ def parse_gig(data: Any, shape: GigShape | None = None) -> tuple[Gig | GigCreate
     shape = shape or shape_of(data)
     model = Gig if shape == "read" else GigCreate
     try:
-        return model.model_validate(data), []
+        gig = model.model_validate(data)
     except ValidationError as exc:
         return None, problems_from_validation(exc)
+    problems = query_problems(gig)
+    return (None if problems else gig), problems
+
+
+def query_problems(gig: Gig | GigCreate) -> list[Problem]:
+    """The gig's queries compiled as the simulation compiles them: an operator the engine would
+    refuse (unknown like ``$gtx``, unsupported like ``$where``) is a problem of the file too, so
+    ``gigs validate``, ``gigs create`` and ``simulate`` accept exactly the same gigs."""
+    try:
+        compile_queries(default_compiler(), gig.filter_query, gig.sort_query)
+    except QueryError as exc:
+        return [Problem(exc.path, exc.message)]
+    return []
 
 
 def load_gig_file(path: Path, shape: GigShape | None = None) -> GigFile:

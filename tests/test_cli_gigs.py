@@ -59,3 +59,29 @@ def test_help_lists_subcommands(capsys):
         main(["--help"])
     assert exit_.value.code == 0
     assert "gigs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("query, where, message", [
+    ({"rating": {"$gtx": 3}}, "filter_query.rating.$gtx", "unknown operator $gtx"),
+    ({"$where": "this.rating > 3"}, "filter_query.$where",
+     "$where is a MongoDB operator that cirro-console does not support"),
+])
+def test_validate_simulate_and_create_reject_the_same_query_alike(tmp_path, capsys, monkeypatch,
+                                                                  query, where, message):
+    monkeypatch.setenv("CIRRO_CONSOLE_DATA", str(tmp_path / "data"))
+    path = tmp_path / "gig.json"
+    path.write_text(json.dumps({"title": "t", "description": "d", "url": "u",
+                                "start_at": 1_800_000_000, "end_at": 1_800_086_400,
+                                "total_seats": 2, "invitation_mode": "auto",
+                                "filter_query": query}))
+    answers = []
+    for command in (["gigs", "validate"], ["simulate"], ["gigs", "create"]):
+        code = main([*command, str(path)])
+        out, err = capsys.readouterr()
+        answers.append((code != 0, out, err))
+    expected = f"{path}: {where}: {message}"
+    for refused, out, err in answers:
+        assert refused and "valid gig" not in out
+        assert err.splitlines()[0].startswith(expected)
+    assert len({err for _, _, err in answers}) == 1  # word for word the same message
+    assert not (tmp_path / "data").exists()  # refused before any simulation was opened

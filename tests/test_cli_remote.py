@@ -4,6 +4,7 @@ and errors that become a message and exit code 1 (never a traceback)."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from keys import key_pair
@@ -82,7 +83,7 @@ def test_server_errors_end_in_a_message_and_exit_1(remote_config, capsys):
         remote_config(server.base_url)
         assert main(["--context", "staging", "gigs", "show", "5"]) == 1
     err = capsys.readouterr().err
-    assert ("error: staging: GET gigs/5: gave up after 3 attempts: server error 500: boom "
+    assert ("error: staging: GET gigs/5: server error 500: boom (gave up after 3 attempts) "
             "(status 500)") in err
     assert "Traceback" not in err
 
@@ -139,3 +140,15 @@ def test_a_damaged_registry_is_named_and_never_written(remote_config, capsys, tm
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"gig registry {registry}" in err and problem in err
     assert registry.read_text() == content
+
+
+def test_a_closed_port_is_reported_as_a_refused_connection_without_a_status(remote_config, capsys):
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    remote_config(f"http://127.0.0.1:{port}/api/v2")
+    assert main(["--context", "staging", "gigs", "list"]) == 1
+    err = capsys.readouterr().err
+    assert (f"error: staging: GET gig_invitations: cannot connect to 127.0.0.1:{port}: "
+            "connection refused (gave up after 3 attempts)\n") in err
+    assert "status" not in err and "503" not in err

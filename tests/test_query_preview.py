@@ -118,7 +118,7 @@ def test_invited_workers_are_not_candidates():
 def test_why_not_names_the_failing_clause_and_its_value():
     document = {"status": "paused", "rating": 4.5}
     result = why_not({"status": "active", "rating": {"$gte": 4}}, "9", document, invited=False)
-    assert result.headline == "Worker 9 does not match: 1 clause fail."
+    assert result.headline == "Worker 9 does not match: 1 failing clause."
     failing = [line for line in result.lines if line.lstrip().startswith("FAIL")]
     assert any('status $eq "active"' in line and 'found: "paused"' in line for line in failing)
     assert any(line.lstrip().startswith("PASS") and "rating $gte 4" in line

@@ -122,9 +122,16 @@ def test_visual_wins_over_editor_and_arguments_are_split():
     assert editor_command({"EDITOR": "vi"}) == ["vi"]
 
 
+def test_without_editor_set_the_first_fallback_on_the_path_is_used(tmp_path):
+    for name in ("nano", "vi"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    assert editor_command({"PATH": str(tmp_path)}) == [str(tmp_path / "nano")]
+
+
 def test_editor_failures_are_clear(tmp_path):
-    with pytest.raises(EditorError, match="no editor configured"):
-        editor_command({})
+    with pytest.raises(EditorError, match="none of editor, nano, vi is on the PATH"):
+        editor_command({"PATH": str(tmp_path)})
     with pytest.raises(EditorError, match="cannot run editor '/nonexistent/ed'"):
         edit_text("{}", environ={"EDITOR": "/nonexistent/ed"})
     failing = _script(tmp_path, "sys.exit(3)")

@@ -10,15 +10,23 @@ class BackendError(Exception):
     """A request the backend could not carry out; ``status`` follows the Cirro API's codes."""
 
     status: int = 500
+    # Whether a server answered with ``status``; a connection that never got an answer has only
+    # the status the API layer maps it to, which is no status to show anyone.
+    answered: bool = True
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         if status is not None:
             self.status = status
+            self.answered = True
 
     def __str__(self) -> str:
         return self.message
+
+    def with_status(self) -> str:
+        """The message, with the HTTP status when a server gave one."""
+        return f"{self.message} (status {self.status})" if self.answered else self.message
 
 
 class UnusableData(BackendError):
@@ -59,6 +67,14 @@ class ConnectionFailed(BackendError):
     """The backend could not be reached (or gave up retrying); nothing is known to have changed."""
 
     status = 503
+    answered = False
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 reason: str | None = None) -> None:
+        super().__init__(message, status=status)
+        # What went wrong without the request it happened to (e.g. "cannot connect to
+        # HOST: connection refused"): what a one-line status has room for.
+        self.reason = reason or message
 
 
 class OutcomeUnknown(ConnectionFailed):

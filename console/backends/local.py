@@ -7,6 +7,7 @@ away, and time advances are saved at most once per ``save_interval`` wall second
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import threading
 from collections.abc import Iterator, Sequence
@@ -42,7 +43,7 @@ from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
 from console.sim import space
-from console.sim.population import DEFAULT_WORKERS
+from console.sim.population import DEFAULT_WORKERS, Population
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError, StoreLocked
@@ -407,6 +408,35 @@ class SimulationControls:
 
     async def advance_by(self, seconds: int) -> int:
         return await self.advance_to(self.now + int(seconds))
+
+    async def advance_fastest(self, seconds: int) -> int:
+        """Advance by at most ``seconds``, never past the last scheduled event: the clock stays
+        put once nothing is left to happen (the console then pauses its fastest speed)."""
+        with self._backend._call() as engine:
+            engine.advance_to(engine.clock + int(seconds), past_last_event=False)
+            self._advanced()
+            return engine.clock
+
+    async def reset_demo(self) -> int:
+        """Replace every gig, invitation and event by the demo's, its clock back at the demo's
+        start; the workers stay as they are (a custom population is never touched; the demo's
+        own would be rebuilt the same). Built in a thread: it takes a second or two. Returns
+        the new clock."""
+        backend = self._backend
+        if backend.read_only:
+            raise ReadOnlyError(f"context {backend.context!r} is read-only")
+        old = backend.engine
+        # Copies of the records: the running engine may replace a document meanwhile.
+        population = Population([dict(record) for record in old.population.records])
+        engine = await asyncio.to_thread(build_demo, seed=old.seed, compiler=old.compiler,
+                                         population=population)
+        with backend._call(mutation=True):
+            engine.population_version = old.population_version  # the same workers: not rewritten
+            engine.on_checkpoint = old.on_checkpoint
+            backend.engine = engine
+            if backend.store is not None:
+                backend.store.saved_version = None  # a new engine: its state is written whole
+        return engine.clock
 
     async def step_to_next_wave(self) -> int | None:
         """Advance to the next wave of any gig; its time, or None when no wave will come."""

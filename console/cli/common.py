@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError, UnusableData
@@ -20,6 +21,13 @@ from console.config import ConfigError, load_config
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+
+def when(timestamp: int | None) -> str:
+    """A UNIX time as the commands print it: ``2026-03-02 10:00`` (UTC), ``-`` for none."""
+    if timestamp is None:
+        return "-"
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def fail(message: str, code: int) -> int:
@@ -50,4 +58,4 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
     except UnusableData as exc:  # e.g. a damaged gig registry: a file to mend, not a refusal
         return fail(f"{backend.context}: {exc.message}", EXIT_USAGE)
     except BackendError as exc:
-        return fail(f"{backend.context}: {exc.message} (status {exc.status})", EXIT_FAILED)
+        return fail(f"{backend.context}: {exc.with_status()}", EXIT_FAILED)

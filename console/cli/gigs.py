@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from console.backends.base import Backend
-from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, with_backend
+from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, when, with_backend
 from console.gigfile import load_gig_file
 from console.models import Gig, GigCreate
 from console.remote.backend import RemoteBackend
@@ -67,12 +66,6 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _when(timestamp: int | None) -> str:
-    if timestamp is None:
-        return "-"
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M")
-
-
 def _seats(gig: Gig) -> str:
     return f"{gig.seats_min}..{gig.seats_max if gig.seats_max is not None else '-'}"
 
@@ -80,7 +73,7 @@ def _seats(gig: Gig) -> str:
 def gig_table(gigs: list[Gig], now: int) -> list[str]:
     rows = [("ID", "TITLE", "PHASE", "MODE", "SEATS", "START (UTC)", "END (UTC)")]
     rows += [(g.id, g.title if len(g.title) <= 40 else g.title[:39] + "…", g.phase(now).value,
-              g.invitation_mode, _seats(g), _when(g.start_at), _when(g.end_at)) for g in gigs]
+              g.invitation_mode, _seats(g), when(g.start_at), when(g.end_at)) for g in gigs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
 
@@ -111,8 +104,8 @@ def _show(args: argparse.Namespace) -> int:
         now = await backend.now()
         lines = [
             ("id", gig.id), ("title", gig.title), ("phase", gig.phase(now).value),
-            ("url", gig.url), ("start", _when(gig.start_at)), ("end", _when(gig.end_at)),
-            ("archive at", _when(gig.archive_at)), ("archived", _when(gig.archived_at)),
+            ("url", gig.url), ("start", when(gig.start_at)), ("end", when(gig.end_at)),
+            ("archive at", when(gig.archive_at)), ("archived", when(gig.archived_at)),
             ("mode", gig.invitation_mode), ("seats", f"total {gig.total_seats}, {_seats(gig)}"),
             ("wave", f"{gig.wave_size} every {gig.invitation_frequency} min"),
             ("filter", json.dumps(gig.filter_query)), ("sort", json.dumps(gig.sort_query)),
@@ -143,8 +136,8 @@ def _create(args: argparse.Namespace) -> int:
 def _archive(args: argparse.Namespace) -> int:
     async def action(backend: Backend) -> int:
         gig = await backend.archive_gig(args.gig_id, args.at)
-        when = "archived" if args.at is None else f"will archive at {_when(gig.archive_at)} UTC"
-        print(f"gig {gig.id} {when}")
+        done = "archived" if args.at is None else f"will archive at {when(gig.archive_at)} UTC"
+        print(f"gig {gig.id} {done}")
         return EXIT_OK
     return with_backend(args, action)
 
@@ -168,7 +161,6 @@ def _poll(args: argparse.Namespace) -> int:
                         f"itself; poll is for remote contexts", EXIT_USAGE)
         errors = await backend.poll_watched()
         for error in errors:
-            print(f"error: {backend.context}: {error.message} (status {error.status})",
-                  file=sys.stderr)
+            print(f"error: {backend.context}: {error.with_status()}", file=sys.stderr)
         return EXIT_FAILED if errors else EXIT_OK
     return with_backend(args, action, read_only=True)

@@ -5,6 +5,7 @@ change the speed, ``n``/``b`` step a frame, ``J`` jumps."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
@@ -32,8 +33,6 @@ def _replay(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_USAGE)
     if args.speed <= 0:
         return fail(f"--speed: must be above 0, got {args.speed:g}", EXIT_USAGE)
-    if recording.warning:
-        print(f"warning: {recording.warning}")
     # Textual only here: the headless commands never import it.
     from console.tui.actions import KeymapError
     from console.tui.app import CirroApp
@@ -48,4 +47,7 @@ def _replay(args: argparse.Namespace) -> int:
     if app.clock is not None:
         app.clock.paused = args.paused
     app.run()
+    # The console showed it as a notification; said again where it stays after the console closes.
+    if recording.warning:
+        print(f"warning: {recording.warning}", file=sys.stderr)
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILED

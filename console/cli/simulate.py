@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
+from console.cli.common import when
 from console.gigfile import load_gig_file, to_create
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
-from console.sim.errors import QueryError, RuleError
-from console.sim.population import DEFAULT_WORKERS, PopulationError, save_population
+from console.plural import plural
+from console.relative_time import relative_seconds
+from console.sim.errors import RuleError
+from console.sim.population import DEFAULT_WORKERS, Population, PopulationError, save_population
 from console.sim.report import build_report, format_report
-from console.sim.runner import RunSpec, open_run
+from console.sim.runner import Run, RunSpec, open_run
 from console.sim.store import StoreError
 from console.waves import SETTING_NAMES, SettingError, parse_settings
-
-_RELATIVE = re.compile(r"^\+(\d+)([smhd]?)$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 class InputError(ValueError):
     """Bad command-line input; exit code 2."""
@@ -73,9 +71,9 @@ def parse_until(text: str, start_at: int) -> int:
     text = text.strip()
     if text.lstrip("-").isdigit():
         return int(text)
-    relative = _RELATIVE.match(text)
-    if relative:
-        return start_at + int(relative.group(1)) * _UNITS[relative.group(2)]
+    relative = relative_seconds(text)
+    if relative is not None:
+        return start_at + relative
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -97,13 +95,9 @@ def _spec(args: argparse.Namespace) -> RunSpec:
         raise InputError(f"--workers: must not be negative, got {args.workers}")
     workers = None if args.population else (args.workers if args.workers is not None
                                             else DEFAULT_WORKERS)
-    spec = RunSpec(gig=to_create(loaded.gig), seed=args.seed, settings=settings, workers=workers,
+    # load_gig_file has compiled the queries as the engine will (gigfile.query_problems).
+    return RunSpec(gig=to_create(loaded.gig), seed=args.seed, settings=settings, workers=workers,
                    population_file=args.population)
-    try:
-        spec.check_queries()
-    except QueryError as exc:
-        raise InputError(f"{args.gig}: {exc}") from None
-    return spec
 
 
 class _Progress:
@@ -130,6 +124,28 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _open(spec: RunSpec, state_dir: Path, population: Population, args: argparse.Namespace) -> Run:
+    """Open the run, saying when it resumes a saved one. A recording must hold the whole run, so
+    with --record a saved run that got past its start is started afresh (the same inputs give
+    the same run) instead of being resumed."""
+    run = open_run(spec, state_dir, population, fresh=args.fresh)
+    if not run.resumed:
+        return run
+    engine = run.engine
+    where = ("finished" if engine.next_event_at() is None
+             else f"stopped at {when(engine.clock)} UTC")
+    if args.record is None or engine.clock <= spec.gig.start_at:
+        continues = ("reprinting its report" if engine.next_event_at() is None
+                     else "continuing from there")
+        print(f"resumed the saved run in {state_dir} ({where}): {continues}; --fresh starts over",
+              file=sys.stderr)
+        return run
+    run.close()
+    print(f"--record: the saved run in {state_dir} is {where}; starting it afresh so that the "
+          "recording holds the whole run", file=sys.stderr)
+    return open_run(spec, state_dir, population, fresh=True)
+
+
 def _simulate(args: argparse.Namespace) -> int:
     try:
         spec = _spec(args)
@@ -154,7 +170,7 @@ def _simulate(args: argparse.Namespace) -> int:
             return 1
     state_dir = args.state or simulations_dir() / spec.key()
     try:
-        run = open_run(spec, state_dir, population, fresh=args.fresh)
+        run = _open(spec, state_dir, population, args)
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -181,7 +197,7 @@ def _simulate(args: argparse.Namespace) -> int:
             progress.finish()
             if recorder is not None:
                 recorder.close()
-                print(f"recorded {recorder.frames} frames to {args.record}", file=sys.stderr)
+                print(f"recorded {plural(recorder.frames, 'frame')} to {args.record}", file=sys.stderr)
         run.store.save(engine)
         report = build_report(engine, run.gig_id, {"seed": spec.seed, "workers": len(population)})
     except StoreError as exc:

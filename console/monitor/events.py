@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from console.models import Gig, GigInvitation, InvitationStatus
+from console.plural import plural
 
 from .snapshot import GigSnapshot
 
@@ -44,7 +45,7 @@ def diff_snapshots(before: GigSnapshot | None, after: GigSnapshot) -> list[Monit
     for wave in after.waves:
         if wave.n not in known_waves:
             events.append(MonitorEvent(wave.at, EventKind.WAVE, gig_id,
-                                       f"wave {wave.n} invited {wave.invited} workers"))
+                                       f"wave {wave.n} invited {plural(wave.invited, 'worker')}"))
     if before is not None:
         events.extend(_edits(before.gig, after.gig, after.at))
         events.extend(_invitation_changes(before.invitations, after.invitations,
@@ -83,11 +84,11 @@ def _invitation_changes(before: Mapping[str, GigInvitation], after: Mapping[str,
             events.append(_status_event(inv, at))
     # Reaching seats_max expires hundreds at once: one line per moment, not one per invitation.
     for moment, count in expired.items():
-        noun = "invitation" if count == 1 else "invitations"
-        events.append(MonitorEvent(moment, EventKind.EXPIRY, gig_id, f"{count} pending {noun} expired"))
+        events.append(MonitorEvent(moment, EventKind.EXPIRY, gig_id,
+                                   f"{plural(count, 'pending invitation')} expired"))
     if manual:
         events.append(MonitorEvent(at, EventKind.INVITE, gig_id,
-                                   f"{manual} workers invited manually"))
+                                   f"{plural(manual, 'worker')} invited manually"))
     return events
 
 

@@ -31,7 +31,7 @@ from console.models import (
     problems_from_validation,
 )
 
-from .recording import RecordFrame, RecordHeader, RecordingError
+from .recording import FORMAT, RecordFrame, RecordHeader, RecordingError
 from .snapshot import GigSnapshot
 
 
@@ -55,6 +55,7 @@ class Recording:
             lines.pop()
         if not lines or not lines[0].strip():
             raise RecordingError(f"{path}: empty file, not a cirro-console recording")
+        _refuse_other_json(path, text, lines[0])
         header = RecordHeader.model_validate(_parse(path, 1, lines[0], RecordHeader))
         frames: list[RecordFrame] = []
         warning = None
@@ -70,6 +71,31 @@ class Recording:
         if not frames:
             raise RecordingError(f"{path}: no frames recorded")
         return cls(path, header, frames, warning)
+
+
+_WHAT_A_RECORDING_IS = (f'a recording is JSON Lines whose first line holds "format": "{FORMAT}" '
+                        "(simulate --record writes one)")
+
+
+def _refuse_other_json(path: Path, text: str, first: str) -> None:
+    """A JSON file that is something else (a gig, a report) is named as such, with the key it
+    lacks, rather than reported as broken JSON at line 1."""
+    try:
+        data = json.loads(first)
+    except json.JSONDecodeError:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return  # not JSON at all: _parse says where it breaks
+    if not isinstance(data, dict):
+        raise RecordingError(f"{path}: not a cirro-console recording: it starts with a JSON "
+                             f"{type(data).__name__}, not a header object; {_WHAT_A_RECORDING_IS}")
+    if "format" not in data:
+        raise RecordingError(f'{path}: not a cirro-console recording: no "format" key in its '
+                             f"first JSON object; {_WHAT_A_RECORDING_IS}")
+    if data["format"] != FORMAT:
+        raise RecordingError(f"{path}: not a cirro-console recording: format is "
+                             f"{data['format']!r}; {_WHAT_A_RECORDING_IS}")
 
 
 def _parse(path: Path, number: int, line: str, model: type[RecordHeader] | type[RecordFrame]) -> dict:
@@ -235,6 +261,8 @@ class ReplayBackend:
         self.cursor = ReplayCursor(recording)
         self.context = f"replay:{recording.path.name}"
         self.simulation = ReplayControls(self.cursor, self.context)
+        # The console shows a backend's warnings when it opens (e.g. a cut last line).
+        self.warnings = [recording.warning] if recording.warning else []
 
     async def now(self) -> int:
         return self.cursor.clock

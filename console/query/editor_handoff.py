@@ -1,4 +1,5 @@
-"""Edit text in the operator's own editor (``$VISUAL``, then ``$EDITOR``) through a temp file.
+"""Edit text in the operator's own editor (``$VISUAL``, then ``$EDITOR``, else the first of
+:data:`FALLBACK_EDITORS` on the PATH) through a temp file.
 
 The caller suspends the TUI around :func:`edit_text`; this module only runs the editor and reads
 the file back. The temp file is removed whatever happens.
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+# What a Debian-like system offers when no editor is set: its chosen default, then the usual two.
+FALLBACK_EDITORS = ("editor", "nano", "vi")
 
 
 class EditorError(Exception):
@@ -26,7 +31,12 @@ def editor_command(environ: dict[str, str] | None = None) -> list[str]:
                 return shlex.split(value)
             except ValueError as exc:
                 raise EditorError(f"${var} ({value!r}) cannot be parsed: {exc}") from None
-    raise EditorError("no editor configured: set $EDITOR (or $VISUAL), e.g. EDITOR=vim")
+    path = env.get("PATH", os.defpath)
+    for name in FALLBACK_EDITORS:
+        if (found := shutil.which(name, path=path)) is not None:
+            return [found]
+    raise EditorError(f"no editor: $VISUAL and $EDITOR are not set and none of "
+                      f"{', '.join(FALLBACK_EDITORS)} is on the PATH; set $EDITOR, e.g. EDITOR=vim")
 
 
 def edit_text(text: str, *, suffix: str = ".json", environ: dict[str, str] | None = None) -> str:

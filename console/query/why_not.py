@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.mql import Explanation, explain, format_explanation
+from console.plural import plural
 
 
 @dataclass(frozen=True)
@@ -36,5 +37,5 @@ def why_not(
         headline = f"Worker {worker_id} matches the filter ({state})."
     else:
         count = _failing(explanation)
-        headline = f"Worker {worker_id} does not match: {count} clause{'s' * (count != 1)} fail."
+        headline = f"Worker {worker_id} does not match: {plural(count, 'failing clause')}."
     return WhyNot(worker_id, headline, tuple(format_explanation(explanation).splitlines()))

@@ -11,6 +11,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -48,7 +49,7 @@ from console.models import (
     problems_from_validation,
 )
 from console.remote import pagination
-from console.remote.registry import GigRegistry
+from console.remote.registry import GigRegistry, RegistryError
 from console.remote.transport import Transport
 from console.waves.rules import next_tick_at, waves_wanted
 
@@ -92,6 +93,16 @@ async def bounded_map(func: Callable[[T], Awaitable[R]], items: Iterable[T],
             return await func(item)
 
     return await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
+
+
+@dataclass(frozen=True)
+class LastRead:
+    """A complete read of the gig list: when (our wall clock), the server's time then, what."""
+
+    read_at: int
+    now: int
+    gigs: list[Gig]
+    stats: list[GigStats]
 
 
 class RemoteBackend:
@@ -401,6 +412,26 @@ class RemoteBackend:
             last_wave_at=seen[-1].at if seen else None,
             next_wave_at=next_tick_at(gig, now) if waves_wanted(gig, accepted) else None,
         )
+
+    async def remember_read(self, gigs: Sequence[Gig], stats: Sequence[GigStats]) -> None:
+        """Keep a complete read of the gig list (the console's poll) for :meth:`last_read`."""
+        await self._registry(self.registry.save_last_read, int(self._clock()), await self.now(),
+                             [gig.to_api() for gig in gigs],
+                             [s.model_dump(mode="json") for s in stats])
+
+    async def last_read(self) -> LastRead | None:
+        """The last read :meth:`remember_read` kept, or None; an unreadable one is None too
+        (it is only a fallback while the API cannot be reached)."""
+        try:
+            row = await self._registry(self.registry.last_read)
+            if row is None:
+                return None
+            return LastRead(read_at=row["read_at"], now=row["now"],
+                            gigs=[Gig.model_validate(g) for g in row["gigs"]],
+                            stats=[GigStats.model_validate(s) for s in row["stats"]])
+        except (RegistryError, KeyError, TypeError, ValidationError) as exc:
+            log.warning("%s: last read of the gig list not usable: %s", self.context, exc)
+            return None
 
     async def waves(self, gig_id: str) -> list[WaveRecord]:
         """The waves seen so far. Asking for them makes the gig watched: each call polls."""

@@ -6,6 +6,8 @@ The API has no "list gigs" and records no waves, so the console keeps both itsel
   ``gig_invitations``; a gig that answers 404 is marked missing, never forgotten silently;
 - ``meta``: the discovery cursor (the last invitation id seen), so discovery reads only new
   invitations after its first walk;
+- ``last_read``: the console's last complete read of the gig list, shown (marked stale) when the
+  API cannot be reached;
 - ``history``: per watched gig, when each invitation was first seen and when its status changed,
   and a timestamped snapshot of the counts whenever something changed. Invitations first seen in
   the same poll form one wave; the history is as fine-grained as the polling.
@@ -66,9 +68,18 @@ class _HistoryRow(_Row):
     snapshots: list[dict[str, int]]
 
 
+class _LastReadRow(_Row):
+    key: str
+    read_at: int
+    now: int
+    gigs: list[dict[str, Any]]
+    stats: list[dict[str, Any]]
+
+
 # What each table's rows must look like: a row of another shape would fail some later read, or
 # worse be written back next to rows it does not match.
-_ROWS: dict[str, type[_Row]] = {"gigs": _GigRow, "meta": _MetaRow, "history": _HistoryRow}
+_ROWS: dict[str, type[_Row]] = {"gigs": _GigRow, "meta": _MetaRow, "history": _HistoryRow,
+                                "last_read": _LastReadRow}
 
 
 def _check_tables(path: Path, data: Any) -> dict[str, dict[str, Any]]:
@@ -200,6 +211,19 @@ class GigRegistry:
         with self._open() as db:
             db.table("meta").upsert({"key": "discovery_after", "value": after},
                                     Query().key == "discovery_after")
+
+    # Last good read of the gig list -------------------------------------------------------------
+    def save_last_read(self, read_at: int, now: int, gigs: list[dict[str, Any]],
+                       stats: list[dict[str, Any]]) -> None:
+        """The console's last complete read (gigs and their counts), shown while the API is down."""
+        with self._open() as db:
+            db.table("last_read").upsert(
+                {"key": "gigs", "read_at": read_at, "now": now, "gigs": gigs, "stats": stats},
+                Query().key == "gigs")
+
+    def last_read(self) -> dict[str, Any] | None:
+        with self._open() as db:
+            return db.table("last_read").get(Query().key == "gigs")
 
     # Invitation history -------------------------------------------------------------------------
     def record_poll(self, gig_id: str, at: int, invitations: Sequence[GigInvitation]) -> None:

@@ -18,6 +18,7 @@ import email.utils
 import functools
 import json
 import logging
+import os
 import random
 import ssl
 import time
@@ -88,6 +89,21 @@ def _describe(exc: httpx.HTTPError) -> str:
     # httpx messages name the URL at most; headers never appear in them.
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}" if str(exc) else text
+
+
+def _connect_failure(exc: httpx.HTTPError) -> str:
+    """Why a connection could not be opened, in the system's words ("connection refused"), found
+    under httpx's generic "All connection attempts failed"."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.errno is not None:
+            if cause.errno > 0:
+                return os.strerror(cause.errno).lower()
+            return str(cause.strerror or cause).lower()  # name resolution (gaierror)
+        cause = cause.__cause__ or cause.__context__
+    return _describe(exc)
 
 
 def _snippet(text: str, limit: int = 120) -> str:
@@ -174,10 +190,11 @@ class Transport:
                             self._retry.attempts - 1, delay)
                 await self._sleep(delay)
         assert last is not None
-        message = f"{what}: gave up after {self._retry.attempts} attempts: {last.reason}"
+        # The reason first: it is what the operator needs, and what a cut line still shows.
+        message = f"{what}: {last.reason} (gave up after {self._retry.attempts} attempts)"
         if last.error is not None:
             raise type(last.error)(message, status=last.error.status)
-        raise ConnectionFailed(message)
+        raise ConnectionFailed(message, reason=last.reason)
 
     async def _attempt(self, method: str, path: str, params: Params | None,
                        body: Mapping[str, Any] | None, what: str) -> Any:
@@ -190,8 +207,8 @@ class Transport:
                     headers={"Authorization": f"Bearer {self._signer.token()}"},
                 )
             except _NOT_SENT as exc:
-                raise _Retry(f"cannot connect to {self.base_url} ({_describe(exc)})",
-                             sent=False) from None
+                raise _Retry(f"cannot connect to {httpx.URL(url).netloc.decode()}: "
+                             f"{_connect_failure(exc)}", sent=False) from None
             except _MAYBE_SENT as exc:
                 raise _Retry(f"no answer ({_describe(exc)})", sent=True) from None
             except httpx.HTTPError as exc:

@@ -16,7 +16,7 @@ from console.models import GigCreate, GigResultCreate, GigTimeActivityCreate, In
 
 from . import space
 from .engine import Engine, InviteOrder
-from .population import DEFAULT_WORKERS, generate_population
+from .population import DEFAULT_WORKERS, Population, generate_population
 from .ranking import QueryCompiler
 from .responses import uniforms
 
@@ -83,10 +83,13 @@ LEAD = 2 * DAY  # gigs are created this long before they start (or at the start 
 
 
 def build_demo(seed: int = DEMO_SEED, now: int = DEMO_NOW, workers: int = DEFAULT_WORKERS,
-               compiler: QueryCompiler | None = None) -> Engine:
-    """The demo engine, its clock at ``now``."""
-    engine = Engine(generate_population(workers, seed, now=now - HISTORY), seed=seed,
-                    clock=now - HISTORY, compiler=compiler)
+               compiler: QueryCompiler | None = None,
+               population: Population | None = None) -> Engine:
+    """The demo engine, its clock at ``now``: on ``population`` when given (a reset keeps the
+    workers the simulation has), else on ``workers`` generated ones."""
+    if population is None:
+        population = generate_population(workers, seed, now=now - HISTORY)
+    engine = Engine(population, seed=seed, clock=now - HISTORY, compiler=compiler)
     # Operator actions in time order: (when, order among equals, action).
     actions: list[tuple[int, int, Any]] = []
     created: dict[int, str] = {}

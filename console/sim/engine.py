@@ -36,6 +36,7 @@ from console.models import (
     next_status,
     problems_from_validation,
 )
+from console.plural import plural
 from console.waves import (
     SimSettings,
     accepts_invitations,
@@ -206,17 +207,29 @@ class Engine:
             if wave_due(gig, t, run.counts[ACCEPTED]):
                 self._send_wave(run, t)
 
-    def advance_to(self, target: int, progress: Callable[[int], None] | None = None) -> None:
-        """Run every event up to and including ``target``, then set the clock to ``target``."""
+    def advance_to(self, target: int, progress: Callable[[int], None] | None = None, *,
+                   past_last_event: bool = True) -> None:
+        """Run every event up to and including ``target``, then set the clock to ``target``.
+
+        Without ``past_last_event`` the clock stops at the last thing that can happen: once no
+        event is left, no later than the last start, end or archive time of a gig (the phases
+        the console shows); the fastest speed must not run on into empty centuries."""
         if target < self.clock:
             raise RuleError(f"cannot move the simulated clock back from {self.clock} to {target}")
         while (t := self.next_event_at()) is not None and t <= target:
             self._step(t)
             if progress is not None:
                 progress(t)
+        if not past_last_event and self.next_event_at() is None:
+            target = min(target, max(self.clock, self._last_phase_change()))
         if target != self.clock:
             self.clock = target
             self.version += 1
+
+    def _last_phase_change(self) -> int:
+        times = [t for run in self.gigs.values()
+                 for t in (run.gig.start_at, run.gig.end_at, run.gig.archive_at) if t is not None]
+        return max(times, default=self.clock)
 
     def run(self, until: int | None = None, progress: Callable[[int], None] | None = None) -> None:
         """Run to completion (nothing left to happen), or up to ``until``."""
@@ -272,7 +285,7 @@ class Engine:
         self._changed(run)
         self._wave_in_step = True
         self.feed.add(
-            t, "wave", run.id, f"wave {n}: invited {len(taken)}, {ranking.left} candidates left",
+            t, "wave", run.id, f"wave {n}: invited {len(taken)}, {plural(ranking.left, 'candidate')} left",
             wave=n, invited=len(taken),
         )
         return wave

@@ -21,4 +21,5 @@ class QueryError(RuleError):
     def __init__(self, field: str, path: str, message: str) -> None:
         self.field = field
         self.path = f"{field}.{path}" if path else field
+        self.message = message
         super().__init__(f"{self.path}: {message}")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from console.models import InvitationStatus
+from console.plural import plural
 
 from .engine import Engine
 
@@ -80,5 +81,5 @@ def format_report(report: dict[str, Any]) -> str:
     else:
         lines.append(f"full (seats_min {gig['seats_min']} accepted) at {_when(full)} UTC, "
                      f"{_duration(full - gig['start_at'])} after the start")
-    lines.append(f"workers bothered: {totals['invited']} invited in {len(report['waves'])} waves")
+    lines.append(f"workers bothered: {totals['invited']} invited in {plural(len(report['waves']), 'wave')}")
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from console.waves import SimSettings
 from .atomic import write_json_atomically
 from .engine import Engine
 from .population import Population, generate_population, load_population
-from .ranking import QueryCompiler, compile_queries, default_compiler
+from .ranking import QueryCompiler
 from .store import STATE_FILE, SimStore, StoreError
 
 RUN_FILE = "run.json"
@@ -49,10 +49,6 @@ class RunSpec:
                   "settings": self.settings.to_json(), "population": self.population_info()}
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:20]
 
-    def check_queries(self, compiler: QueryCompiler | None = None) -> None:
-        """Raise :class:`~console.sim.errors.QueryError` before anything is written."""
-        compile_queries(compiler or default_compiler(), self.gig.filter_query, self.gig.sort_query)
-
     def population(self) -> Population:
         if self.population_file is not None:
             return load_population(self.population_file)
@@ -64,6 +60,8 @@ class Run:
     store: SimStore
     engine: Engine
     gig_id: str
+    # True when the state directory held this run already (its clock where it stopped).
+    resumed: bool = False
 
     def close(self) -> None:
         self.store.close()
@@ -90,7 +88,7 @@ def open_run(spec: RunSpec, state_dir: Path, population: Population, *, fresh: b
                     "population); use --fresh to replace it, or another --state directory"
                 )
             engine = store.load_engine(population, compiler)
-            return Run(store, engine, recorded["gig_id"])
+            return Run(store, engine, recorded["gig_id"], resumed=True)
         engine = Engine(population, seed=spec.seed, settings=spec.settings, clock=spec.gig.start_at,
                         compiler=compiler)
         gig = engine.create_gig(spec.gig)

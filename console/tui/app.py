@@ -17,12 +17,17 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from console.backends.base import Backend
-from console.backends.errors import BackendError
+from console.backends.errors import BackendError, ConnectionFailed
 from console.models import Gig, GigCreate, GigStats, GigUpdate
+from console.monitor import speeds
 from console.paths import styles_dir
+from console.plural import plural
+from console.sim.demo import DEMO_NOW
 from console.tui import actions, gig_form
 from console.tui.clock import Advance, SimulationClock
+from console.tui.format import full_timestamp
 from console.tui.help import HelpScreen
+from console.tui.key_order import KeyOrder
 from console.tui.keys_first import KeysFirst
 from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Connection, PollFailed, Snapshot, SnapshotReady
@@ -32,6 +37,7 @@ from console.tui.views import VIEWS
 from console.tui.views.base import ViewScreen
 from console.tui.views.gig_editor import GigEditor
 from console.tui.views.gigs import GigsScreen
+from console.tui.views.waves import WavesScreen
 from console.tui.widgets.dialogs import ConfirmDialog
 
 REMOTE_CONCURRENCY = 8
@@ -59,6 +65,7 @@ class CirroApp(App[None]):
         keymap: Mapping[str, str] | None = None,
         read_only: bool = False,
         advance: Advance | None = None,
+        advance_fastest: Advance | None = None,
         speed: float = 60.0,
         poll_seconds: float = 1.0,
         population_file: Path | None = None,
@@ -75,7 +82,10 @@ class CirroApp(App[None]):
         self.key_warnings = actions.keymap_warnings(keymap or {})
         self.read_only = read_only or backend.read_only
         self.keys_first = KeysFirst()
-        self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause)
+        self.key_order = KeyOrder(self, super().on_event)
+        self.start_speed = speed
+        self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause,
+                                      advance_fastest=advance_fastest)
                       if advance is not None else None)
         self.poll_interval = poll_seconds
         self.snapshot: Snapshot | None = None
@@ -97,6 +107,9 @@ class CirroApp(App[None]):
             # Background loops hold still until the screen has repainted after this key.
             self.keys_first.key_pressed()
             self.call_after_refresh(self.keys_first.repainted)
+        if KeyOrder.typed(event) and not event.is_forwarded:
+            await self.key_order.arrived(event)  # in turn, to the widget focused by then
+            return
         await super().on_event(event)
 
     @property
@@ -151,12 +164,52 @@ class CirroApp(App[None]):
         if self.clock.fastest:
             self.poll_now()  # fastest frames start now, not after a whole poll interval
 
-    def action_clock_speed(self, factor: float) -> None:
+    def action_speed_step(self, direction: int) -> None:
         if self.clock is None:
             self.notify("This context runs on wall time; its speed cannot change.")
             return
-        self.notify(f"Simulation speed x{self.clock.scale(factor):g}")
+        # The header says the new speed: a toast per key piled up over it in a burst of keys.
+        self.clock.set_speed(speeds.step(self.clock.speed, direction))
         self._bump()
+        if self.clock.fastest:
+            self.poll_now()  # fastest frames start now, not after a whole poll interval
+
+    def _say_nothing_left(self, now: int) -> None:
+        self.notify(f"Nothing is left to happen after {full_timestamp(now)} UTC, the last "
+                    "scheduled event: the simulation paused there (p resumes)",
+                    title="Simulation paused", timeout=10)
+        self._bump()
+
+    def action_reset_demo(self) -> None:
+        reset = getattr(getattr(self.backend, "simulation", None), "reset_demo", None)
+        if reset is None:
+            self.notify(f"Context {self.backend.context!r} is not a local simulation: there is "
+                        "no demo to reset.", severity="warning")
+            return
+        if self.refuse_if_read_only("reset the demo"):
+            return
+
+        def done(now: int) -> None:
+            if self.clock is not None:
+                self.clock.set_speed(self.start_speed)
+                self.clock.paused = False
+            try:
+                waves = self.get_screen_stack("waves")
+            except KeyError:  # the wave monitor was never opened
+                waves = []
+            for screen in waves:
+                if isinstance(screen, WavesScreen):
+                    screen.action_back()  # it watched a gig of the old simulation
+            self.notify(f"Demo reset: the clock is back at {full_timestamp(now)} UTC, "
+                        f"running {speeds.label(self.start_speed)}")
+
+        self._confirm_then(
+            "Reset the demo?",
+            # Lines short enough for the dialog at 80 columns.
+            f"All gigs, invitations and events of {self.backend.context!r} are replaced\n"
+            f"by the demo's; the clock goes back to {full_timestamp(DEMO_NOW)[:16]} UTC.\n"
+            "The workers stay as they are.",
+            reset, done)
 
     def poll_now(self) -> None:
         """Poll at once; the next poll is scheduled when this one finishes, so none overlap."""
@@ -170,17 +223,30 @@ class CirroApp(App[None]):
         await self.keys_first.pause()  # a key just pressed repaints before the clock moves
         try:
             if self.clock is not None and self.clock.fastest:
-                await self.clock.run_fastest()
+                if not await self.clock.run_fastest():
+                    self._say_nothing_left(await self.backend.now())
             elif self.clock is not None and (seconds := self.clock.due()) > 0:
                 await self.clock.advance(seconds)
             now = await self.backend.now()
             gigs = await self.backend.list_gigs()
             stats = await self._all_stats(gigs)
+            # A remote context keeps its last good read, to show while the API cannot be reached.
+            if (remember := getattr(self.backend, "remember_read", None)) is not None:
+                await remember(gigs, stats)
         except BackendError as exc:
-            self.post_message(PollFailed(f"{type(exc).__name__}: {exc}"))
+            reason = exc.reason if isinstance(exc, ConnectionFailed) else str(exc)
+            self.post_message(PollFailed(reason, await self._last_read()))
             return
         by_id: dict[str, GigStats] = {s.gig_id: s for s in stats}
         self.post_message(SnapshotReady(Snapshot(now, gigs, by_id, time.monotonic())))
+
+    async def _last_read(self) -> Snapshot | None:
+        """Before any poll answered: the last good read a remote context kept, if any."""
+        last_read = getattr(self.backend, "last_read", None)
+        if self.snapshot is not None or last_read is None or (last := await last_read()) is None:
+            return None
+        return Snapshot(last.now, last.gigs, {s.gig_id: s for s in last.stats}, time.monotonic(),
+                        read_at=last.read_at)
 
     async def _all_stats(self, gigs: list[Gig]) -> list[GigStats]:
         if self.backend.kind == "local":
@@ -198,7 +264,8 @@ class CirroApp(App[None]):
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         first = self.snapshot is None
         self.snapshot = message.snapshot
-        self.connection = Connection(last_ok=message.snapshot.fetched_at)
+        self.connection = Connection(last_ok=message.snapshot.fetched_at,
+                                     last_ok_at=message.snapshot.read_at)
         self.snapshots.publish(message.snapshot)
         if first:
             keep_out_of_gc()  # Textual and the first rows live as long as the app
@@ -206,7 +273,19 @@ class CirroApp(App[None]):
         self._schedule_poll()
 
     def on_poll_failed(self, message: PollFailed) -> None:
-        self.connection = Connection(last_ok=self.connection.last_ok, error=message.error)
+        last_ok_at = self.connection.last_ok_at
+        if message.last_read is not None and self.snapshot is None:
+            # Shown marked stale (the gig list says since when) rather than as no gigs at all.
+            self.snapshot = message.last_read
+            last_ok_at = message.last_read.read_at
+            self.snapshots.publish(message.last_read)
+        if self.connection.error is None:  # said once, when the backend stops answering
+            shown = ("Nothing was read yet." if last_ok_at is None else
+                     f"The gigs shown are the last good read, of {full_timestamp(last_ok_at)} UTC.")
+            self.notify(f"{message.error}\n{shown}", title="No answer", severity="warning",
+                        timeout=10)
+        self.connection = Connection(last_ok=self.connection.last_ok, error=message.error,
+                                     last_ok_at=last_ok_at)
         self._bump()
         self._schedule_poll()
 
@@ -264,7 +343,7 @@ class CirroApp(App[None]):
         try:
             result = await call()
         except BackendError as exc:
-            message = f"{exc} (HTTP {exc.status})"
+            message = exc.with_status()
             if failed is not None:
                 failed(message)
             self.notify(message, title="Refused by the backend", severity="error", timeout=8)
@@ -308,12 +387,19 @@ class CirroApp(App[None]):
             if isinstance(gigs, GigsScreen):
                 gigs.focus_gig_when_listed(gig.id)
 
+        detail = f"{create.invitation_mode} mode, {plural(create.total_seats, 'seat')}"
+        warning = gig_form.empty_filter_warning(create.invitation_mode, create.filter_query)
         self._confirm_then(f"Create gig {create.title!r}?",
-                           f"{create.invitation_mode} mode, {create.total_seats} seats",
+                           detail if warning is None else f"{detail}\n{warning}",
                            lambda: self.backend.create_gig(create), created, editor.show_problem)
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
-        fields = ", ".join(update.changes())
-        self._confirm_then(f"Save gig {gig.id}?", f"changes: {fields}",
+        changes = update.changes()
+        detail = f"changes: {', '.join(changes)}"
+        warning = gig_form.empty_filter_warning(changes.get("invitation_mode", gig.invitation_mode),
+                                                changes.get("filter_query", gig.filter_query))
+        if warning is not None and ({"filter_query", "invitation_mode"} & changes.keys()):
+            detail = f"{detail}\n{warning}"
+        self._confirm_then(f"Save gig {gig.id}?", detail,
                            lambda: self.backend.update_gig(gig.id, update), editor.saved,
                            editor.show_problem)

@@ -25,8 +25,12 @@ FRAME_BUDGET = 0.04
 
 class SimulationClock:
     def __init__(self, advance: Advance, speed: float, wall: Callable[[], float] = time.monotonic,
-                 pause: Pause = yield_once):
+                 pause: Pause = yield_once, advance_fastest: Advance | None = None):
         self.advance = advance
+        # At the fastest speed: an advance that stops at the last scheduled event (a replay's
+        # own advance already stops at its last frame).
+        self.advance_fastest = advance_fastest or advance
+        self._fastest_at: int | None = None
         self.pause = pause
         self.speed = speed
         self.paused = False
@@ -57,24 +61,26 @@ class SimulationClock:
         self.paused = not self.paused
         return self.paused
 
-    async def run_fastest(self) -> None:
+    async def run_fastest(self) -> bool:
         """One frame's worth at the fastest speed: slices of simulated time, each sized to take
         a few milliseconds, until the frame's wall budget is spent. The pause between slices
-        lets a key in: it waits for the rest of one slice, not for the frame."""
+        lets a key in: it waits for the rest of one slice, not for the frame.
+
+        False when a slice left the clock where it was (nothing is left to happen): the clock
+        is then paused there."""
         await self.pause()
         deadline = self._wall() + FRAME_BUDGET
         while (start := self._wall()) < deadline:
-            await self.advance(self.sizer.size)
+            before, self._fastest_at = self._fastest_at, await self.advance_fastest(self.sizer.size)
+            if self._fastest_at == before:
+                self.paused = True
+                return False
             self.sizer.took(self._wall() - start)
             await self.pause()
+        return True
 
     def set_speed(self, speed: float) -> float:
         """A speed step (1x ... 600x, or ``math.inf`` for as fast as possible)."""
         self.due()
         self.speed = speed if math.isinf(speed) else min(max(speed, MIN_SPEED), MAX_SPEED)
-        return self.speed
-
-    def scale(self, factor: float) -> float:
-        self.due()
-        self.speed = min(max(self.speed * factor, MIN_SPEED), MAX_SPEED)
         return self.speed

@@ -23,6 +23,7 @@ from console.models import (
     frozen_changes,
     problems_from_validation,
 )
+from console.relative_time import FORMS, relative_seconds
 from console.tui import format as fmt
 
 Kind = Literal["text", "int", "number", "time", "mode", "json", "tasks", "topic"]
@@ -41,8 +42,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", "Title", "text"),
     FieldSpec("description", "Description", "text"),
     FieldSpec("url", "URL", "text"),
-    FieldSpec("start_at", "Start", "time", help="UTC, YYYY-MM-DD HH:MM[:SS] or UNIX seconds"),
-    FieldSpec("end_at", "End", "time", help="UTC, after the start"),
+    FieldSpec("start_at", "Start", "time",
+              help="UTC YYYY-MM-DD HH:MM[:SS], UNIX seconds, or +10m, +2h from now"),
+    FieldSpec("end_at", "End", "time", help="UTC, after the start (+3d: from now)"),
     FieldSpec("archive_at", "Archive at", "time", optional=True, help="blank: never"),
     FieldSpec("total_seats", "Total seats", "int"),
     FieldSpec("seats_min", "Seats min", "int", help="waves stop once accepted reaches it"),
@@ -51,7 +53,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("invitation_mode", "Invitation mode", "mode"),
     FieldSpec("invitation_multiplier", "Multiplier", "number", help="wave size = seats x this"),
     FieldSpec("invitation_frequency", "Frequency (min)", "number", help="minutes between waves"),
-    FieldSpec("filter_query", "Filter query", "json", help="MQL, a JSON object"),
+    FieldSpec("filter_query", "Filter query", "json",
+              help='MQL, a JSON object; {} matches every worker'),
     FieldSpec("sort_query", "Sort query", "json", help='MQL, e.g. {"score": -1}'),
     FieldSpec("invitation_notification_topic", "Notification topic", "topic", optional=True,
               help="a topic name or id; blank: new_gig_invitation"),
@@ -103,6 +106,18 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+# A new gig's filter matches nobody until its skills are filled in: a gig saved as it came
+# never invites the whole workforce ({} would).
+NEW_GIG_FILTER = '{"status": "active", "skills.id": {"$in": []}}'
+EMPTY_FILTER_WARNING = ("Warning: filter_query {} matches every worker: each\n"
+                        "wave invites from the whole workforce.")
+
+
+def empty_filter_warning(invitation_mode: str, filter_query: Mapping[str, Any]) -> str | None:
+    """Said in the save dialog: an auto gig with an empty filter invites anyone at all."""
+    return EMPTY_FILTER_WARNING if invitation_mode == "auto" and not filter_query else None
+
+
 def new_gig_values(now: int) -> Values:
     """A new auto gig starting in an hour of (simulated) time, for a day."""
     start = (now // 60 + 60) * 60
@@ -119,7 +134,7 @@ def new_gig_values(now: int) -> Values:
         "invitation_mode": "auto",
         "invitation_multiplier": "10",
         "invitation_frequency": "5",
-        "filter_query": "{}",
+        "filter_query": NEW_GIG_FILTER,
         "sort_query": "{}",
         "invitation_notification_topic": "",
         "notification_payload": "{}",
@@ -141,19 +156,24 @@ def duplicate_values(gig: Gig, now: int) -> Values:
     return values
 
 
-def parse_time(text: str) -> int:
+def parse_time(text: str, now: int) -> int:
+    """A UTC time, UNIX seconds, or ``+DURATION`` after ``now`` (the current clock)."""
     text = text.strip()
     if text.lstrip("-").isdigit():
         return int(text)
+    relative = relative_seconds(text)
+    if relative is not None:
+        return now + relative
     for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
         try:
             return int(datetime.strptime(text, pattern).replace(tzinfo=UTC).timestamp())
         except ValueError:
             continue
-    raise ValueError(f"not a time: {text!r} (use YYYY-MM-DD HH:MM[:SS] in UTC, or UNIX seconds)")
+    raise ValueError(f"not a time: {text!r} (use YYYY-MM-DD HH:MM[:SS] in UTC, UNIX seconds, "
+                     f"or {FORMS} from now)")
 
 
-def _parse_field(spec: FieldSpec, text: str) -> Any:
+def _parse_field(spec: FieldSpec, text: str, now: int) -> Any:
     text = text.strip() if spec.kind != "text" else text
     if spec.optional and not text.strip():
         return None
@@ -170,7 +190,7 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
                 raise ValueError(f"must be a number, not {text!r}") from None
             return int(number) if number.is_integer() else number
         case "time":
-            return parse_time(text)
+            return parse_time(text, now)
         case "json" | "tasks":
             try:
                 return json.loads(text or ("[]" if spec.kind == "tasks" else "{}"))
@@ -180,12 +200,13 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
             return text
 
 
-def parse_values(values: Mapping[str, str], names: tuple[str, ...]) -> tuple[dict[str, Any], Errors]:
+def parse_values(values: Mapping[str, str], names: tuple[str, ...],
+                 now: int) -> tuple[dict[str, Any], Errors]:
     data: dict[str, Any] = {}
     errors: Errors = {}
     for name in names:
         try:
-            data[name] = _parse_field(BY_NAME[name], values.get(name, ""))
+            data[name] = _parse_field(BY_NAME[name], values.get(name, ""), now)
         except ValueError as exc:
             errors[name] = str(exc)
     return data, errors
@@ -201,8 +222,8 @@ def _errors_from(exc: ValidationError) -> Errors:
     return errors
 
 
-def build_create(values: Mapping[str, str]) -> tuple[GigCreate | None, Errors]:
-    data, errors = parse_values(values, tuple(BY_NAME))
+def build_create(values: Mapping[str, str], now: int) -> tuple[GigCreate | None, Errors]:
+    data, errors = parse_values(values, tuple(BY_NAME), now)
     if errors:
         return None, errors
     data = {k: v for k, v in data.items() if v is not None}
@@ -214,10 +235,10 @@ def build_create(values: Mapping[str, str]) -> tuple[GigCreate | None, Errors]:
 
 def build_update(gig: Gig, values: Mapping[str, str], now: int) -> tuple[GigUpdate | None, Errors]:
     """Only the fields that changed; None with no errors means there is nothing to save."""
-    data, errors = parse_values(values, UPDATE_FIELDS)
+    data, errors = parse_values(values, UPDATE_FIELDS, now)
     if errors:
         return None, errors
-    current, _ = parse_values(values_from_gig(gig), UPDATE_FIELDS)
+    current, _ = parse_values(values_from_gig(gig), UPDATE_FIELDS, now)
     changes = {name: value for name, value in data.items() if value != current[name]}
     if not changes:
         return None, {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -17,6 +18,8 @@ class Snapshot:
     gigs: list[Gig]
     stats: dict[str, GigStats]
     fetched_at: float  # time.monotonic() when it arrived
+    # Wall-clock UNIX time of the read (now, unless it is a kept read shown while offline).
+    read_at: int = field(default_factory=lambda: int(time.time()))
 
     def gig(self, gig_id: str) -> Gig | None:
         return next((g for g in self.gigs if g.id == gig_id), None)
@@ -28,6 +31,8 @@ class Connection:
 
     last_ok: float | None = None
     error: str | None = None
+    # Wall-clock UNIX time of the last good read, for "stale since" (kept across restarts).
+    last_ok_at: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -38,6 +43,9 @@ class SnapshotReady(Message):
 
 
 class PollFailed(Message):
-    def __init__(self, error: str) -> None:
+    """A poll failed; ``last_read`` is the kept last good read to show until one succeeds."""
+
+    def __init__(self, error: str, last_read: Snapshot | None = None) -> None:
         super().__init__()
         self.error = error
+        self.last_read = last_read

@@ -30,14 +30,15 @@ def check_ui(config: Config) -> None:
 
 def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> CirroApp:
     simulation = getattr(backend, "simulation", None)
-    advance = simulation.advance_by if backend.kind == "local" and simulation is not None else None
+    local = backend.kind == "local" and simulation is not None
     context = config.contexts.get(backend.context)
     return CirroApp(
         backend,
         theme=config.ui.theme,
         keymap=config.keys,
         read_only=read_only,
-        advance=advance,
+        advance=simulation.advance_by if local else None,
+        advance_fastest=simulation.advance_fastest if local else None,
         speed=config.ui.speed,
         poll_seconds=config.ui.refresh_seconds if backend.kind == "local" else config.ui.poll_seconds,
         population_file=context.population if isinstance(context, RemoteContext) else None,

@@ -7,7 +7,7 @@ from .helpers import START, invitation, snapshot
 def test_first_snapshot_reports_the_waves_so_far():
     events = diff_snapshots(None, snapshot(START + 700, [invitation(1)], waves=2))
     assert [(e.kind, e.text) for e in events] == [
-        (EventKind.WAVE, "wave 1 invited 1 workers"), (EventKind.WAVE, "wave 2 invited 1 workers")]
+        (EventKind.WAVE, "wave 1 invited 1 worker"), (EventKind.WAVE, "wave 2 invited 1 worker")]
 
 
 def test_responses_resets_edits_and_grouped_expiries():
@@ -25,7 +25,7 @@ def test_responses_resets_edits_and_grouped_expiries():
         (90, EventKind.EXPIRY, "2 pending invitations expired"),
         (100, EventKind.EDIT, "seats_max: 5 -> 9"),
         (100, EventKind.RESET, "u5 reset to pending (wave 1)"),
-        (100, EventKind.INVITE, "1 workers invited manually"),
+        (100, EventKind.INVITE, "1 worker invited manually"),
         (600, EventKind.WAVE, "wave 2 invited 6 workers"),
     ]
 

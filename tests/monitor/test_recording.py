@@ -97,7 +97,8 @@ async def test_truncated_last_line_is_skipped_with_a_warning(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("", "empty file"),
-    ('{"format": "other", "version": 1}\n', "run.jsonl:1: invalid header"),
+    ('{"format": "other", "version": 1}\n',
+     "run.jsonl: not a cirro-console recording: format is 'other'"),
     ('{"format": "cirro-console-recording", "version": 1, "context": "x", "recorded_at": 1}\n'
      '{"at": "soon"}\n{"at": 5}\n', "run.jsonl:2: invalid frame"),
     ('{"format": "cirro-console-recording", "version": 1, "context": "x", "recorded_at": 1}\n'

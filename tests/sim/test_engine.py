@@ -331,3 +331,13 @@ def test_a_restored_run_pauses_where_the_candidates_ran_out():
     restored.run()
     assert restored.snapshot()["gigs"] == whole.snapshot()["gigs"]
     assert whole.gig_stats("1").next_wave_at is None
+
+
+def test_advancing_without_running_past_the_last_event_stops_where_nothing_is_left(engine):
+    engine.create_gig(gig_create(invitation_mode="manual", archive_at=START + 3 * DAY))
+    engine.advance_to(START + 400 * DAY, past_last_event=False)
+    assert engine.clock == START + 3 * DAY  # the archiving, the last thing that can happen
+    engine.advance_to(START + 800 * DAY, past_last_event=False)
+    assert engine.clock == START + 3 * DAY
+    engine.advance_to(START + 10 * DAY)  # the ordinary advance still goes where it is told
+    assert engine.clock == START + 10 * DAY

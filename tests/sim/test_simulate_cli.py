@@ -217,3 +217,24 @@ def test_until_forms(text, expected):
 def test_until_without_time_zone_is_refused():
     with pytest.raises(InputError, match="time zone"):
         parse_until("2027-01-15T08:15:00", START)
+
+
+def test_record_on_a_finished_saved_run_starts_afresh_and_holds_the_whole_run(tmp_path, capsys):
+    gig = str(write_gig(tmp_path / "gig.json"))
+    first = run_json(capsys, gig, "--workers", "400")
+    assert main(["simulate", gig, "--workers", "400", "--json"]) == 0
+    again = capsys.readouterr()
+    assert json.loads(again.out) == first
+    assert "resumed the saved run in " in again.err and "(finished): reprinting its report" \
+        in again.err
+    fresh, rerun = tmp_path / "fresh.jsonl", tmp_path / "rerun.jsonl"
+    assert main(["simulate", gig, "--workers", "400", "--state", str(tmp_path / "new"),
+                 "--record", str(fresh)]) == 0
+    frames = len(fresh.read_text().splitlines()) - 1
+    assert f"recorded {frames} frames to {fresh}" in capsys.readouterr().err and frames > 1
+    assert main(["simulate", gig, "--workers", "400", "--record", str(rerun), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "is finished; starting it afresh so that the recording holds the whole run" in err
+    assert f"recorded {frames} frames to {rerun}" in err
+    assert rerun.read_text().splitlines()[1:] == fresh.read_text().splitlines()[1:]
+    assert json.loads(out) == first  # the same run, the same report

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from console.tui.app import CirroApp
@@ -31,3 +33,27 @@ async def listed(pilot, count: int | None = None) -> None:
         if app.snapshot is not None and (count is None or len(app.snapshot.gigs) == count):
             return
     raise AssertionError("the gig list was never painted")
+
+
+def screen_text(app) -> str:
+    """The screen as the terminal shows it (notifications and dialogs included): one line of
+    text per row of cells."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def flat(text: str) -> str:
+    """Screen text as one line: a notification's edges (▌) dropped, wrapped lines joined."""
+    return " ".join(text.replace("▌", " ").split())
+
+
+async def shows(pilot, wanted: str, seconds: float = 10.0) -> str:
+    """Wait (up to ``seconds``) until ``wanted`` is on the screen (as :func:`flat` text); that
+    text, whether or not it came."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        await pilot.pause()
+        shown = flat(screen_text(pilot.app))
+        if wanted in shown or loop.time() > deadline:
+            return shown
+        await pilot.pause(0.05)

@@ -57,7 +57,7 @@ def test_duration(seconds, text):
 def test_seats_and_timestamps():
     assert fmt.seats(12, 10, 20) == "12/10-20" and fmt.seats(3, 5, None) == "3/5+"
     assert fmt.timestamp(1772445600) == "03-02 10:00"
-    assert gig_form.parse_time(fmt.full_timestamp(1772445600)) == 1772445600
+    assert gig_form.parse_time(fmt.full_timestamp(1772445600), 0) == 1772445600
 
 
 def test_form_round_trip_of_an_unchanged_gig_is_no_update():
@@ -68,7 +68,7 @@ def test_form_round_trip_of_an_unchanged_gig_is_no_update():
 
 def test_form_cross_field_error_lands_on_the_later_field():
     values = gig_form.new_gig_values(T0) | {"title": "x", "end_at": str(T0)}
-    create, errors = gig_form.build_create(values)
+    create, errors = gig_form.build_create(values, T0)
     assert create is None and "must be after start_at" in errors["end_at"]
 
 
@@ -88,7 +88,7 @@ def test_form_refuses_frozen_fields_after_start():
 
 def test_form_task_errors_name_the_task():
     values = gig_form.new_gig_values(T0) | {"title": "x", "tasks": '[{"title": "a"}]'}
-    _, errors = gig_form.build_create(values)
+    _, errors = gig_form.build_create(values, T0)
     assert errors["tasks"] == "0.base_price: is required"
 
 
@@ -153,3 +153,12 @@ def test_the_console_asks_textual_for_120_fps_unless_the_operator_chose(given, e
         capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
         check=True)
     assert shown.stdout.strip() == expected
+
+
+def test_only_an_auto_gig_with_an_empty_filter_is_warned_about():
+    assert "matches every worker" in gig_form.empty_filter_warning("auto", {})
+    assert gig_form.empty_filter_warning("manual", {}) is None
+    assert gig_form.empty_filter_warning("auto", {"status": "active"}) is None
+    assert gig_form.parse_time("+2h", T0) == T0 + 7200
+    with pytest.raises(ValueError, match=r"\+DURATION"):
+        gig_form.parse_time("+2w", T0)

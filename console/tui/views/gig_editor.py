@@ -228,7 +228,7 @@ class GigEditor(Screen[None]):
         if self.mode == "view" or self.cirro.refuse_if_read_only("save this gig"):
             return
         if self.mode == "create":
-            create, errors = gig_form.build_create(self.values())
+            create, errors = gig_form.build_create(self.values(), self.cirro.now)
             self.show_errors(errors)
             if create is not None:
                 self.cirro.confirm_create(create, self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from console.models import GigPhase
+from console.plural import plural
 from console.tui import actions
+from console.tui import format as fmt
 from console.tui.export import ExportError, write_export
 from console.tui.messages import Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
@@ -26,6 +28,11 @@ class FilterInput(Input):
 
     BINDINGS: ClassVar = [("escape", "clear_filter", "Clear filter")]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Compact is Textual's one-line input: a hand-made "height: 1; border: none" lost to
+        # Input's own ":focus" border rule, which then took the only line and hid the text.
+        super().__init__(*args, compact=True, **kwargs)
+
     def action_clear_filter(self) -> None:
         self.value = ""
         self.remove_class("-shown")
@@ -38,7 +45,7 @@ class GigsScreen(ViewScreen):
     BINDINGS: ClassVar = actions.bindings("gigs")
     DEFAULT_CSS = """
     GigsScreen #gigs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
-    GigsScreen FilterInput { height: 1; border: none; padding: 0 1; display: none; }
+    GigsScreen FilterInput { display: none; }
     GigsScreen FilterInput.-shown { display: block; }
     GigsScreen FilterInput.-error { color: $text-error; }
     """
@@ -63,6 +70,8 @@ class GigsScreen(ViewScreen):
     def on_mount(self) -> None:
         # ViewScreen.on_mount runs too (Textual calls every class's handler): no super() here.
         self.watch(self.table, "cursor_key", self._remember_selection)
+        # A failed poll changes no row but makes the list stale: the status line says so.
+        self.watch(self.app, "status_version", lambda _: self._update_status(), init=False)
         self.table.focus()
         self._update_status()
 
@@ -91,7 +100,11 @@ class GigsScreen(ViewScreen):
 
     def _update_status(self) -> None:
         table = self.table
-        parts = [f"{table.row_count} of {table.total_count} gigs"]
+        parts = [f"{table.row_count} of {plural(table.total_count, 'gig')}"]
+        connection = self.cirro.connection
+        if connection.error is not None:
+            parts.insert(0, "NO DATA: no answer yet" if connection.last_ok_at is None else
+                         f"STALE since {fmt.full_timestamp(connection.last_ok_at)} UTC")
         if table.filter_text:
             parts.append(f"filter {table.filter_text!r}")
         if self.filter_error:
@@ -199,4 +212,4 @@ class GigsScreen(ViewScreen):
         except ExportError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"exported {len(records)} gigs to {written}")
+        self.app.call_from_thread(self.notify, f"exported {plural(len(records), 'gig')} to {written}")

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from console.backends.base import InvitationFilter
 from console.backends.errors import BackendError
 from console.models import Gig, GigUpdate
+from console.plural import plural
 from console.query.diff import Queries, format_query, query_diff
 from console.query.editor_handoff import EditorError, edit_text
 from console.query.masks import Cancelled
@@ -37,6 +38,7 @@ from console.query.why_not import WhyNot, why_not
 from console.tui import actions
 from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
+from console.tui.suspend import run_suspended
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import JsonEditor
@@ -391,7 +393,7 @@ class QueriesScreen(ViewScreen):
         self.preview = preview
         self.shown_generation = generation
         self.shown_at = time.perf_counter()
-        summary = (f"{preview.matched:,} of {preview.total:,} workers match · "
+        summary = (f"{preview.matched:,} of {plural(preview.total, 'worker', grouped=True)} match · "
                    f"{preview.not_invited:,} not invited yet · {preview.seconds * 1000:.0f} ms")
         self._put(self.query_one("#q-summary", Static), summary)
         header = ("#", "worker", *preview.columns)
@@ -542,12 +544,7 @@ class QueriesScreen(ViewScreen):
     def action_external_editor(self) -> None:
         editor = self._focused_editor()
         try:
-            try:
-                with self.app.suspend():
-                    text = edit_text(editor.text)
-            except SuspendNotSupported:
-                # No terminal to hand over (headless, Textual Web): run the editor as is.
-                text = edit_text(editor.text)
+            text = run_suspended(self.app, lambda: edit_text(editor.text))
         except EditorError as exc:
             self.notify(str(exc), title="$EDITOR", severity="error", timeout=8)
             return

@@ -29,6 +29,7 @@ from console.monitor.model import LOG_LIMIT, GigMonitor, waves_per_hour
 from console.monitor.poller import PollClock, PollLoop, next_interval
 from console.monitor.snapshot import Lister, lister_for, take_snapshot
 from console.monitor.tuning import TuningError, tuning_update
+from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui.memory import keep_out_of_gc
@@ -105,7 +106,7 @@ class WavesScreen(ViewScreen):
     WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-chart { height: 1fr; padding: 0 1; }
     WavesScreen #wv-status { height: 1; width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
-    WavesScreen MonitorFilter { height: 1; border: none; padding: 0 1; display: none; }
+    WavesScreen MonitorFilter { display: none; }
     WavesScreen MonitorFilter.-shown { display: block; }
     WavesScreen MonitorFilter.-error { color: $text-error; }
     """
@@ -156,7 +157,7 @@ class WavesScreen(ViewScreen):
                     yield VirtualTable(WAVE_COLUMNS, id="wv-waves")
                     yield RunsView(self._draw_chart, id="wv-chart")
                     yield KeyedTable(INVITATION_COLUMNS, id="wv-invitations")
-                    yield KeyedTable(EVENT_COLUMNS, id="wv-events")
+                    yield KeyedTable(EVENT_COLUMNS, id="wv-events", follow=True)
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
         yield Static(id="wv-status")
@@ -507,7 +508,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"[reverse]{label}[/reverse]" if pane == self.pane else label)
         table = self.current_table()
         if table is not None:
-            parts.append(f"{table.row_count}/{table.total_count} rows")
+            parts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
             if table.filter_text:
                 parts.append(f"filter {table.filter_text!r}")
         if self.pane == "invitations":
@@ -532,7 +533,7 @@ class WavesScreen(ViewScreen):
             parts.append(f"{status.describe()} · polls every {status.interval:g} s (u)")
         if self.gig_id is None:
             table = self.table("overview")
-            parts.append(f"{table.total_count} live gigs · enter watches one")
+            parts.append(f"{plural(table.total_count, 'live gig')} · enter watches one")
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
         self._set_line("wv-status", " · ".join(parts))
@@ -645,17 +646,6 @@ class WavesScreen(ViewScreen):
             table.sort_by(table.sort_column, not table.sort_reverse)
 
     # Clock ----------------------------------------------------------------------------------------
-    def action_speed_step(self, direction: int) -> None:
-        clock = self.cirro.clock
-        if clock is None:
-            self.notify("This context runs on wall time; its speed cannot change.")
-            return
-        clock.set_speed(speeds.step(clock.speed, direction))
-        self.notify(f"Simulation speed {speeds.label(clock.speed)}")
-        self.cirro.status_version += 1
-        if clock.fastest:
-            self.cirro.poll_now()  # fastest frames start now, not after a whole poll interval
-
     def _need_sim(self, what: str) -> Any:
         sim = self.sim
         if sim is None:
@@ -716,7 +706,7 @@ class WavesScreen(ViewScreen):
 
         def done(wave: Any) -> None:
             self.notify("No candidate left: no wave sent" if wave is None
-                        else f"Wave {wave.n} invited {wave.invited} workers")
+                        else f"Wave {wave.n} invited {plural(wave.invited, 'worker')}")
 
         self.cirro._confirm_then(f"Run a wave of gig {gig_id} now?",
                                  "Invites the next candidates at once, whatever the schedule.",
@@ -790,9 +780,9 @@ class WavesScreen(ViewScreen):
             self.notify(f"{done} done, {len(errors)} refused: {errors[0]}", severity="warning",
                         timeout=8)
         else:
-            self.notify(f"{done} invitations updated")
+            self.notify(f"{plural(done, 'invitation')} updated")
         if self.is_remote:
-            self.refresh_now()
+            self.action_refresh_now()  # show what the server applied without waiting a poll
 
     # Tuning ---------------------------------------------------------------------------------------
     def action_tune(self) -> None:

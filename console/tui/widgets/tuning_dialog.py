@@ -22,9 +22,7 @@ class TuningDialog(ModalScreen[dict[str, str] | None]):
     """``enter`` in any field submits the form; ``escape`` cancels."""
 
     BINDINGS: ClassVar = [("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = DIALOG_CSS.format(name="TuningDialog") + """
-    TuningDialog Input { height: 1; border: none; padding: 0 1; }
-    """
+    DEFAULT_CSS = DIALOG_CSS.format(name="TuningDialog")
 
     def __init__(self, gig: Gig) -> None:
         super().__init__()
@@ -36,7 +34,7 @@ class TuningDialog(ModalScreen[dict[str, str] | None]):
             yield Label(f"Gig {self.gig.id}: applies from the next tick", classes="dialog-title")
             for name, label in TUNABLE:
                 yield Label(label)
-                yield Input(values[name], id=f"tune-{name}")
+                yield Input(values[name], id=f"tune-{name}", compact=True)  # one line each
             yield Label("enter saves · escape cancels")
         yield Footer()
 

@@ -164,9 +164,13 @@ class VirtualTable(ScrollView, can_focus=True):
 
     cursor_key: reactive[str | None] = reactive(None, init=False, repaint=False)
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,
+                 follow: bool = False) -> None:
         super().__init__(id=id)
         self.columns = tuple(columns)
+        # Like ``tail -f``: a cursor on the first (or last) row stays there as rows come in,
+        # instead of staying on its row while newer ones push it out of sight.
+        self.follow = follow
         self._rows: dict[str, Row] = {}
         self._order: list[Row] = []  # every row, sorted
         self._view: list[Row] = []  # the rows that pass the filter, sorted
@@ -256,10 +260,16 @@ class VirtualTable(ScrollView, can_focus=True):
     def _apply_filter(self, candidates: list[Row] | None = None) -> None:
         """Recompute the shown rows from ``candidates`` (default: every row, in order)."""
         cursor_key = self.cursor_key
+        on_first = self._cursor == 0
+        on_last = not on_first and self._cursor == len(self._view) - 1
         rows = self._order if candidates is None else candidates
         self._view = list(rows) if self._filter is None else self._filter.select(rows)
         self._index = {row.key: i for i, row in enumerate(self._view)}
-        if cursor_key in self._index:
+        if self.follow and on_first:
+            self._cursor = 0
+        elif self.follow and on_last:
+            self._cursor = max(len(self._view) - 1, 0)
+        elif cursor_key in self._index:
             self._cursor = self._index[cursor_key]
         else:
             self._cursor = min(self._cursor, max(len(self._view) - 1, 0))

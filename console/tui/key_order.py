@@ -1,0 +1,108 @@
+"""Keys in the order they were typed, each to the widget focused when its turn comes.
+
+Textual forwards a key to the focused widget's queue at once, but resolves the bindings of the
+focused chain (``tab`` moving the focus, ``/`` opening a filter line) only once that key has
+bubbled back up to the app. Keys that arrive in one burst (a paste, a laggy ssh link) were all
+forwarded before the first one moved the focus: ``Title<tab>Desc`` typed ``TitleDesc`` into the
+first field. The app therefore holds each key until the one before it has been handled:
+consumed by a widget on the way up, or bubbled back and its binding run, and what that set off
+done (Textual's focus() is a call_later; an Input's enter posts Submitted, whose handler moves
+the focus): the queues of the app and of the focus chain up to the screen are empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App
+from textual.message_pump import MessagePump
+
+# A key whose handling is never seen to end (its widget was removed) frees the next after this.
+STUCK_LIMIT = 0.5
+# Turns of the event loop spent waiting for the app and the focus chain to go quiet (a screen
+# busy with background messages must not hold the keys for long).
+SETTLE_TURNS = 50
+
+Typed = events.Key | events.Paste
+
+
+class KeyOrder:
+    def __init__(self, app: App, dispatch: Callable[[events.Event], Awaitable[None]]) -> None:
+        self._app = app
+        self._dispatch = dispatch  # Textual's own handling of an event by the app
+        self._held: deque[Typed] = deque()
+        self._in_flight: Typed | None = None
+        self._target: MessagePump | None = None  # where the key in flight was sent
+        self._timer: asyncio.TimerHandle | None = None
+
+    @staticmethod
+    def typed(event: events.Event) -> bool:
+        return isinstance(event, (events.Key, events.Paste))
+
+    async def arrived(self, event: Typed) -> None:
+        """A key from the terminal: handled now, or after the keys before it."""
+        self._held.append(event)
+        if self._in_flight is None:
+            await self._next()
+
+    async def _next(self) -> None:
+        while self._held and self._in_flight is None:
+            event = self._held.popleft()
+            target = self._app.focused or self._app.screen
+            await self._dispatch(event)
+            if event.is_forwarded:  # not a priority binding: it is on its way through the widgets
+                self._in_flight, self._target = event, target
+                self._timer = asyncio.get_running_loop().call_later(
+                    STUCK_LIMIT, self._app.call_later, self._free, event)
+                self._follow(target, event)
+
+    def _follow(self, node: MessagePump, event: Typed) -> None:
+        """Queued behind ``event`` at ``node``: when it runs, ``node`` has handled the event and
+        either stopped it or passed it to its parent, where this follows it again."""
+        def after() -> None:
+            parent = node._parent
+            if event._stop_propagation or parent is None or parent is self._app:
+                self._settle(event, SETTLE_TURNS)
+            else:
+                self._follow(parent, event)
+
+        if not node.call_later(after):
+            self._app.call_later(self._free, event)  # the widget is closing: nothing to follow
+
+    def _quiet(self) -> bool:
+        """Nothing queued on the app, nor from the focused widget (and the key's first target)
+        up to the screen."""
+        if not self._app._message_queue.empty():
+            return False
+        screen = self._app.screen
+        for start in {self._app.focused or screen, self._target or screen}:
+            for node in (start, *start.ancestors):
+                if node is self._app:
+                    break
+                if not node._message_queue.empty():
+                    return False
+        return True
+
+    def _settle(self, event: Typed, turns: int, was_quiet: bool = False) -> None:
+        """Free the next key once all was quiet at two turns of the event loop in a row (the
+        handlers that ran in between queued nothing more). Checked from the loop itself, not
+        from the app's queue: the app would run such checks back to back, starving the others."""
+        if event is not self._in_flight:
+            return
+        quiet = self._quiet()
+        if turns and not (quiet and was_quiet):
+            asyncio.get_running_loop().call_soon(self._settle, event, turns - 1, quiet)
+        else:
+            self._app.call_later(self._free, event)
+
+    async def _free(self, event: Typed) -> None:
+        if event is not self._in_flight:
+            return  # freed already (by the stuck timer, or on another path)
+        self._in_flight, self._target = None, None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        await self._next()
