@@ -14,6 +14,9 @@ from shutil import copytree
 from console.backends.local import LocalBackend
 
 ROOT = Path(__file__).resolve().parent.parent
+# The app id served contexts check tokens against: Cirro's client spec configures client_id 1,
+# and signs it as an integer ``sub``.
+APP_ID = "1"
 
 
 def build_demo_dir(directory: Path) -> Path:
@@ -34,7 +37,7 @@ def local_section(name: str, data_dir: Path) -> str:
 
 def remote_section(name: str, base_url: str, private_key: Path, data_dir: Path,
                    extra: str = "") -> str:
-    return (f'[contexts.{name}]\nkind = "remote"\nbase_url = "{base_url}"\napp_id = "app-1"\n'
+    return (f'[contexts.{name}]\nkind = "remote"\nbase_url = "{base_url}"\napp_id = "{APP_ID}"\n'
             f'private_key = "{private_key}"\ndata_dir = "{data_dir}"\n{extra}')
 
 
@@ -51,7 +54,7 @@ def serve_process(data_dir: Path, config_dir: Path, public_key: Path | None,
     env = dict(os.environ, CIRRO_CONSOLE_CONFIG=str(config), PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "console", "serve", "--port", "0", "--speed", str(speed)]
     if public_key is not None:
-        command += ["--public-key", str(public_key)]
+        command += ["--public-key", str(public_key), "--app-id", APP_ID]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:

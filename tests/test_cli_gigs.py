@@ -35,6 +35,15 @@ def test_every_problem_is_listed_with_its_path(tmp_path, capsys):
     assert f"{path}: sort_query: sort direction of 'a' must be 1 or -1, not 0" in err
 
 
+def test_a_frequency_the_clock_cannot_reach_is_invalid(tmp_path, capsys):
+    path = tmp_path / "gig.json"
+    path.write_text(json.dumps({"title": "t", "description": "d", "url": "u", "start_at": 5,
+                                "end_at": 9, "total_seats": 1, "invitation_mode": "auto",
+                                "filter_query": {}, "invitation_frequency": 1e307}))
+    assert main(["gigs", "validate", str(path)]) == 1
+    assert "invitation_frequency: must be at most 525,600 minutes" in capsys.readouterr().err
+
+
 def test_missing_file_and_non_object(tmp_path, capsys):
     assert main(["gigs", "validate", str(tmp_path / "nope.json")]) == 1
     assert "cannot read file" in capsys.readouterr().err

@@ -30,8 +30,15 @@ def test_serve_refuses_a_remote_context(tmp_path, monkeypatch, capsys):
 
 def test_serve_bad_public_key(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(local_config(tmp_path / "c.toml", tmp_path)))
-    assert main(["serve", "--public-key", str(tmp_path / "none.pem")]) == 2
+    assert main(["serve", "--public-key", str(tmp_path / "none.pem"), "--app-id", "a"]) == 2
     assert "cannot read public key" in capsys.readouterr().err
+
+
+def test_serve_public_key_needs_the_app_id(tmp_path, monkeypatch, capsys):
+    _, public = key_pair().write(tmp_path)
+    monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(local_config(tmp_path / "c.toml", tmp_path)))
+    assert main(["serve", "--public-key", str(public)]) == 2
+    assert "--public-key needs --app-id" in capsys.readouterr().err
 
 
 def test_serve_port_in_use(tmp_path, monkeypatch, capsys, demo_dir):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from serve_process import copy_sim
 
 from console.backends import (
     Backend,
@@ -17,7 +18,8 @@ from console.backends import (
 )
 from console.backends.local import LocalBackend
 from console.config import LocalContext
-from console.models import GigPhase, GigUpdate, InvitationStatus
+from console.models import GigCreate, GigPhase, GigUpdate, InvitationStatus
+from console.mql import MQLError
 from console.sim.demo import DEMO_NOW
 
 
@@ -174,3 +176,35 @@ async def test_opened_from_a_config_context(tmp_path):
         assert (tmp_path / "ctx" / "state.json").exists()
     finally:
         await backend.close()
+
+
+class _FailsAtMatch:
+    """A query compiler whose filters fail as they run, as a regex over its time limit does."""
+
+    @staticmethod
+    def compile_filter(query):
+        def matches(document):
+            raise MQLError("email.$regex", "the regex ran over its time limit")
+        return matches
+
+    @staticmethod
+    def compile_sort(sort_query):
+        return None
+
+
+async def test_a_query_failing_as_it_runs_is_a_backend_error(demo_dir, tmp_path):
+    backend = LocalBackend.open(copy_sim(demo_dir, tmp_path / "sim"))
+    try:
+        now = await backend.now()
+        backend.engine.compiler = _FailsAtMatch()
+        gig = await backend.create_gig(GigCreate.model_validate({
+            "title": "t", "description": "d", "url": "u", "start_at": now - 60,
+            "end_at": now + 86_400, "total_seats": 1, "invitation_mode": "auto",
+            "filter_query": {"email": {"$regex": "^(a|a)+$"}}}))
+        worker = backend.simulation.population()[0]["id"]
+        with pytest.raises(Unprocessable, match="^filter_query.email.\\$regex: the regex ran"):
+            await backend.invitation_attempt(worker, [gig.id])
+        with pytest.raises(Unprocessable, match="email.\\$regex: the regex ran over its time"):
+            await backend.simulation.advance_to(now + 3600)
+    finally:
+        backend.store.close()

@@ -131,3 +131,32 @@ def test_frozen_fields_after_start():
     update = GigUpdate(title="new", seats_min=3)
     assert frozen_changes(gig, update, now=99) == []
     assert frozen_changes(gig, update, now=100) == ["title"]
+
+
+BASE = {"title": "t", "description": "d", "url": "u", "start_at": 10, "end_at": 20,
+        "total_seats": 2, "invitation_mode": "auto", "filter_query": {}}
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("invitation_frequency", 1e307, "must be at most 525,600 minutes (one year) (got 1e+307)"),
+    ("invitation_frequency", float("nan"), "must be a finite number (got nan)"),
+    ("invitation_multiplier", 1e308, "must be at most 1,000 (got 1e+308)"),
+    ("invitation_multiplier", float("inf"), "must be a finite number (got inf)"),
+    ("total_seats", 10**30, "must be at most 1,000,000"),
+    ("seats_max", 10**7, "must be at most 1,000,000"),
+    ("start_at", -1, "between 0 (1970) and 253402300799 (9999-12-31), got -1"),
+    ("end_at", 10**15, "between 0 (1970) and 253402300799 (9999-12-31)"),
+    ("archive_at", 2**70, "between 0 (1970) and 253402300799 (9999-12-31)"),
+])
+def test_numbers_the_engine_computes_with_have_a_range(field, value, message):
+    for model, data in ((GigCreate, {**BASE, field: value}), (GigUpdate, {field: value})):
+        with pytest.raises(ValidationError) as info:
+            model.model_validate(data)
+        assert message in "\n".join(m for m in messages(info.value) if m.startswith(field))
+
+
+def test_the_range_ends_are_accepted():
+    gig = GigCreate.model_validate({**BASE, "start_at": 0, "end_at": 253_402_300_799,
+                                    "invitation_frequency": 525_600,
+                                    "invitation_multiplier": 1000, "total_seats": 1_000_000})
+    assert gig.end_at == 253_402_300_799

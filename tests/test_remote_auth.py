@@ -21,7 +21,7 @@ def keys(tmp_path):
 
 
 def verifier(public_path) -> TokenVerifier:
-    return TokenVerifier(load_public_key(public_path), clock=lambda: NOW)
+    return TokenVerifier(load_public_key(public_path), "app-1", clock=lambda: NOW)
 
 
 def test_signed_token_verifies(keys):
@@ -75,8 +75,8 @@ def test_missing_and_undecodable(keys, header, message):
 def test_expired_too_long_and_unverifiable(keys, tmp_path):
     private, public = keys
     cases = [
-        ({"sub": "a", "exp": NOW - 1}, server_auth.EXPIRED),
-        ({"sub": "a", "exp": NOW + 601}, server_auth.TOO_LONG),
+        ({"sub": "app-1", "exp": NOW - 1}, server_auth.EXPIRED),
+        ({"sub": "app-1", "exp": NOW + 601}, server_auth.TOO_LONG),
         ({"exp": NOW + 60}, server_auth.UNVERIFIABLE),
     ]
     for claims, message in cases:
@@ -84,9 +84,34 @@ def test_expired_too_long_and_unverifiable(keys, tmp_path):
             verifier(public).verify(f"Bearer {sign(claims, private)}")
         assert info.value.message == message
     other = key_pair("other").private_pem
-    forged = sign({"sub": "a", "exp": NOW + 60}, private, key=other)
-    hs = sign({"sub": "a", "exp": NOW + 60}, private, algorithm="HS256", key="s" * 32)
+    forged = sign({"sub": "app-1", "exp": NOW + 60}, private, key=other)
+    hs = sign({"sub": "app-1", "exp": NOW + 60}, private, algorithm="HS256", key="s" * 32)
     for token in (forged, hs):
         with pytest.raises(TokenRejected) as info:
             verifier(public).verify(f"Bearer {token}")
         assert info.value.message == server_auth.UNVERIFIABLE
+
+
+def _raw_token(payload: str, private_path) -> str:
+    """A token whose payload is this exact JSON text (NaN and Infinity are not JSON that
+    ``jwt.encode`` writes, but a forger can sign them)."""
+    return jwt.api_jws.encode(payload.encode(), private_path.read_bytes(), algorithm="RS256")
+
+
+@pytest.mark.parametrize("exp", ["NaN", "Infinity", "-Infinity", '"9999999999"', "true",
+                                 "null", "[1]", "1e400"])
+def test_an_exp_that_is_not_a_finite_number_is_refused(keys, exp):
+    private, public = keys
+    token = _raw_token(f'{{"sub": "app-1", "exp": {exp}}}', private)
+    with pytest.raises(TokenRejected) as info:
+        verifier(public).verify(f"Bearer {token}")
+    assert info.value.message == server_auth.UNVERIFIABLE
+
+
+@pytest.mark.parametrize("sub", ["app-2", "", "APP-1"])
+def test_a_token_naming_another_app_is_refused(keys, sub):
+    private, public = keys
+    token = sign({"sub": sub, "exp": NOW + 60}, private)
+    with pytest.raises(TokenRejected) as info:
+        verifier(public).verify(f"Bearer {token}")
+    assert info.value.message == server_auth.UNVERIFIABLE

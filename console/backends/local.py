@@ -8,6 +8,7 @@ away, and time advances are saved at most once per ``save_interval`` wall second
 from __future__ import annotations
 
 import asyncio
+import copy
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from console.models import (
     UserCreate,
     WaveRecord,
 )
+from console.mql import MQLError
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
@@ -151,6 +153,10 @@ class LocalBackend:
                 raise NotFound(str(exc)) from None
             except (RuleError, SettingError) as exc:
                 raise Unprocessable(str(exc)) from None
+            except MQLError as exc:
+                # A query that fails as it runs (a regex over its time limit) during a wave:
+                # the console says so instead of crashing on a foreign exception.
+                raise Unprocessable(f"a gig's query failed as it ran: {exc}") from None
             if mutation:
                 self._save(undo=True)
 
@@ -291,9 +297,18 @@ class LocalBackend:
 
     async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
                                  max_amount: int | None = None) -> InvitationAttempt:
+        with self._call() as engine:
+            document = copy.deepcopy(engine.worker(user_id)["document"])
+            filters = engine.attempt_filters(user_id, gig_ids)
+        # Matching may take long (a regex): outside the lock, so other calls go on meanwhile.
+        try:
+            matched = {gig_id for gig_id, matches in filters.items() if matches(document)}
+        except MQLError as exc:
+            where = f"filter_query.{exc.path}" if exc.path else "filter_query"
+            raise Unprocessable(f"{where}: {exc.message}") from None
         with self._call(mutation=True) as engine:
             record = engine.worker(user_id)
-            engine.invitation_attempt(user_id, gig_ids, max_amount)
+            engine.invitation_attempt(user_id, gig_ids, max_amount, matched)
             payload: dict[str, Any] = {"gig_ids": list(gig_ids)}
             if max_amount is not None:
                 payload["max_amount"] = max_amount

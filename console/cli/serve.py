@@ -28,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--public-key", type=Path, metavar="FILE",
                         help="verify request tokens with this RSA public key (PEM), as Cirro does")
+    parser.add_argument("--app-id", metavar="ID",
+                        help="the app the tokens must name in sub (required with --public-key)")
     parser.add_argument("--speed", type=float, metavar="X",
                         help="simulated seconds per wall second while serving (default: the "
                              "config's ui.speed; 0 stops the clock)")
@@ -40,7 +42,11 @@ def _serve(args: argparse.Namespace) -> int:
         name, context = config.context(args.context)
         if not isinstance(context, LocalContext):
             return fail(f"context {name!r} is remote; serve shares a local simulation", EXIT_USAGE)
-        verifier = TokenVerifier(load_public_key(args.public_key)) if args.public_key else None
+        if args.public_key and not args.app_id:
+            return fail("--public-key needs --app-id: the app whose tokens are accepted",
+                        EXIT_USAGE)
+        verifier = (TokenVerifier(load_public_key(args.public_key), args.app_id)
+                    if args.public_key else None)
         if verifier is None and not is_loopback(args.host):
             return fail(f"refusing to listen on {args.host} without --public-key: anyone who "
                         f"can reach it could change the simulation", EXIT_USAGE)

@@ -7,6 +7,7 @@ validate a field the same way and say the same thing when it is wrong.
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictFloat
@@ -30,6 +31,39 @@ def _check_sort_directions(value: dict[str, Any]) -> dict[str, Any]:
     for key, direction in value.items():
         if isinstance(direction, bool) or direction not in (1, -1):
             raise ValueError(f"sort direction of {key!r} must be 1 or -1, not {direction!r}")
+    return value
+
+
+# The ranges every number the engine computes with stays in: beyond them datetime overflows,
+# a wave time never comes, or a wave is too large to build. Documented in the README.
+MIN_TIMESTAMP = 0  # 1970-01-01T00:00:00Z
+MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
+MAX_SEATS = 1_000_000
+MAX_MULTIPLIER = 1_000
+MAX_FREQUENCY_MINUTES = 525_600  # one year
+MAX_AMOUNT = 1_000_000_000
+
+
+def _finite(value: float) -> float:
+    # NaN passes every comparison below unnoticed; inf is no number of minutes either.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number (got {value})")
+    return value
+
+
+def _at_most(limit: float, what: str = "") -> Any:
+    def check(value: float) -> float:
+        if value > limit:
+            shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+            raise ValueError(f"must be at most {limit:,}{what} (got {shown})")
+        return value
+    return AfterValidator(check)
+
+
+def _timestamp(value: int) -> int:
+    if not MIN_TIMESTAMP <= value <= MAX_TIMESTAMP:
+        raise ValueError(f"must be a UNIX time in seconds between {MIN_TIMESTAMP} (1970) and "
+                         f"{MAX_TIMESTAMP} (9999-12-31), got {value}")
     return value
 
 
@@ -59,11 +93,14 @@ def _coerce_id(value: Any) -> Any:
 
 
 Id = Annotated[str, BeforeValidator(_coerce_id)]
-Timestamp = Annotated[StrictInt, Field(description="UNIX time in seconds")]
-Seats = Annotated[StrictInt, AfterValidator(_not_negative)]
+Timestamp = Annotated[StrictInt, AfterValidator(_timestamp),
+                      Field(description="UNIX time in seconds, years 1970-9999")]
+Seats = Annotated[StrictInt, AfterValidator(_not_negative), _at_most(MAX_SEATS)]
 Number = StrictInt | StrictFloat
-Multiplier = Annotated[Number, AfterValidator(_positive)]
-FrequencyMinutes = Annotated[Number, AfterValidator(_at_least_one_minute)]
+Multiplier = Annotated[Number, AfterValidator(_finite), AfterValidator(_positive),
+                       _at_most(MAX_MULTIPLIER)]
+FrequencyMinutes = Annotated[Number, AfterValidator(_finite), AfterValidator(_at_least_one_minute),
+                             _at_most(MAX_FREQUENCY_MINUTES, " minutes (one year)")]
 InvitationMode = Literal["auto", "manual"]
 FilterQuery = Annotated[dict[str, Any], BeforeValidator(_parse_json_object)]
 SortQuery = Annotated[

@@ -11,6 +11,7 @@ from .envelope import ListEnvelope
 from .fields import (
     FilterQuery,
     FrequencyMinutes,
+    MAX_AMOUNT,
     Id,
     InvitationMode,
     JsonObject,
@@ -57,14 +58,14 @@ class GigTaskCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1)
-    base_price: int = Field(ge=0)
+    base_price: int = Field(ge=0, le=MAX_AMOUNT)
 
 
 class GigTaskUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1)
-    base_price: int | None = Field(default=None, ge=0)
+    base_price: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
 
 
 class NotificationTopic(_Typed):

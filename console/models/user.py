@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from .envelope import ListEnvelope
-from .fields import Id, JsonObject
+from .fields import MAX_AMOUNT, Id, JsonObject
 
 
 class Worker(BaseModel):
@@ -92,7 +92,7 @@ class InvitationAttemptCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     gig_ids: list[Id] = Field(min_length=1)
-    max_amount: int | None = Field(default=None, ge=1)
+    max_amount: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
 
 
 # Cirro answers an attempt's ids as integers (``user/invitation_attempt.json``), unlike its

@@ -6,20 +6,22 @@ Errors are ``{"error": message}`` with Cirro's status codes; list endpoints page
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
 from datetime import datetime
 from email.utils import formatdate
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 
 from console.backends.base import Backend, InvitationFilter, InviteRequest
 from console.backends.errors import BackendError
@@ -35,6 +37,8 @@ from console.models import (
     problems_from_validation,
 )
 from console.server.auth import TokenRejected, TokenVerifier
+from console.server.limits import REQUEST_DEADLINE, BodyLimit, BodyTooLarge, size_problem
+from console.server.offloop import OffLoop
 from console.server.openapi import OPENAPI_PATH, openapi_document
 
 log = logging.getLogger(__name__)
@@ -64,8 +68,13 @@ async def json_body(request: Request) -> dict[str, Any]:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "Request body is not valid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a JSON object")
+    problem = size_problem(body)
+    if problem is not None:
+        raise ApiError(422, problem)
     return body
 
 
@@ -268,8 +277,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
 ]
 
 
+DEADLINE_PASSED = (f"The request did not finish within {REQUEST_DEADLINE:g} s; a change it "
+                   f"makes may still be applied")
+
+
 def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
     """The API app. ``verifier`` None turns token checks off (loopback use only)."""
+    backend = cast(Backend, OffLoop(backend))
 
     def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
@@ -286,11 +300,12 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
             except TokenRejected as rejected:
                 return error_response(401, rejected.message)
         try:
-            result = await handler(request, backend)
-        except ApiError as exc:
+            async with asyncio.timeout(REQUEST_DEADLINE):
+                result = await handler(request, backend)
+        except (ApiError, BackendError, BodyTooLarge) as exc:
             return error_response(exc.status, exc.message)
-        except BackendError as exc:
-            return error_response(exc.status, exc.message)
+        except TimeoutError:
+            return error_response(422, DEADLINE_PASSED)
         except Exception:
             log.exception("%s %s failed", request.method, request.url.path)
             return error_response(500, "Internal server error")
@@ -313,5 +328,10 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
     routes = [Route(path, endpoint(handler), methods=[method])
               for path, method, handler in ROUTES + SPACE_ROUTES]
     routes.append(Route(OPENAPI_PATH, openapi, methods=["GET"]))
-    return Starlette(routes=[Mount(API_PREFIX, routes=routes)],
-                     exception_handlers={HTTPException: http_error})
+    # No slash redirects: Cirro answers an unknown path with a JSON 404, not an empty 307.
+    api = Router(routes=routes, redirect_slashes=False)
+    app = Starlette(routes=[Mount(API_PREFIX, app=api)],
+                    exception_handlers={HTTPException: http_error},
+                    middleware=[Middleware(BodyLimit)])
+    app.router.redirect_slashes = False
+    return app

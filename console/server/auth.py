@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -23,9 +24,23 @@ class TokenRejected(Exception):
         self.message = message
 
 
+def _usable_exp(exp: object) -> bool:
+    """A number of seconds that can be compared with a clock: not a bool, a string, NaN or inf."""
+    if isinstance(exp, bool):
+        return False
+    if isinstance(exp, int):
+        return True
+    return isinstance(exp, float) and math.isfinite(exp)
+
+
 class TokenVerifier:
-    def __init__(self, public_key: RSAPublicKey, *, clock: Callable[[], float] = time.time) -> None:
+    """Checks tokens for one app: Cirro finds the app by ``sub`` and verifies with its key, so a
+    token naming another app cannot be verified with ours."""
+
+    def __init__(self, public_key: RSAPublicKey, app_id: str, *,
+                 clock: Callable[[], float] = time.time) -> None:
         self._key = public_key
+        self._app_id = app_id
         self._clock = clock
 
     def verify(self, authorization: str | None) -> str:
@@ -36,7 +51,7 @@ class TokenVerifier:
             raise TokenRejected(MISSING)
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError:
+        except jwt.InvalidTokenError:
             raise TokenRejected(UNDECODABLE) from None
         if header.get("alg") != "RS256":
             raise TokenRejected(UNVERIFIABLE)
@@ -55,7 +70,7 @@ class TokenVerifier:
         exp, sub = claims.get("exp"), claims.get("sub")
         if isinstance(sub, int) and not isinstance(sub, bool):
             sub = str(sub)
-        if not isinstance(exp, int | float) or not isinstance(sub, str) or not sub:
+        if not _usable_exp(exp) or sub != self._app_id:
             raise TokenRejected(UNVERIFIABLE)
         now = self._clock()
         if exp <= now:

@@ -19,6 +19,9 @@ from console.backends.errors import BackendError
 from console.backends.local import SimulationControls
 from console.server.app import API_PREFIX, create_app
 from console.server.auth import TokenVerifier
+from console.server.limits import MAX_HEAD_BYTES
+from console.server.offloop import OffLoop
+from console.server.protocol import CirroH11Protocol
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +57,17 @@ async def _run(server: uvicorn.Server) -> None:
 async def run_clock(simulation: SimulationControls, speed: float, interval: float = 1.0) -> None:
     """Move the simulated clock ``speed`` simulated seconds per wall second, until cancelled."""
     started_wall, started_sim = time.monotonic(), simulation.now
+    # Waves evaluate every gig's filter: in a worker thread, so requests are answered meanwhile.
+    controls = OffLoop(simulation)
     while True:
         await asyncio.sleep(interval)
         target = started_sim + int((time.monotonic() - started_wall) * speed)
         try:
-            await simulation.advance_to(target)
-        except BackendError as exc:
-            log.error("simulation clock stopped at %d: %s", simulation.now, exc)
+            await controls.advance_to(target)
+        except Exception as exc:
+            # Nothing awaits this task until shutdown: unlogged, the clock would stop unseen.
+            why = str(exc) if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}"
+            log.error("simulation clock stopped at %d: %s", simulation.now, why)
             return
 
 
@@ -72,7 +79,8 @@ async def serve(backend: Backend, *, host: str, port: int, verifier: TokenVerifi
     # uvicorn's own Date header would be wall time; the app sends the backend's.
     config = uvicorn.Config(create_app(backend, verifier), host=host, port=port,
                             lifespan="off", log_level="warning", access_log=False,
-                            date_header=False)
+                            date_header=False, http=CirroH11Protocol,
+                            h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     server = uvicorn.Server(config)
     with _stop_gracefully(server):
         await _serve(server, backend, host, on_ready, speed)

@@ -11,7 +11,7 @@ The engine never reads the wall clock: the caller moves time with :meth:`Engine.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -431,7 +431,12 @@ class Engine:
             run.gig = gig.model_copy(update={"archived_at": self.clock})
             self.feed.add(self.clock, "archived", gig.id, f"gig {gig.id} archived")
         else:
-            run.gig = gig.model_copy(update={"archive_at": archive_at})
+            # Validated like any update: a stored archive_at past year 9999 poisons the data dir.
+            try:
+                run.gig = apply_update(gig, GigUpdate(archive_at=archive_at))
+            except ValidationError as exc:
+                problems = "; ".join(str(p) for p in problems_from_validation(exc))
+                raise RuleError(f"gig {gig.id}: {problems}") from None
             self.feed.add(self.clock, "gig_updated", gig.id,
                           f"gig {gig.id} will be archived at {archive_at}", fields=["archive_at"])
         self._changed(run)
@@ -532,22 +537,45 @@ class Engine:
             self._schedule_response(inv, self.clock)
         return inv
 
-    def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
-                           max_amount: int | None = None) -> list[Invitation]:
-        """Invite one worker right away to each listed gig whose filter_query they match."""
+    def _attemptable(self, run: GigRun, user_id: str) -> bool:
+        return not (user_id in run.invited or self._full(run)
+                    or not accepts_invitations(run.gig, self.clock))
+
+    def attempt_filters(self, user_id: str,
+                        gig_ids: Sequence[str]) -> dict[str, Callable[[Any], bool]]:
+        """The compiled filter_query of each listed gig the worker could be invited to now, by
+        id (NotFoundError for an unknown gig or worker); :meth:`invitation_attempt` takes what
+        they say about the worker."""
         record = self.worker(user_id)
-        runs = [self.run_of(gig_id) for gig_id in gig_ids]
-        created: list[Invitation] = []
-        for run in runs:
-            if max_amount is not None and len(created) >= max_amount:
-                break
-            if (record["id"] in run.invited or self._full(run)
-                    or not accepts_invitations(run.gig, self.clock)):
+        filters: dict[str, Callable[[Any], bool]] = {}
+        for gig_id in gig_ids:
+            run = self.run_of(gig_id)
+            if not self._attemptable(run, record["id"]):
                 continue
             if run.compiled is None:
                 run.compiled = compile_queries(self.compiler, run.gig.filter_query,
                                                run.gig.sort_query)
-            if not run.compiled[0](record["document"]):
+            filters[run.id] = run.compiled[0]
+        return filters
+
+    def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
+                           max_amount: int | None = None,
+                           matched: Collection[str] | None = None) -> list[Invitation]:
+        """Invite one worker right away to each listed gig whose filter_query they match.
+
+        ``matched`` is the ids of the gigs whose filter the caller already found the worker's
+        document to match (see :meth:`attempt_filters`); without it the filters run here."""
+        record = self.worker(user_id)
+        runs = [self.run_of(gig_id) for gig_id in gig_ids]
+        if matched is None:
+            filters = self.attempt_filters(user_id, gig_ids)
+            matched = {gig_id for gig_id, matches in filters.items()
+                       if matches(record["document"])}
+        created: list[Invitation] = []
+        for run in runs:
+            if max_amount is not None and len(created) >= max_amount:
+                break
+            if not self._attemptable(run, record["id"]) or run.id not in matched:
                 continue
             created.append(self._invite(run, record["id"], self.clock, None))
             if run.ranking is not None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from keys import key_pair
 from openapi_check import AnswerChecker
-from serve_process import copy_sim, serve_process
+from serve_process import APP_ID, copy_sim, serve_process
 
 from console.backends.base import Backend
 from console.backends.factory import open_remote
@@ -46,7 +46,7 @@ def answer_checker(served_url) -> AnswerChecker:
 
 def remote(url: str, key: Path, data_dir: Path, read_only: bool = False,
            checker: AnswerChecker | None = None) -> Backend:
-    context = RemoteContext(base_url=url, app_id="app-1", private_key=key, data_dir=data_dir,
+    context = RemoteContext(base_url=url, app_id=APP_ID, private_key=key, data_dir=data_dir,
                             read_only=read_only, retries=0, timeout=5)
     backend = open_remote("served", context)
     if checker is not None:

@@ -9,6 +9,7 @@ import httpx
 import jwt
 import pytest
 from keys import key_pair
+from serve_process import APP_ID
 
 from console.server import auth
 from console.sim.demo import DEMO_NOW
@@ -19,7 +20,7 @@ def client(served_url, key_files, answer_checker):
     pem = key_files[0].read_bytes()
 
     def token(**claims) -> str:
-        return jwt.encode({"sub": "app-1", "exp": int(time.time()) + 300, **claims}, pem,
+        return jwt.encode({"sub": APP_ID, "exp": int(time.time()) + 300, **claims}, pem,
                           algorithm="RS256")
 
     def check(response: httpx.Response) -> None:
@@ -44,7 +45,7 @@ def test_tokens_are_checked_as_cirro_does(client, header, message):
     tokens = {
         "expired": client.token(exp=now - 5),
         "long": client.token(exp=now + 3600),
-        "forged": jwt.encode({"sub": "app-1", "exp": now + 60}, key_pair("other").private_pem,
+        "forged": jwt.encode({"sub": APP_ID, "exp": now + 60}, key_pair("other").private_pem,
                              algorithm="RS256"),
     }
     value = f"Bearer {tokens[header]}" if header in tokens else header

@@ -94,6 +94,7 @@ def test_until_stops_early_and_a_rerun_continues(tmp_path, capsys):
     ({"filter_query": {"$or": []}}, "filter_query.$or: "),
     ({"filter_query": {"rating": {"$gt": 1, "$bogus": 2}}}, "filter_query.rating.$bogus"),
     ({"sort_query": {"rating": 2}}, "sort_query: sort direction of 'rating' must be 1 or -1"),
+    ({"invitation_multiplier": 1e308}, "invitation_multiplier: must be at most 1,000"),
 ])
 def test_bad_gig_names_the_field_exits_2_and_writes_nothing(tmp_path, capsys, data_dir,
                                                             overrides, expected):

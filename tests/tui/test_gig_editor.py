@@ -202,3 +202,14 @@ async def test_read_only_refuses_every_mutation(make_app, backend, where):
         refusals = [n.message for n in app._notifications if "Read-only" in n.message]
         assert len(refusals) == 5
         assert backend.calls == []
+
+
+async def test_a_frequency_out_of_range_is_shown_at_the_field(make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await edit_gig(pilot, 1)
+        field(app, "invitation_frequency").value = "1e307"
+        await pilot.press("f2")
+        assert "must be at most 525,600 minutes" in error_text(app, "invitation_frequency")
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert backend.gigs["2"].invitation_frequency != 1e307
