@@ -160,7 +160,8 @@ def test_local_backend_previews_its_simulation():
 def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):
     monkeypatch.setattr(ranking, "SMALL", 10)
     engine = PreviewEngine(POPULATION, INVITED)
-    f, s = checked({"status": "active", "rating": {"$gte": 4.5}}, {"rating": -1})
+    # $size is not decided over columns: the whole filter goes document by document.
+    f, s = checked({"languages": {"$size": 1}, "rating": {"$gte": 4.5}}, {"rating": -1})
     engine.compute(f, s)
     engine.warm(f, s, cancelled=lambda: False)
     assert engine.ranker.ranks_everyone(s.key, len(POPULATION)) is False
@@ -172,11 +173,28 @@ def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):
         return lambda document: calls.append(1) or predicate(document)
 
     monkeypatch.setattr(preview_module, "compile_filter", counting)
-    f2, _ = checked({"status": "active", "rating": {"$gte": 4}}, {})
+    f2, _ = checked({"languages": {"$size": 1}, "rating": {"$gte": 4}}, {})
     preview = engine.compute(f2, s)
     assert preview.matched == reference(f2.query, s.query, 1)[0]
-    status_active = sum(1 for r in POPULATION if r["document"].get("status") == "active")
-    assert len(calls) == status_active
+    one_language = sum(1 for r in POPULATION if len(r["document"]["languages"]) == 1)
+    assert len(calls) == one_language
+
+
+def test_over_columns_an_edit_evaluates_only_the_edited_clause(monkeypatch):
+    engine = PreviewEngine(POPULATION, INVITED)
+    f, s = checked({"status": "active", "rating": {"$gte": 4.5}, "devices.os": "ios"}, {})
+    engine.compute(f, s)
+    evaluated, evaluate = [], preview_module.evaluate
+
+    def counting(query, columns, between):
+        evaluated.append(query)
+        return evaluate(query, columns, between)
+
+    monkeypatch.setattr(preview_module, "evaluate", counting)
+    f2, _ = checked({"status": "active", "rating": {"$gte": 4}, "devices.os": "ios"}, {})
+    preview = engine.compute(f2, s)
+    assert evaluated == [{"rating": {"$gte": 4}}]
+    assert preview.matched == reference(f2.query, s.query, 1)[0]
 
 
 def test_a_cancelled_ranking_keeps_no_partial_order(monkeypatch):

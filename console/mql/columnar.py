@@ -24,6 +24,8 @@ from .filter import compile_filter
 from .parse import parse_query
 
 Mask = np.ndarray  # bool, one per row
+# ODD rows answered per document between two calls of ``between`` (a cancellation point).
+ODD_CHUNK = 4096
 _SCALAR_OPS = frozenset({"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists",
                          "$type", "$regex", "$not"})
 _TYPE_TAGS = {10: (NULL,), 8: (BOOL,), 16: (INT,), 18: (LONG,), 1: (DOUBLE,), 2: (STRING,),
@@ -63,8 +65,7 @@ def evaluate(query: Any, columns: Columns, between: Callable[[], None] = _nothin
 
 def _node(node: Node, columns: Columns, between: Callable[[], None]) -> Mask:
     if isinstance(node, FieldClause):
-        between()
-        return clause_mask(node, columns)
+        return clause_mask(node, columns, between)
     masks = [_node(child, columns, between) for child in node.children]
     if node.op == "$and":
         out = np.ones(len(columns), bool)
@@ -84,14 +85,21 @@ def clause_query(clause: FieldClause) -> dict[str, Any]:
     return {clause.path.dotted: {clause.op: clause.source}}
 
 
-def clause_mask(clause: FieldClause, columns: Columns) -> Mask:
+def clause_mask(
+    clause: FieldClause, columns: Columns, between: Callable[[], None] = _nothing
+) -> Mask:
     """One supported clause over every row: vectorised on scalars, per document on ODD rows."""
-    column = columns.column(clause.path)
+    between()
+    column = columns.column(clause.path, between)
     mask = _scalar(clause, column)
     if len(column.odd):
         matches = compile_filter(clause_query(clause))
         documents = columns.documents
-        mask[column.odd] = [matches(documents[i]) for i in column.odd.tolist()]
+        odd = column.odd.tolist()
+        for start in range(0, len(odd), ODD_CHUNK):
+            between()
+            part = odd[start : start + ODD_CHUNK]
+            mask[part] = [matches(documents[i]) for i in part]
     return mask
 
 

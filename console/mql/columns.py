@@ -13,7 +13,7 @@ the per-document evaluator.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import methodcaller
 from typing import Any
@@ -30,6 +30,7 @@ _TAG_OF_TYPE: dict[type, int] = {
 # Integers of this size or more may not survive float64 exactly: their rows are ODD.
 EXACT = 2.0**53
 _INT32 = 2.0**31
+CHUNK = 65_536
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,21 @@ def _walker(parts: tuple[str, ...]):
     return walk
 
 
-def build_column(documents: Sequence[dict], path: Path) -> Column:
+def _nothing() -> None:
+    return None
+
+
+def build_column(
+    documents: Sequence[dict], path: Path, between: Callable[[], None] = _nothing
+) -> Column:
     """The column of ``path`` over ``documents``. Per-value work runs in C-level maps; the
-    Python-level work is per distinct string."""
-    raw = list(map(_walker(path.parts), documents))
+    Python-level work is per distinct string. Documents are read in chunks with ``between``
+    before each (it may raise to stop): one C-level map over a million holds the GIL ~0.5 s."""
+    walk = _walker(path.parts)
+    raw: list[Any] = []
+    for start in range(0, len(documents), CHUNK):
+        between()
+        raw.extend(map(walk, documents[start : start + CHUNK]))
     size = len(raw)
     tags = np.fromiter(map(_TAG_OF_TYPE.get, map(type, raw), [ODD] * size), np.int8, size)
     values = np.zeros(size, np.float64)
@@ -111,8 +123,8 @@ class Columns:
     def __len__(self) -> int:
         return len(self.documents)
 
-    def column(self, path: Path) -> Column:
+    def column(self, path: Path, between: Callable[[], None] = _nothing) -> Column:
         column = self._columns.get(path.dotted)
         if column is None:
-            column = self._columns[path.dotted] = build_column(self.documents, path)
+            column = self._columns[path.dotted] = build_column(self.documents, path, between)
         return column

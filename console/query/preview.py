@@ -19,8 +19,12 @@ from dataclasses import dataclass, replace
 from itertools import compress, islice
 from typing import Any
 
+import numpy as np
+
 from console.mql import compile_filter, get_path_values, query_fields
-from console.query.masks import Lru, PartialResult, and_
+from console.mql.columnar import evaluate, supported
+from console.mql.columns import Columns
+from console.query.masks import Cancelled, Lru, PartialResult, and_
 from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
 
@@ -72,9 +76,11 @@ class PreviewEngine:
         self.documents = [r["document"] for r in records]
         self.position = {worker_id: i for i, worker_id in enumerate(self.ids)}
         self.limit = limit
+        self.columns = Columns(self.documents)
         self.ranker = Ranker(self.documents)
         self._everyone = b"\x01" * len(self.ids)
         self._clauses = Lru(64)
+        self._clause_masks = Lru(64)
         self._not_invited = self._everyone
         self.set_invited(invited)
 
@@ -143,12 +149,19 @@ class PreviewEngine:
     ) -> None:
         """Use idle time to answer every clause for every worker and rank everyone by the sort,
         so the next edit of any one clause costs only that clause (raises :class:`Cancelled`)."""
-        for clause in self._clauses_of(filter_query):
-            clause.result.restricted_to(self._everyone, clause.predicate, self.documents, cancelled)
+        if supported(filter_query.query):
+            self._match(filter_query, cancelled)
+        else:
+            for clause in self._clauses_of(filter_query):
+                clause.result.restricted_to(
+                    self._everyone, clause.predicate, self.documents, cancelled
+                )
         if sort_query.query:
             self.ranker.order(sort_query.query, sort_query.key, cancelled)
 
     def _match(self, filter_query: Checked[FilterFn], cancelled: Callable[[], bool]) -> bytes:
+        if supported(filter_query.query):
+            return self._match_columns(filter_query.query, cancelled)
         clauses = self._clauses_of(filter_query)
         # Clauses that know the most answers go first; each runs only on the survivors so far.
         clauses.sort(key=lambda c: -c.result.known.count(1))
@@ -156,6 +169,23 @@ class PreviewEngine:
         for clause in clauses:
             region = clause.result.restricted_to(region, clause.predicate, self.documents, cancelled)
         return region
+
+    def _match_columns(self, query: dict[str, Any], cancelled: Callable[[], bool]) -> bytes:
+        """The filter over columns, one top-level clause at a time, each kept for later edits."""
+        def between() -> None:
+            if cancelled():
+                raise Cancelled
+
+        matched = np.ones(len(self.ids), bool)
+        for field, condition in query.items():
+            key = json.dumps({field: condition}, separators=(",", ":"))
+            mask = self._clause_masks.recall(key)
+            if mask is None:
+                mask = self._clause_masks.remember(
+                    key, evaluate({field: condition}, self.columns, between)
+                )
+            matched &= mask
+        return matched.view(np.uint8).tobytes()
 
     def _clauses_of(self, filter_query: Checked[FilterFn]) -> list[_Clause]:
         whole = len(filter_query.query) == 1
