@@ -77,7 +77,7 @@ class PreviewEngine:
         self.position = {worker_id: i for i, worker_id in enumerate(self.ids)}
         self.limit = limit
         self.columns = Columns(self.documents)
-        self.ranker = Ranker(self.documents)
+        self.ranker = Ranker(self.documents, self.columns)
         self._everyone = b"\x01" * len(self.ids)
         self._clauses = Lru(64)
         self._clause_masks = Lru(64)
