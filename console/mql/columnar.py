@@ -143,8 +143,8 @@ def _eq(column: Column, x: Any) -> Mask:
         return (tags == BOOL) & (values == float(x))
     if t is int or t is float:
         if math.isnan(x):
-            return column.is_number() & np.isnan(values)
-        return column.is_number() & (values == x)
+            return column.is_number & np.isnan(values)
+        return column.is_number & (values == x)
     if t is str:
         code = column.string_code(x)
         if code is None:
@@ -166,10 +166,10 @@ def _compare(column: Column, op: str, x: Any) -> Mask:
     if t is int or t is float:
         if math.isnan(x):
             if op in ("$gte", "$lte"):
-                return column.is_number() & np.isnan(values)
+                return column.is_number & np.isnan(values)
             return np.zeros(len(tags), bool)
         # A NaN value compares false with numpy as with BSON.
-        return column.is_number() & _NUMPY_OPS[op](values, x)
+        return column.is_number & _NUMPY_OPS[op](values, x)
     if t is bool:
         return (tags == BOOL) & _NUMPY_OPS[op](values, float(x))
     if t is str:

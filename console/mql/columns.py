@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import methodcaller
 from typing import Any
 
@@ -42,7 +43,9 @@ class Column:
     strings: tuple[str, ...]
     odd: np.ndarray = field(repr=False)  # positions tagged ODD, ascending
 
+    @cached_property
     def is_number(self) -> np.ndarray:
+        """Rows in the number bracket (kept: most numeric clauses need it)."""
         return (self.tags >= INT) & (self.tags <= DOUBLE)
 
     def string_code(self, text: str) -> int | None:

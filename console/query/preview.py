@@ -24,13 +24,12 @@ import numpy as np
 from console.mql import compile_filter, get_path_values, query_fields
 from console.mql.columnar import evaluate, supported
 from console.mql.columns import Columns
-from console.query.masks import Cancelled, Lru, PartialResult, and_
+from console.query.masks import Cancelled, Lru, PartialResult
 from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
 
 Record = dict[str, Any]
 NON_MATCHING_SAMPLE = 200
-_INVERT = bytes([1, 0]) + bytes(254)
 
 
 @dataclass(frozen=True)
@@ -109,18 +108,18 @@ class PreviewEngine:
         """The preview (raises :class:`Cancelled`). ``on_counts`` first gets it without rows when
         ranking needs many new sort keys, so the counts never wait for a new sort."""
         started = time.perf_counter()
-        matched = self._match(filter_query, cancelled)
-        is_candidate = and_(matched, self._not_invited)
+        # Masks as numpy views of the bytes: at 1M workers, bytes.count and big-int ANDs add ~15 ms.
+        matched = np.frombuffer(self._match(filter_query, cancelled), bool)
+        candidates = matched & np.frombuffer(self._not_invited, bool)
+        is_candidate = candidates.tobytes()
         preview = Preview(
             total=len(self.ids),
-            matched=matched.count(1),
-            not_invited=is_candidate.count(1),
+            matched=int(np.count_nonzero(matched)),
+            not_invited=int(np.count_nonzero(candidates)),
             columns=tuple(query_fields(filter_query.query, sort_query.query)),
             rows=None,
             non_matching=tuple(
-                self.ids[i]
-                for i in islice(compress(range(len(self.ids)), matched.translate(_INVERT)),
-                                NON_MATCHING_SAMPLE)
+                self.ids[i] for i in np.flatnonzero(~matched)[:NON_MATCHING_SAMPLE].tolist()
             ),
             seconds=0.0,
         )
