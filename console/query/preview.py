@@ -16,6 +16,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import compress, islice
 from typing import Any
 
@@ -73,7 +74,6 @@ class PreviewEngine:
     def __init__(self, records: Sequence[Record], invited: Iterable[str] = (), limit: int = 20):
         self.ids = [r["id"] for r in records]
         self.documents = [r["document"] for r in records]
-        self.position = {worker_id: i for i, worker_id in enumerate(self.ids)}
         self.limit = limit
         self.columns = Columns(self.documents)
         self.ranker = Ranker(self.documents, self.columns)
@@ -82,6 +82,11 @@ class PreviewEngine:
         self._clause_masks = Lru(64)
         self._not_invited = self._everyone
         self.set_invited(invited)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each worker id's position; built on first use (a new gig has nobody invited yet)."""
+        return dict(zip(self.ids, range(len(self.ids))))
 
     def set_invited(self, invited: Iterable[str]) -> None:
         mask = bytearray(self._everyone)
