@@ -18,7 +18,25 @@ _INT64_MAX = 2**63 - 1
 
 
 def column_ranks(column: Column, descending: bool) -> tuple[np.ndarray, int] | None:
-    """Each row's dense rank on this column, 0 first in this direction, and how many ranks."""
+    """Each row's dense rank on this column, 0 first in this direction, and how many ranks.
+
+    Over scalars, descending order is ascending order reversed (no array picks its min or max
+    element), so only ascending ranks are computed, once per column."""
+    ascending = _ascending(column)
+    if ascending is None:
+        return None
+    ranks, count = ascending
+    return (count - 1 - ranks, count) if descending else ascending
+
+
+def _ascending(column: Column) -> tuple[np.ndarray, int] | None:
+    kept = column.kept.get("ascending ranks")
+    if kept is None:
+        kept = column.kept["ascending ranks"] = (_rank(column),)
+    return kept[0]
+
+
+def _rank(column: Column) -> tuple[np.ndarray, int] | None:
     if len(column.odd):
         return None
     tags, values = column.tags, column.values
@@ -31,24 +49,27 @@ def column_ranks(column: Column, descending: bool) -> tuple[np.ndarray, int] | N
             groups.append((mask, None, 1))
     for mask in (number & ~nan, tags == STRING, tags == BOOL):
         if mask.any():
-            distinct, inverse = np.unique(values[mask], return_inverse=True)
-            groups.append((mask, inverse, len(distinct)))
-    if descending:
-        groups.reverse()
+            members = values[mask]
+            # unique without return_inverse, then searchsorted: no stable argsort of every row.
+            distinct = np.unique(members)
+            groups.append((mask, np.searchsorted(distinct, members), len(distinct)))
     ranks = np.zeros(len(tags), np.int64)
     start = 0
     for mask, inverse, count in groups:
         if inverse is not None:
-            ranks[mask] = start + (count - 1 - inverse if descending else inverse)
+            ranks[mask] = start + inverse
         else:
             ranks[mask] = start
         start += count
     return ranks, start
 
 
-def fold_column_ranks(columns: Sequence[tuple[np.ndarray, int]], size: int) -> np.ndarray:
+def fold_column_ranks(
+    columns: Sequence[tuple[np.ndarray, int]], size: int, rows: np.ndarray | None = None
+) -> np.ndarray:
     """One distinct int64 per row ordering by the first key's rank, then the next, ..., then
-    the row's position (the stable tie-break): ``sort.fold_ranks`` with numpy."""
+    the row's position (the stable tie-break): ``sort.fold_ranks`` with numpy. With ``rows``
+    (positions), only those rows' integers, in that order: a preview's candidates."""
     scale = size
     for _, count in columns:
         scale *= max(count, 1)
@@ -56,10 +77,10 @@ def fold_column_ranks(columns: Sequence[tuple[np.ndarray, int]], size: int) -> n
         order = np.lexsort([ranks for ranks, _ in reversed(columns)]) if columns else np.arange(size)
         place = np.empty(size, np.int64)
         place[order] = np.arange(size)
-        return place
-    folded = np.arange(size, dtype=np.int64)
+        return place if rows is None else place[rows]
+    folded = np.arange(size, dtype=np.int64) if rows is None else rows.astype(np.int64)
     scale = size
     for ranks, count in reversed(columns):
-        folded += ranks * scale
+        folded += (ranks if rows is None else ranks[rows]) * scale
         scale *= max(count, 1)
     return folded

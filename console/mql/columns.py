@@ -42,6 +42,8 @@ class Column:
     values: np.ndarray
     strings: tuple[str, ...]
     odd: np.ndarray = field(repr=False)  # positions tagged ODD, ascending
+    # What users of the column derive from it once (sort ranks), by name.
+    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def is_number(self) -> np.ndarray:

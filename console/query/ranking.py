@@ -47,10 +47,12 @@ class Ranker:
         self.columns = columns if columns is not None else Columns(documents)
         self._ranks = Lru(8)
         self._orders = Lru(4)
+        self._ranked = Lru(8)  # sort keys whose fields :meth:`first` ranked for everyone
 
     def ranks_everyone(self, sort_key: str, candidates: int) -> bool:
         """Whether :meth:`first` will rank the whole population (the slow part, once per sort)."""
-        return candidates > SMALL and self._orders.recall(sort_key) is None
+        return (candidates > SMALL and self._orders.recall(sort_key) is None
+                and self._ranked.recall(sort_key) is None)
 
     def order(
         self, sort_query: dict[str, Any], sort_key: str, cancelled: Callable[[], bool]
@@ -94,9 +96,15 @@ class Ranker:
                        for path, descending in parse_sort(sort_query)]
             folded = fold_ranks(columns, len(wanted), _stopper(cancelled))
             return [wanted[k % len(wanted)] for k in heapq.nsmallest(limit, folded)]
-        order = self.order(sort_query, sort_key, cancelled)
         wanted = np.flatnonzero(np.frombuffer(is_candidate, np.uint8))
-        keys = order[wanted]
+        order = self._orders.recall(sort_key)
+        if order is not None:
+            keys = order[wanted]
+        else:  # fold the ranks of the candidates only; idle time folds everyone's (order)
+            columns = [self._field_ranks(path, descending, cancelled)
+                       for path, descending in parse_sort(sort_query)]
+            keys = fold_column_ranks(columns, len(self.documents), wanted)
+            self._ranked.remember(sort_key, True)
         if len(keys) > limit:
             nearest = np.argpartition(keys, limit)[:limit]
             wanted, keys = wanted[nearest], keys[nearest]
