@@ -128,6 +128,9 @@ class Columns:
     def __len__(self) -> int:
         return len(self.documents)
 
+    def built(self, dotted: str) -> bool:
+        return dotted in self._columns
+
     def column(self, path: Path, between: Callable[[], None] = _nothing) -> Column:
         column = self._columns.get(path.dotted)
         if column is None:
