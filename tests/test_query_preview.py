@@ -56,8 +56,10 @@ def reference(filter_query: dict, sort_query: dict, limit: int) -> tuple[int, in
     return len(matched), len(candidates), [by_document[id(d)] for d in ranked[:limit]]
 
 
-@pytest.mark.parametrize("small_sort", [10, 100_000])
-def test_preview_matches_the_straightforward_computation(monkeypatch, small_sort):
+@pytest.mark.parametrize("small_sort, columns_at", [(10, 0), (100_000, 0), (10, 10**9)])
+def test_preview_matches_the_straightforward_computation(monkeypatch, small_sort, columns_at):
+    # columns_at: filters over columns from the first preview on (0), or (no warm here) never.
+    monkeypatch.setattr(preview_module, "COLUMNS_AT_ONCE", columns_at)
     # Both ranking strategies: sorting the candidates, and ranking everyone once.
     monkeypatch.setattr(ranking, "SMALL", small_sort)
     engine = PreviewEngine(POPULATION, INVITED, limit=15)
@@ -160,7 +162,8 @@ def test_local_backend_previews_its_simulation():
 def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):
     monkeypatch.setattr(ranking, "SMALL", 10)
     engine = PreviewEngine(POPULATION, INVITED)
-    f, s = checked({"status": "active", "rating": {"$gte": 4.5}}, {"rating": -1})
+    # $size is not decided over columns: the whole filter goes document by document.
+    f, s = checked({"languages": {"$size": 1}, "rating": {"$gte": 4.5}}, {"rating": -1})
     engine.compute(f, s)
     engine.warm(f, s, cancelled=lambda: False)
     assert engine.ranker.ranks_everyone(s.key, len(POPULATION)) is False
@@ -172,11 +175,29 @@ def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):
         return lambda document: calls.append(1) or predicate(document)
 
     monkeypatch.setattr(preview_module, "compile_filter", counting)
-    f2, _ = checked({"status": "active", "rating": {"$gte": 4}}, {})
+    f2, _ = checked({"languages": {"$size": 1}, "rating": {"$gte": 4}}, {})
     preview = engine.compute(f2, s)
     assert preview.matched == reference(f2.query, s.query, 1)[0]
-    status_active = sum(1 for r in POPULATION if r["document"].get("status") == "active")
-    assert len(calls) == status_active
+    one_language = sum(1 for r in POPULATION if len(r["document"]["languages"]) == 1)
+    assert len(calls) == one_language
+
+
+def test_over_columns_an_edit_evaluates_only_the_edited_clause(monkeypatch):
+    engine = PreviewEngine(POPULATION, INVITED)
+    f, s = checked({"status": "active", "rating": {"$gte": 4.5}, "devices.os": "ios"}, {})
+    engine.compute(f, s)
+    engine.warm(f, s, cancelled=lambda: False)  # a small population gets its columns when idle
+    evaluated, evaluate = [], preview_module.evaluate
+
+    def counting(query, columns, between):
+        evaluated.append(query)
+        return evaluate(query, columns, between)
+
+    monkeypatch.setattr(preview_module, "evaluate", counting)
+    f2, _ = checked({"status": "active", "rating": {"$gte": 4}, "devices.os": "ios"}, {})
+    preview = engine.compute(f2, s)
+    assert evaluated == [{"rating": {"$gte": 4}}]
+    assert preview.matched == reference(f2.query, s.query, 1)[0]
 
 
 def test_a_cancelled_ranking_keeps_no_partial_order(monkeypatch):
@@ -184,7 +205,9 @@ def test_a_cancelled_ranking_keeps_no_partial_order(monkeypatch):
     monkeypatch.setattr(mql_sort, "CHUNK", 64)
     engine = PreviewEngine(POPULATION, INVITED, limit=10)
     f, s = checked({}, {"devices.version": -1, "last_active_at": 1})
-    for stop_at in (2, 20, 60, 110):  # in the keys of one field, of the next, in the folding
+    # Stops in: reading the first path; keying its documents (arrays: one by one); reading the
+    # next path (poll 47 once the first path's column is kept).
+    for stop_at in (0, 20, 47):
         polls = iter(range(10_000))
         with pytest.raises(Cancelled):
             engine.compute(f, s, cancelled=lambda: next(polls) >= stop_at)

@@ -16,17 +16,25 @@ import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import compress, islice
 from typing import Any
 
+import numpy as np
+
 from console.mql import compile_filter, get_path_values, query_fields
-from console.query.masks import Lru, PartialResult, and_
+from console.mql.columnar import evaluate, supported
+from console.mql.columns import Columns
+from console.query.masks import Cancelled, Lru, PartialResult
 from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
 
 Record = dict[str, Any]
 NON_MATCHING_SAMPLE = 200
-_INVERT = bytes([1, 0]) + bytes(254)
+# Below this many workers, one compiled-predicate pass beats building a clause's columns
+# (100k: ~0.1 s against ~0.3 s), so the first preview of a query runs that way and idle time
+# (warm) builds the columns for the edits after it.
+COLUMNS_AT_ONCE = 500_000
 
 
 @dataclass(frozen=True)
@@ -70,13 +78,19 @@ class PreviewEngine:
     def __init__(self, records: Sequence[Record], invited: Iterable[str] = (), limit: int = 20):
         self.ids = [r["id"] for r in records]
         self.documents = [r["document"] for r in records]
-        self.position = {worker_id: i for i, worker_id in enumerate(self.ids)}
         self.limit = limit
-        self.ranker = Ranker(self.documents)
+        self.columns = Columns(self.documents)
+        self.ranker = Ranker(self.documents, self.columns)
         self._everyone = b"\x01" * len(self.ids)
         self._clauses = Lru(64)
+        self._clause_masks = Lru(64)
         self._not_invited = self._everyone
         self.set_invited(invited)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each worker id's position; built on first use (a new gig has nobody invited yet)."""
+        return dict(zip(self.ids, range(len(self.ids))))
 
     def set_invited(self, invited: Iterable[str]) -> None:
         mask = bytearray(self._everyone)
@@ -103,18 +117,18 @@ class PreviewEngine:
         """The preview (raises :class:`Cancelled`). ``on_counts`` first gets it without rows when
         ranking needs many new sort keys, so the counts never wait for a new sort."""
         started = time.perf_counter()
-        matched = self._match(filter_query, cancelled)
-        is_candidate = and_(matched, self._not_invited)
+        # Masks as numpy views of the bytes: at 1M workers, bytes.count and big-int ANDs add ~15 ms.
+        matched = np.frombuffer(self._match(filter_query, cancelled), bool)
+        candidates = matched & np.frombuffer(self._not_invited, bool)
+        is_candidate = candidates.tobytes()
         preview = Preview(
             total=len(self.ids),
-            matched=matched.count(1),
-            not_invited=is_candidate.count(1),
+            matched=int(np.count_nonzero(matched)),
+            not_invited=int(np.count_nonzero(candidates)),
             columns=tuple(query_fields(filter_query.query, sort_query.query)),
             rows=None,
             non_matching=tuple(
-                self.ids[i]
-                for i in islice(compress(range(len(self.ids)), matched.translate(_INVERT)),
-                                NON_MATCHING_SAMPLE)
+                self.ids[i] for i in np.flatnonzero(~matched)[:NON_MATCHING_SAMPLE].tolist()
             ),
             seconds=0.0,
         )
@@ -143,12 +157,23 @@ class PreviewEngine:
     ) -> None:
         """Use idle time to answer every clause for every worker and rank everyone by the sort,
         so the next edit of any one clause costs only that clause (raises :class:`Cancelled`)."""
-        for clause in self._clauses_of(filter_query):
-            clause.result.restricted_to(self._everyone, clause.predicate, self.documents, cancelled)
+        if supported(filter_query.query):
+            self._match_columns(filter_query.query, cancelled)
+        else:
+            for clause in self._clauses_of(filter_query):
+                clause.result.restricted_to(
+                    self._everyone, clause.predicate, self.documents, cancelled
+                )
         if sort_query.query:
             self.ranker.order(sort_query.query, sort_query.key, cancelled)
 
     def _match(self, filter_query: Checked[FilterFn], cancelled: Callable[[], bool]) -> bytes:
+        query = filter_query.query
+        if supported(query) and (
+            len(self.ids) >= COLUMNS_AT_ONCE
+            or all(self.columns.built(path) for path in query_fields(query))
+        ):
+            return self._match_columns(query, cancelled)
         clauses = self._clauses_of(filter_query)
         # Clauses that know the most answers go first; each runs only on the survivors so far.
         clauses.sort(key=lambda c: -c.result.known.count(1))
@@ -156,6 +181,23 @@ class PreviewEngine:
         for clause in clauses:
             region = clause.result.restricted_to(region, clause.predicate, self.documents, cancelled)
         return region
+
+    def _match_columns(self, query: dict[str, Any], cancelled: Callable[[], bool]) -> bytes:
+        """The filter over columns, one top-level clause at a time, each kept for later edits."""
+        def between() -> None:
+            if cancelled():
+                raise Cancelled
+
+        matched = np.ones(len(self.ids), bool)
+        for field, condition in query.items():
+            key = json.dumps({field: condition}, separators=(",", ":"))
+            mask = self._clause_masks.recall(key)
+            if mask is None:
+                mask = self._clause_masks.remember(
+                    key, evaluate({field: condition}, self.columns, between)
+                )
+            matched &= mask
+        return matched.view(np.uint8).tobytes()
 
     def _clauses_of(self, filter_query: Checked[FilterFn]) -> list[_Clause]:
         whole = len(filter_query.query) == 1

@@ -7,15 +7,23 @@ worker's position as the final tie-breaker). A preview then takes the smallest `
 those integers among the candidates with a heap: no sort at all. When the order is not known yet
 and the candidates are few, they are ranked on their own instead (per-document work for arrays
 and dotted paths stays proportional to them); idle time ranks everyone.
+
+With the population's columns, a path holding only scalars is ranked with numpy
+(:mod:`console.mql.column_sort`), and the folded order is a numpy array the first N are picked
+from with ``argpartition``; other paths are ranked document by document as before.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
-from itertools import compress
 from typing import Any
 
+import numpy as np
+
+from console.mql.column_sort import column_ranks, fold_column_ranks
+from console.mql.columns import Columns
+from console.mql.paths import Path
 from console.mql.sort import fold_ranks, parse_sort, sort_ranks
 from console.query.masks import Cancelled, Document, Lru, positions
 
@@ -34,32 +42,42 @@ def _stopper(cancelled: Callable[[], bool]) -> Callable[[], None]:
 class Ranker:
     """First-N queries over one population kept in worker order (the final tie-breaker)."""
 
-    def __init__(self, documents: Sequence[Document]) -> None:
+    def __init__(self, documents: Sequence[Document], columns: Columns | None = None) -> None:
         self.documents = documents
+        self.columns = columns if columns is not None else Columns(documents)
         self._ranks = Lru(8)
         self._orders = Lru(4)
+        self._ranked = Lru(8)  # sort keys whose fields :meth:`first` ranked for everyone
 
     def ranks_everyone(self, sort_key: str, candidates: int) -> bool:
         """Whether :meth:`first` will rank the whole population (the slow part, once per sort)."""
-        return candidates > SMALL and self._orders.recall(sort_key) is None
+        return (candidates > SMALL and self._orders.recall(sort_key) is None
+                and self._ranked.recall(sort_key) is None)
 
     def order(
         self, sort_query: dict[str, Any], sort_key: str, cancelled: Callable[[], bool]
-    ) -> list[int]:
-        """One integer per population position, ordering as the sort query does
-        (``key % population`` is the position); computed once per sort query."""
+    ) -> np.ndarray:
+        """One distinct int64 per population position, ordering as the sort query does;
+        computed once per sort query."""
         order = self._orders.recall(sort_key)
         if order is None:
-            columns = []
-            for path, descending in parse_sort(sort_query):
-                ranks = self._ranks.recall((path.dotted, descending))
-                if ranks is None:
-                    ranks = sort_ranks(self.documents, path, descending, _stopper(cancelled))
-                    self._ranks.remember((path.dotted, descending), ranks)
-                columns.append(ranks)
-            order = fold_ranks(columns, len(self.documents), _stopper(cancelled))
+            columns = [self._field_ranks(path, descending, cancelled)
+                       for path, descending in parse_sort(sort_query)]
+            order = fold_column_ranks(columns, len(self.documents))
             self._orders.remember(sort_key, order)
         return order
+
+    def _field_ranks(
+        self, path: Path, descending: bool, cancelled: Callable[[], bool]
+    ) -> tuple[np.ndarray, int]:
+        ranks = self._ranks.recall((path.dotted, descending))
+        if ranks is None:
+            ranks = column_ranks(self.columns.column(path, _stopper(cancelled)), descending)
+            if ranks is None:  # documents or arrays on the path: ranked document by document
+                listed, count = sort_ranks(self.documents, path, descending, _stopper(cancelled))
+                ranks = np.array(listed, np.int64), count
+            self._ranks.remember((path.dotted, descending), ranks)
+        return ranks
 
     def first(
         self,
@@ -78,6 +96,16 @@ class Ranker:
                        for path, descending in parse_sort(sort_query)]
             folded = fold_ranks(columns, len(wanted), _stopper(cancelled))
             return [wanted[k % len(wanted)] for k in heapq.nsmallest(limit, folded)]
-        order = self.order(sort_query, sort_key, cancelled)
-        size = len(self.documents)
-        return [k % size for k in heapq.nsmallest(limit, compress(order, is_candidate))]
+        wanted = np.flatnonzero(np.frombuffer(is_candidate, np.uint8))
+        order = self._orders.recall(sort_key)
+        if order is not None:
+            keys = order[wanted]
+        else:  # fold the ranks of the candidates only; idle time folds everyone's (order)
+            columns = [self._field_ranks(path, descending, cancelled)
+                       for path, descending in parse_sort(sort_query)]
+            keys = fold_column_ranks(columns, len(self.documents), wanted)
+            self._ranked.remember(sort_key, True)
+        if len(keys) > limit:
+            nearest = np.argpartition(keys, limit)[:limit]
+            wanted, keys = wanted[nearest], keys[nearest]
+        return wanted[np.argsort(keys)].tolist()
