@@ -27,9 +27,8 @@ from typing import Any
 
 from .clauses import ElemMatch, FieldClause, Logical, Node
 from .paths import MISSING, resolve
-from .predicates import clause_test, element_test
+from .predicates import clause_test, element_document, element_test
 
-_EMPTY: dict = {}
 _NEGATED = {"$ne": "$eq", "$nin": "$in"}
 _SYMBOLS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 # Longer index-free paths fall back to the resolver (walker code doubles with each level).
@@ -61,8 +60,8 @@ def _is_plain_number(x: Any) -> bool:
 class _Generator:
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {
-            "_M": MISSING, "_EMPTY": _EMPTY, "_resolve": resolve,
-            "_any_value": any_value, "_any_str_in": any_str_in,
+            "_M": MISSING, "_resolve": resolve,
+            "_any_value": any_value, "_any_str_in": any_str_in, "_element_document": element_document,
         }
         self.functions: list[str] = []
         self._vars = 0
@@ -209,9 +208,11 @@ class _Generator:
         """A function of an array: does some element satisfy the $elemMatch query?"""
         body = self.node(query)  # may add functions of its own: name this one after them
         name = f"_elem{len(self.functions)}"
-        # Elements that are not documents are documents without fields (semantics §1.7).
+        # Only documents and arrays (as documents of their positions) are tested (semantics §1.7
+        # as corrected in docs/mql-rules.md).
         self.functions.append(f"def {name}(arr):\n    for d in arr:\n        if d.__class__ is not dict:\n"
-                              f"            d = _EMPTY\n        if {body}:\n            return True\n    return False\n")
+                              f"            if d.__class__ is not list:\n                continue\n"
+                              f"            d = _element_document(d)\n        if {body}:\n            return True\n    return False\n")
         return name
 
     # -- dotted paths -----------------------------------------------------------------------

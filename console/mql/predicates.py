@@ -16,7 +16,6 @@ from .paths import MISSING, Terminal, resolve, values
 
 TermTest = Callable[[list[Terminal]], bool]
 DocTest = Callable[[dict], bool]
-_EMPTY: dict = {}
 
 
 def clause_test(clause: FieldClause) -> TermTest:
@@ -106,10 +105,24 @@ def element_test(em: ElemMatch) -> Callable[[Any], bool]:
     """Whether one array element satisfies the $elemMatch conditions."""
     if em.query is not None:
         doc_ok = node_test(em.query)
-        # Non-document elements are documents without fields: a null condition still matches.
-        return lambda e: doc_ok(e if type(e) is dict else _EMPTY)
+
+        def query_ok(e: Any) -> bool:
+            doc = element_document(e)
+            return doc is not None and doc_ok(doc)
+        return query_ok
     inner = [clause_test(c) for c in em.value_clauses]
     return lambda e: all(t([(e, False)]) for t in inner)
+
+
+def element_document(element: Any) -> dict | None:
+    """An array element as the document an $elemMatch query reads (semantics §1.7, corrected in
+    docs/mql-rules.md): a document as it is, an array as the document of its positions ("0",
+    "1", ...), anything else None: scalar elements are not tested."""
+    if type(element) is dict:
+        return element
+    if type(element) is list:
+        return {str(i): v for i, v in enumerate(element)}
+    return None
 
 
 def _all_test(items: tuple) -> TermTest:
