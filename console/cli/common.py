@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError
 from console.backends.factory import open_backend
+from console.cli.output import clean, say
 from console.config import ConfigError, load_config
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# Seconds a headless command may take in all (each request also has the context's timeout), so
+# a stuck server cannot pile up cron runs of `gigs poll`.
+DEFAULT_DEADLINE = 600.0
 
 
 def fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    say(f"error: {message}", err=True)
     return code
 
 
@@ -36,15 +39,21 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
     except BackendError as exc:  # e.g. a simulation another process holds
         return fail(str(exc), EXIT_FAILED)
     for warning in getattr(backend, "warnings", ()):
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", err=True)
+
+    deadline = getattr(args, "deadline", DEFAULT_DEADLINE)
 
     async def run() -> int:
         try:
-            return await action(backend)
+            async with asyncio.timeout(deadline):
+                return await action(backend)
         finally:
             await backend.close()
 
     try:
         return asyncio.run(run())
     except BackendError as exc:
-        return fail(f"{backend.context}: {exc.message} (status {exc.status})", EXIT_FAILED)
+        return fail(f"{backend.context}: {clean(exc.message)} (status {exc.status})", EXIT_FAILED)
+    except TimeoutError:
+        return fail(f"{backend.context}: the command did not finish within {deadline:g} s "
+                    f"(--deadline); the API answers too slowly or not at all", EXIT_FAILED)
