@@ -158,24 +158,23 @@ def deep_documents(draw) -> dict:
     return {draw(KEYS): json.loads(text), "a": draw(st.recursive(ODD, st.lists, max_leaves=4))}
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(hostile_queries(), st.lists(deep_documents(), max_size=3))
-def test_hostile_filters_compile_or_raise_mqlerror_and_never_raise_on_deep_documents(query, docs):
-    try:
-        matches = compile_filter(query)
-    except MQLError as exc:
-        assert isinstance(exc.path, str) and exc.message
-        return
-    for doc in docs:
-        assert matches(doc) in (True, False)
+def run_filter(matches, docs: list[dict]) -> None:
+    assert all(matches(doc) in (True, False) for doc in docs)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(hostile_queries(), st.lists(deep_documents(), max_size=4))
-def test_hostile_sorts_compile_or_raise_mqlerror_and_never_raise_on_deep_documents(sort, docs):
-    try:
-        order = compile_sort(sort)
-    except MQLError as exc:
-        assert isinstance(exc.path, str) and exc.message
-        return
+def run_sort(order, docs: list[dict]) -> None:
     assert len(order(docs)) == len(docs)
+
+
+@pytest.mark.parametrize(("compiler", "run"), [(compile_filter, run_filter), (compile_sort, run_sort)],
+                         ids=["filter", "sort"])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=hostile_queries(), docs=st.lists(deep_documents(), max_size=3))
+def test_hostile_queries_compile_or_raise_mqlerror_and_never_raise_on_deep_documents(
+        compiler, run, query, docs):
+    try:
+        compiled = compiler(query)
+    except MQLError as exc:
+        assert isinstance(exc.path, str) and exc.message
+        return
+    run(compiled, docs)
