@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
+from console.cli.output import say
 from console.config import ConfigError, load_config
 from console.monitor.recording import RecordingError
 from console.monitor.replay import Recording, ReplayBackend
@@ -33,7 +34,7 @@ def _replay(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         return fail(f"--speed: must be above 0, got {args.speed:g}", EXIT_USAGE)
     if recording.warning:
-        print(f"warning: {recording.warning}")
+        say(f"warning: {recording.warning}")
     # Textual only here: the headless commands never import it.
     from console.tui.actions import KeymapError
     from console.tui.app import CirroApp
