@@ -14,7 +14,9 @@ POSIX classes. What it reads differently is rewritten before compiling:
 Patterns that could exhaust memory are refused before compiling (``regex`` expands counted
 repeats, so ``(a{60000}){60000}`` asks for gigabytes, and a recursive pattern such as ``(?R)``
 grows its stack with every step): recursion and subroutine calls (``(?R)``, ``(?1)``, ``(?&n)``,
-``(?P>n)``, ``\\g<n>``), and counted repeats that expand to more than ``MAX_EXPANSION`` items.
+``(?P>n)``, ``\\g<n>``), counted repeats that expand to more than ``MAX_EXPANSION`` items,
+patterns longer than MongoDB's limit (``MAX_PATTERN_LENGTH``), and runs of more than ``MAX_RUN``
+characters without a ``|`` (slow to prepare, beyond the reach of the time limit).
 Matching itself is bounded in time by :func:`timed_search`.
 """
 
@@ -31,6 +33,12 @@ OPTION_FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, 
 _NAMED_REF_CLOSERS = {"<": ">", "'": "'", "{": "}"}
 # The most items counted repeats may expand a pattern to (a{100000} compiles in about 0.2 s).
 MAX_EXPANSION = 100_000
+# MongoDB's own limit ("regular expression is too long"); a 1 MB pattern takes 12 s to compile.
+MAX_PATTERN_LENGTH = 32_764
+# The most characters in a row with no | between them. The regex package prepares a long literal
+# on its first search, in time that grows with the cube of its length and ignores the timeout
+# ("a" * 1000: 0.3 s, * 2000: 2.5 s, * 4000: 29 s); 500 take about 30 ms.
+MAX_RUN = 500
 # A counted repeat as PCRE reads one: {n}, {n,}, {n,m}.
 _QUANTIFIER = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
 _RECURSION = regex.compile(r"\(\?(?:R|[+-]?\d+|&|P>)")
@@ -42,6 +50,9 @@ class PatternError(ValueError):
 
 
 def compile_pcre(pattern: str, options: str) -> Any:
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise PatternError(f"the pattern is {len(pattern):,} characters long; MongoDB accepts at "
+                           f"most {MAX_PATTERN_LENGTH:,}")
     flags = regex.V1
     for option in options:
         flags |= OPTION_FLAGS.get(option, 0)  # "u" is a no-op: strings are always Unicode
@@ -141,9 +152,14 @@ def refuse_costly(source: str, verbose: bool = False) -> None:
     size is the sum of its items, and a counted repeat multiplies the item before it."""
     sizes = [0]  # the size of each open group, innermost last
     last = 0  # the size of the item a quantifier would repeat
+    run = 0  # characters since the last |, counted generously (groups and repeats included)
     i, n = 0, len(source)
     while i < n:
         ch = source[i]
+        run = 0 if ch == "|" else run + 1
+        if run > MAX_RUN:
+            raise PatternError(f"more than {MAX_RUN} characters in a row without a | (at position "
+                               f"{i}); the regex engine takes seconds to prepare such a pattern")
         if ch == "\\":
             if source.startswith(("g<", "g'"), i + 1):
                 raise PatternError(f"subroutine calls such as \\g<1> (at position {i}) are not supported")

@@ -71,3 +71,20 @@ def test_ordinary_patterns_still_work(pattern, value, expected):
 def test_verbose_comments_are_not_read_as_repeats():
     query = {"a": {"$regex": "^a # (?R) {999999999}\n$", "$options": "x"}}
     assert compile_filter(query)({"a": "a"})
+
+
+def test_a_pattern_longer_than_mongodbs_limit_is_refused_quickly():
+    started = time.perf_counter()
+    with pytest.raises(MQLError, match="40,000 characters long; MongoDB accepts at most 32,764"):
+        compile_filter({"a": {"$regex": "a" * 40_000}})  # 1 MB took 12 s to compile before
+    assert time.perf_counter() - started < 5
+
+
+def test_a_long_run_without_alternatives_is_refused_before_it_can_stall_the_first_match():
+    # "a" * 4000 took 29 s on its first match, beyond the reach of the time limit.
+    with pytest.raises(MQLError, match="more than 500 characters in a row without a |"):
+        compile_filter({"a": {"$regex": "a" * 4000}})
+    matches = compile_filter({"a": {"$regex": "|".join(["a" * 500] * 30)}})
+    started = time.perf_counter()
+    assert matches({"a": "a" * 500}) and not matches({"a": "b" * 4000})
+    assert time.perf_counter() - started < 5
