@@ -19,6 +19,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False            # close the connection without answering
+    drip: float = 0.0             # seconds between the bytes of the answer
 
 
 @dataclass
@@ -37,6 +38,7 @@ class StubServer:
         self.route = route
         self.seen: list[Seen] = []
         self._server: asyncio.Server | None = None
+        self._handlers: set[asyncio.Task] = set()
 
     @property
     def base_url(self) -> str:
@@ -51,9 +53,17 @@ class StubServer:
     async def __aexit__(self, *exc: object) -> None:
         assert self._server is not None
         self._server.close()
+        # Answers still dripping or delayed end now, while their loop still runs.
+        for task in self._handlers:
+            task.cancel()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
         await self._server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        task.add_done_callback(self._handlers.discard)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
@@ -72,11 +82,16 @@ class StubServer:
                 return
             payload = answer.raw if answer.raw is not None else json.dumps(answer.body).encode()
             extra = "".join(f"{k}: {v}\r\n" for k, v in answer.headers.items())
-            writer.write(
-                f"HTTP/1.1 {answer.status} X\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(payload)}\r\nConnection: close\r\n{extra}\r\n".encode()
-                + payload)
-            await writer.drain()
+            message = (f"HTTP/1.1 {answer.status} X\r\nContent-Type: application/json\r\n"
+                       f"Content-Length: {len(payload)}\r\nConnection: close\r\n{extra}\r\n"
+                       ).encode() + payload
+            if not answer.drip:
+                writer.write(message)
+                await writer.drain()
+            for i in range(len(message) if answer.drip else 0):
+                writer.write(message[i:i + 1])
+                await writer.drain()
+                await asyncio.sleep(answer.drip)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:

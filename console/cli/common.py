@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError, UnusableData
 from console.backends.factory import open_backend
+from console.cli.output import clean, say
 from console.config import ConfigError, load_config
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# Seconds a headless command may take in all (each request also has the context's timeout), so
+# a stuck server cannot pile up cron runs of `gigs poll`.
+DEFAULT_DEADLINE = 600.0
 
 
 def when(timestamp: int | None) -> str:
@@ -31,7 +34,7 @@ def when(timestamp: int | None) -> str:
 
 
 def fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    say(f"error: {message}", err=True)
     return code
 
 
@@ -45,11 +48,14 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
     except BackendError as exc:  # e.g. a simulation another process holds
         return fail(str(exc), EXIT_FAILED)
     for warning in getattr(backend, "warnings", ()):
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", err=True)
+
+    deadline = getattr(args, "deadline", DEFAULT_DEADLINE)
 
     async def run() -> int:
         try:
-            return await action(backend)
+            async with asyncio.timeout(deadline):
+                return await action(backend)
         finally:
             await backend.close()
 
@@ -58,4 +64,7 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
     except UnusableData as exc:  # e.g. a damaged gig registry: a file to mend, not a refusal
         return fail(f"{backend.context}: {exc.message}", EXIT_USAGE)
     except BackendError as exc:
-        return fail(f"{backend.context}: {exc.with_status()}", EXIT_FAILED)
+        return fail(f"{backend.context}: {clean(exc.with_status())}", EXIT_FAILED)
+    except TimeoutError:
+        return fail(f"{backend.context}: the command did not finish within {deadline:g} s "
+                    f"(--deadline); the API answers too slowly or not at all", EXIT_FAILED)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from console.backends.base import Backend
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, when, with_backend
+from console.cli.output import clean, print_json, say
 from console.gigfile import load_gig_file
 from console.models import Gig, GigCreate
 from console.remote.backend import RemoteBackend
@@ -60,9 +60,9 @@ def _validate(args: argparse.Namespace) -> int:
     result = load_gig_file(args.file)
     if result.problems:
         for line in result.messages():
-            print(line, file=sys.stderr)
+            say(line, err=True)
         return EXIT_FAILED
-    print(f"{args.file}: valid gig ({result.shape} shape)")
+    say(f"{args.file}: valid gig ({result.shape} shape)")
     return EXIT_OK
 
 
@@ -72,25 +72,22 @@ def _seats(gig: Gig) -> str:
 
 def gig_table(gigs: list[Gig], now: int) -> list[str]:
     rows = [("ID", "TITLE", "PHASE", "MODE", "SEATS", "START (UTC)", "END (UTC)")]
-    rows += [(g.id, g.title if len(g.title) <= 40 else g.title[:39] + "…", g.phase(now).value,
-              g.invitation_mode, _seats(g), when(g.start_at), when(g.end_at)) for g in gigs]
+    rows += [tuple(map(clean, (g.id, g.title if len(g.title) <= 40 else g.title[:39] + "…",
+                               g.phase(now).value, g.invitation_mode, _seats(g), when(g.start_at),
+                               when(g.end_at)))) for g in gigs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _list(args: argparse.Namespace) -> int:
     async def action(backend: Backend) -> int:
         gigs = await backend.list_gigs()
         if args.json:
-            _print_json([gig.to_api() for gig in gigs])
+            print_json([gig.to_api() for gig in gigs])
         elif not gigs:
-            print(f"no gigs known in context {backend.context!r}")
+            say(f"no gigs known in context {backend.context!r}")
         else:
-            print("\n".join(gig_table(gigs, await backend.now())))
+            say("\n".join(gig_table(gigs, await backend.now())))
         return EXIT_OK
     return with_backend(args, action, read_only=True)
 
@@ -99,7 +96,7 @@ def _show(args: argparse.Namespace) -> int:
     async def action(backend: Backend) -> int:
         gig = await backend.get_gig(args.gig_id)
         if args.json:
-            _print_json(gig.to_api())
+            print_json(gig.to_api())
             return EXIT_OK
         now = await backend.now()
         lines = [
@@ -112,7 +109,7 @@ def _show(args: argparse.Namespace) -> int:
             ("tasks", ", ".join(f"{t.title} ({t.base_price})" for t in gig.tasks.data) or "-"),
         ]
         width = max(len(name) for name, _ in lines)
-        print("\n".join(f"{name.ljust(width)}  {value}" for name, value in lines))
+        say("\n".join(f"{name.ljust(width)}  {clean(value)}" for name, value in lines))
         return EXIT_OK
     return with_backend(args, action, read_only=True)
 
@@ -121,14 +118,14 @@ def _create(args: argparse.Namespace) -> int:
     result = load_gig_file(args.file, "create")
     if result.problems:
         for line in result.messages():
-            print(line, file=sys.stderr)
+            say(line, err=True)
         return EXIT_FAILED
     assert isinstance(result.gig, GigCreate)
     gig = result.gig
 
     async def action(backend: Backend) -> int:
         created = await backend.create_gig(gig)
-        print(f"created gig {created.id} in context {backend.context!r}: {created.title}")
+        say(f"created gig {clean(created.id)} in context {backend.context!r}: {clean(created.title)}")
         return EXIT_OK
     return with_backend(args, action)
 
@@ -137,7 +134,7 @@ def _archive(args: argparse.Namespace) -> int:
     async def action(backend: Backend) -> int:
         gig = await backend.archive_gig(args.gig_id, args.at)
         done = "archived" if args.at is None else f"will archive at {when(gig.archive_at)} UTC"
-        print(f"gig {gig.id} {done}")
+        say(f"gig {clean(gig.id)} {done}")
         return EXIT_OK
     return with_backend(args, action)
 
@@ -149,7 +146,8 @@ def _track(args: argparse.Namespace) -> int:
                         f"track is for remote contexts", EXIT_USAGE)
         gig = await backend.track(args.gig_id, watch=args.watch)
         watching = " (watched)" if args.watch else ""
-        print(f"tracking gig {gig.id} in context {backend.context!r}{watching}: {gig.title}")
+        say(f"tracking gig {clean(gig.id)} in context {backend.context!r}{watching}: "
+            f"{clean(gig.title)}")
         return EXIT_OK
     return with_backend(args, action, read_only=True)
 
@@ -161,6 +159,6 @@ def _poll(args: argparse.Namespace) -> int:
                         f"itself; poll is for remote contexts", EXIT_USAGE)
         errors = await backend.poll_watched()
         for error in errors:
-            print(f"error: {backend.context}: {error.with_status()}", file=sys.stderr)
+            say(f"error: {backend.context}: {clean(error.with_status())}", err=True)
         return EXIT_FAILED if errors else EXIT_OK
     return with_backend(args, action, read_only=True)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.cli import gigs, locate, replay, serve, simulate
+from console.cli.common import DEFAULT_DEADLINE
+from console.cli.output import CleanFormatter
 
 SUBCOMMANDS = (gigs, simulate, replay, serve, locate)
 
@@ -32,10 +34,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true",
                         help="the console refuses every change to gigs (the context's read_only "
                              "setting does the same)")
+    parser.add_argument("--deadline", type=_seconds, default=DEFAULT_DEADLINE, metavar="SECONDS",
+                        help=f"give up on a gigs command after this long in all (default "
+                             f"{DEFAULT_DEADLINE:g}; each request also stops after the context's "
+                             f"timeout)")
     subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Warnings (a retry, a key others can read) reach stderr even without -v.
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(CleanFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[stderr])
     handler = getattr(args, "handler", None)
     if handler is None:
         # Imported here so that headless commands never load Textual.

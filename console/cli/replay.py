@@ -5,10 +5,10 @@ change the speed, ``n``/``b`` step a frame, ``J`` jumps."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
+from console.cli.output import say
 from console.config import ConfigError, load_config
 from console.monitor.recording import RecordingError
 from console.monitor.replay import Recording, ReplayBackend
@@ -49,5 +49,5 @@ def _replay(args: argparse.Namespace) -> int:
     app.run()
     # The console showed it as a notification; said again where it stays after the console closes.
     if recording.warning:
-        print(f"warning: {recording.warning}", file=sys.stderr)
+        say(f"warning: {recording.warning}", err=True)
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILED

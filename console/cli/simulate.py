@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.cli.common import when
+from console.cli.output import say
 from console.gigfile import load_gig_file, to_create
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
@@ -137,12 +138,12 @@ def _open(spec: RunSpec, state_dir: Path, population: Population, args: argparse
     if args.record is None or engine.clock <= spec.gig.start_at:
         continues = ("reprinting its report" if engine.next_event_at() is None
                      else "continuing from there")
-        print(f"resumed the saved run in {state_dir} ({where}): {continues}; --fresh starts over",
-              file=sys.stderr)
+        say(f"resumed the saved run in {state_dir} ({where}): {continues}; --fresh starts over",
+            err=True)
         return run
     run.close()
-    print(f"--record: the saved run in {state_dir} is {where}; starting it afresh so that the "
-          "recording holds the whole run", file=sys.stderr)
+    say(f"--record: the saved run in {state_dir} is {where}; starting it afresh so that the "
+        "recording holds the whole run", err=True)
     return open_run(spec, state_dir, population, fresh=True)
 
 
@@ -159,20 +160,20 @@ def _simulate(args: argparse.Namespace) -> int:
             raise InputError(f"--record-every: must be at least 1, got {args.record_every}")
         population = spec.population()
     except (InputError, PopulationError) as exc:
-        print(exc, file=sys.stderr)
+        say(exc, err=True)
         return 2
     if args.save_population is not None:
         try:
             save_population(population, args.save_population)
         except OSError as exc:
-            print(f"{args.save_population}: cannot write population: {exc.strerror or exc}",
-                  file=sys.stderr)
+            say(f"{args.save_population}: cannot write population: {exc.strerror or exc}",
+                err=True)
             return 1
     state_dir = args.state or simulations_dir() / spec.key()
     try:
         run = _open(spec, state_dir, population, args)
     except StoreError as exc:
-        print(exc, file=sys.stderr)
+        say(exc, err=True)
         return 1
     try:
         engine = run.engine
@@ -187,23 +188,24 @@ def _simulate(args: argparse.Namespace) -> int:
                 recorder = Recorder(args.record, f"simulate:{args.gig.name}")
                 run_recorded(engine, recorder, until, args.record_every, progress)
         except RuleError as exc:
-            print(f"--until: {exc} (the saved run in {state_dir} is further; use --fresh)",
-                  file=sys.stderr)
+            say(f"--until: {exc} (the saved run in {state_dir} is further; use --fresh)",
+                err=True)
             return 2
         except RecordingError as exc:
-            print(exc, file=sys.stderr)
+            say(exc, err=True)
             return 1
         finally:
             progress.finish()
             if recorder is not None:
                 recorder.close()
-                print(f"recorded {plural(recorder.frames, 'frame')} to {args.record}", file=sys.stderr)
+                say(f"recorded {plural(recorder.frames, 'frame')} to {args.record}", err=True)
         run.store.save(engine)
         report = build_report(engine, run.gig_id, {"seed": spec.seed, "workers": len(population)})
     except StoreError as exc:
-        print(exc, file=sys.stderr)
+        say(exc, err=True)
         return 1
     finally:
         run.close()
-    print(json.dumps(report) if args.json else format_report(report))
+    # json.dumps escapes every control character itself (ensure_ascii).
+    say(json.dumps(report) if args.json else format_report(report))
     return 0

@@ -5,9 +5,10 @@ No Textual, no I/O. The contract is ``/work/shared/reference/mql-semantics.md`` 
 
 from __future__ import annotations
 
-from .errors import MQLError
+from .errors import MQLError, MQLTimeout
 from .explain import Explanation, explain, format_explanation
 from .fields import query_fields
+from .limits import MAX_DEPTH, REGEX_TIMEOUT
 from .filter import FilterFunction, compile_filter
 from .paths import get_path_values
 from .sort import SortFunction, compile_sort
@@ -15,7 +16,10 @@ from .sort import SortFunction, compile_sort
 __all__ = [
     "Explanation",
     "FilterFunction",
+    "MAX_DEPTH",
     "MQLError",
+    "MQLTimeout",
+    "REGEX_TIMEOUT",
     "SortFunction",
     "compile_filter",
     "compile_sort",

@@ -40,8 +40,12 @@ def rank(value: Any) -> int:
     return _RANKS.get(type(value), OBJECT_RANK)
 
 
-def sort_key(value: Any) -> tuple:
-    """A Python-comparable key giving BSON's total order over JSON values."""
+# Closes an array or a document in a sort key; below every value and field token, so a prefix
+# sorts first ([1] < [1, 2], {a: 1} < {a: 1, b: 1}).
+_END = (-1,)
+
+
+def _scalar_token(value: Any) -> tuple:
     t = type(value)
     if t is int:
         return (NUMBER_RANK, 1, value)
@@ -53,30 +57,80 @@ def sort_key(value: Any) -> tuple:
         return (NULL_RANK,)
     if t is bool:
         return (BOOL_RANK, value)
-    if t is list:
-        return (ARRAY_RANK, tuple(sort_key(e) for e in value))
-    if t is dict:
-        # BSON compares objects element by element: type first, then field name, then value.
-        return (OBJECT_RANK, tuple((rank(v), k, sort_key(v)) for k, v in value.items()))
-    return (OBJECT_RANK, ())
+    return (OBJECT_RANK, _END)
+
+
+def sort_key(value: Any) -> tuple:
+    """A Python-comparable key giving BSON's total order over JSON values.
+
+    The key is flat, a tuple of tokens written in one pass with an explicit stack: arrays and
+    documents open with their rank and close with ``_END``, each document field is a token of
+    its value's type rank and its name (BSON compares type, then name, then value). Comparing
+    and hashing keys never recurses, however deep the value is nested."""
+    t = type(value)
+    if t is not list and t is not dict:
+        return (_scalar_token(value),)
+    tokens: list[tuple] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        t = type(item)
+        if t is list:
+            tokens.append((ARRAY_RANK,))
+            stack.append(_END)
+            stack.extend(reversed(item))
+        elif t is dict:
+            tokens.append((OBJECT_RANK,))
+            stack.append(_END)
+            for k, v in reversed(item.items()):
+                stack.append(v)
+                stack.append(_Field(rank(v), k))
+        elif item is _END:
+            tokens.append(_END)
+        elif t is _Field:
+            tokens.append((item.rank, item.name))
+        else:
+            tokens.append(_scalar_token(item))
+    return tuple(tokens)
+
+
+class _Field:
+    """A document field's name token waiting on the stack of ``sort_key``."""
+
+    __slots__ = ("rank", "name")
+
+    def __init__(self, rank: int, name: str) -> None:
+        self.rank = rank
+        self.name = name
 
 
 def equal(a: Any, b: Any) -> bool:
-    """BSON equality: numbers across int/double, booleans apart, documents field-order sensitive."""
-    ta, tb = type(a), type(b)
-    if ta is tb:
-        if ta is dict:
-            if len(a) != len(b):
+    """BSON equality: numbers across int/double, booleans apart, documents field-order sensitive.
+
+    Iterative (a stack of pairs still to compare), so deep values cannot exhaust the stack."""
+    pairs = [(a, b)]
+    while pairs:
+        a, b = pairs.pop()
+        ta, tb = type(a), type(b)
+        if ta is tb:
+            if ta is dict:
+                if len(a) != len(b) or list(a) != list(b):
+                    return False
+                pairs.extend(zip(a.values(), b.values()))
+            elif ta is list:
+                if len(a) != len(b):
+                    return False
+                pairs.extend(zip(a, b))
+            elif ta is float and a != a:
+                if b == b:
+                    return False
+            elif a != b:
                 return False
-            return all(ka == kb and equal(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
-        if ta is list:
-            return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
-        if ta is float and a != a:
-            return b != b
-        return a == b
-    if (ta is int and tb is float) or (ta is float and tb is int):
-        return a == b
-    return False
+        elif ((ta is int and tb is float) or (ta is float and tb is int)) and a == b:
+            continue
+        else:
+            return False
+    return True
 
 
 def compare_ok(value: Any, op: str, operand: Any) -> bool:

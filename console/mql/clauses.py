@@ -7,6 +7,7 @@ aliases turned into codes, $mod truncated), so evaluation has nothing left to re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -46,6 +47,7 @@ class Regex:
     pattern: str
     options: str
     compiled: Any  # a ``regex.Pattern``
+    search: Callable[[str], bool]  # a time-limited search (``pcre.timed_search``)
 
 
 Node = Union[Logical, FieldClause]

@@ -27,13 +27,15 @@ from typing import Any
 
 from .clauses import ElemMatch, FieldClause, Logical, Node
 from .paths import MISSING, resolve
-from .predicates import clause_test, element_test
+from .predicates import clause_test, element_document, element_test, node_test
 
-_EMPTY: dict = {}
 _NEGATED = {"$ne": "$eq", "$nin": "$in"}
 _SYMBOLS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 # Longer index-free paths fall back to the resolver (walker code doubles with each level).
 _MAX_WALK_DEPTH = 4
+# Logical nodes nested deeper, or with more children, are evaluated by ``predicates.node_test``.
+_MAX_INLINE_DEPTH = 12
+_MAX_INLINE_CHILDREN = 64
 
 
 def any_value(arr: list, value_ok: Callable[[Any], bool]) -> bool:
@@ -50,6 +52,37 @@ def any_str_in(arr: list, strings: frozenset[str]) -> bool:
         return any(e.__class__ is str and e in strings for e in arr)
 
 
+def _equalities_as_in(children: tuple[Node, ...]) -> tuple[Node, ...]:
+    """``$or``/``$nor`` branches that are one equality each, on one path, folded into one $in
+    (an $in is the OR of its equalities, semantics §1.4): a 10,000-branch $or of values becomes a
+    hash look-up. Other branches keep their place."""
+    by_path: dict[str, list[FieldClause]] = {}
+    for child in children:
+        clause = _single_equality(child)
+        if clause is not None:
+            by_path.setdefault(clause.path.dotted, []).append(clause)
+    folded: list[Node] = []
+    done: set[str] = set()
+    for child in children:
+        clause = _single_equality(child)
+        if clause is None or len(by_path[clause.path.dotted]) == 1:
+            folded.append(child)
+        elif clause.path.dotted not in done:
+            done.add(clause.path.dotted)
+            same = by_path[clause.path.dotted]
+            operands = tuple(c.operand for c in same)
+            folded.append(replace(clause, op="$in", operand=operands, source=list(operands)))
+    return tuple(folded)
+
+
+def _single_equality(node: Node) -> FieldClause | None:
+    if isinstance(node, Logical) and node.op == "$and" and len(node.children) == 1:
+        node = node.children[0]
+    if isinstance(node, FieldClause) and node.op == "$eq":
+        return node
+    return None
+
+
 def _indent(source: str) -> str:
     return "".join(f"    {line}\n" if line else "\n" for line in source.splitlines())
 
@@ -61,11 +94,12 @@ def _is_plain_number(x: Any) -> bool:
 class _Generator:
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {
-            "_M": MISSING, "_EMPTY": _EMPTY, "_resolve": resolve,
-            "_any_value": any_value, "_any_str_in": any_str_in,
+            "_M": MISSING, "_resolve": resolve,
+            "_any_value": any_value, "_any_str_in": any_str_in, "_element_document": element_document,
         }
         self.functions: list[str] = []
         self._vars = 0
+        self._depth = 0  # logical nodes and $not being inlined around the current one
 
     def const(self, value: Any) -> str:
         name = f"C{len(self.namespace)}"
@@ -93,8 +127,15 @@ class _Generator:
     def node(self, node: Node) -> str:
         if isinstance(node, FieldClause):
             return self.group([node])
+        children = node.children if node.op == "$and" else _equalities_as_in(node.children)
+        if self._depth >= _MAX_INLINE_DEPTH or len(children) > _MAX_INLINE_CHILDREN:
+            # Deep or wide trees would overflow Python's parser, or take seconds to compile:
+            # the reference evaluator is built in linear time and needs no parentheses.
+            return f"{self.const(node_test(replace(node, children=children)))}(d)"
+        self._depth += 1
         key = lambda c: c.path.dotted if isinstance(c, FieldClause) else id(c)  # noqa: E731
-        parts = [self.group(list(g)) for _, g in groupby(node.children, key=key)]
+        parts = [self.group(list(g)) for _, g in groupby(children, key=key)]
+        self._depth -= 1
         if node.op == "$and":
             return "(" + " and ".join(parts) + ")" if parts else "True"
         joined = "(" + " or ".join(parts) + ")"
@@ -127,17 +168,31 @@ class _Generator:
         if op == "$exists" and not x:
             return f"(not {self.positive(replace(clause, operand=True), var)})"
         if op == "$not":
-            return f"(not ({' and '.join(self.clause(c, var) for c in x)}))"
+            if self._depth >= _MAX_INLINE_DEPTH:
+                return self.reference(clause, var)
+            self._depth += 1
+            inner = " and ".join(self.clause(c, var) for c in x)
+            self._depth -= 1
+            return f"(not ({inner}))"
         if op == "$all":
             if not x:
                 # Matches nothing; over a shared value it must still read it first (see group).
                 return "False" if var is None else f"({var} is not {var})"
+            if len(x) > _MAX_INLINE_CHILDREN:
+                return self.reference(clause, var)
             if isinstance(x[0], ElemMatch):
                 items = [replace(clause, op="$elemMatch", operand=em) for em in x]
             else:
                 items = [replace(clause, op="$eq", operand=value) for value in x]
             return "(" + " and ".join(self.positive(c, var) for c in items) + ")"
         return self.positive(clause, var)
+
+    def reference(self, clause: FieldClause, var: str | None) -> str:
+        """The reference evaluator's test of a whole clause, over ``var`` or the path's terminals."""
+        test = self.const(clause_test(clause))
+        if var is not None:
+            return f"{test}((({var}, True),))"
+        return f"{test}(_resolve(d, {self.const(clause.path)}))"
 
     def positive(self, clause: FieldClause, var: str | None) -> str:
         template = self.template(clause)
@@ -182,8 +237,8 @@ class _Generator:
         if op == "$size":
             return f"({{v}}.__class__ is list and len({{v}}) == {self.const(x)})"
         if op == "$regex":
-            search = self.const(x.compiled.search)
-            return f"(({{v}}.__class__ is str and {search}({{v}}) is not None) or ({{v}}.__class__ is list and {general}))"
+            search = self.const(x.search)
+            return f"(({{v}}.__class__ is str and {search}({{v}})) or ({{v}}.__class__ is list and {general}))"
         if op == "$elemMatch":
             if x.query is not None:
                 return f"({{v}}.__class__ is list and {self.elem_match(x.query)}({{v}}))"
@@ -209,9 +264,11 @@ class _Generator:
         """A function of an array: does some element satisfy the $elemMatch query?"""
         body = self.node(query)  # may add functions of its own: name this one after them
         name = f"_elem{len(self.functions)}"
-        # Elements that are not documents are documents without fields (semantics §1.7).
+        # Only documents and arrays (as documents of their positions) are tested (semantics §1.7
+        # as corrected in docs/mql-rules.md).
         self.functions.append(f"def {name}(arr):\n    for d in arr:\n        if d.__class__ is not dict:\n"
-                              f"            d = _EMPTY\n        if {body}:\n            return True\n    return False\n")
+                              f"            if d.__class__ is not list:\n                continue\n"
+                              f"            d = _element_document(d)\n        if {body}:\n            return True\n    return False\n")
         return name
 
     # -- dotted paths -----------------------------------------------------------------------

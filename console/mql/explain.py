@@ -92,5 +92,8 @@ def _found(e: Explanation) -> str:
 
 
 def _json(value: Any) -> str:
-    text = json.dumps(value, default=repr, ensure_ascii=False)
+    try:
+        text = json.dumps(value, default=repr, ensure_ascii=False)
+    except RecursionError:  # a document value nested nearly as deep as json.loads allows
+        return "[...]" if isinstance(value, list) else "{...}"
     return text if len(text) <= 60 else text[:57] + "..."

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from . import bson
 from .clauses import ElemMatch, FieldClause, Logical, Node, Regex
-from .errors import MQLError, join_path
+from .errors import MQLError, describe, join_path, kind
+from .limits import REGEX_TIMEOUT, check_depth
 from .paths import Path, parse_path
-from .pcre import PatternError, compile_pcre
+from .pcre import PatternError, compile_pcre, timed_search
 
 LOGICAL_OPS = ("$and", "$or", "$nor")
 COMPARISON_OPS = ("$gt", "$gte", "$lt", "$lte")
@@ -30,28 +30,36 @@ REGEX_OPTIONS = frozenset("imxsu")
 _JSON_SCALARS = (type(None), bool, int, float, str)
 
 
-def parse_query(query: Any, where: str = "") -> Logical:
+def parse_query(query: Any, regex_timeout: float = REGEX_TIMEOUT) -> Logical:
+    """The clause tree of a filter query; MQLError (with its path) when MongoDB would reject it,
+    or when it nests deeper than ``limits.MAX_DEPTH``. A ``$regex`` that runs longer than
+    ``regex_timeout`` seconds on one value raises MQLTimeout when the filter runs."""
+    check_depth(query)
+    return _parse_query(query, "", regex_timeout)
+
+
+def _parse_query(query: Any, where: str, timeout: float) -> Logical:
     if not isinstance(query, dict):
-        raise MQLError(where, f"a query must be a JSON object, not {_kind(query)}")
+        raise MQLError(where, f"a query must be a JSON object, not {kind(query)}")
     children: list[Node] = []
     for key, value in query.items():
         here = join_path(where, key)
         if not isinstance(key, str):
-            raise MQLError(where, f"field names must be strings, not {_kind(key)} {key!r}")
+            raise MQLError(where, f"field names must be strings, not {kind(key)} {key!r}")
         if key.startswith("$"):
-            node = _parse_top_operator(key, value, here)
+            node = _parse_top_operator(key, value, here, timeout)
             if node is not None:
                 children.append(node)
         else:
-            children.extend(_parse_field(key, value, here))
+            children.extend(_parse_field(key, value, here, timeout))
     return Logical("$and", tuple(children), where)
 
 
-def _parse_top_operator(key: str, value: Any, where: str) -> Node | None:
+def _parse_top_operator(key: str, value: Any, where: str, timeout: float) -> Node | None:
     if key in LOGICAL_OPS:
         if not isinstance(value, list) or not value:
-            raise MQLError(where, f"{key} must be a non-empty array of query objects, not {_describe(value)}")
-        return Logical(key, tuple(parse_query(sub, join_path(where, i)) for i, sub in enumerate(value)), where)
+            raise MQLError(where, f"{key} must be a non-empty array of query objects, not {describe(value)}")
+        return Logical(key, tuple(_parse_query(sub, join_path(where, i), timeout) for i, sub in enumerate(value)), where)
     if key == "$comment":
         return None
     if key in UNSUPPORTED_TOP:
@@ -65,15 +73,15 @@ def _is_operator_document(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and str(next(iter(value))).startswith("$")
 
 
-def _parse_field(key: str, value: Any, where: str) -> list[FieldClause]:
+def _parse_field(key: str, value: Any, where: str, timeout: float) -> list[FieldClause]:
     path = parse_path(key)
     if _is_operator_document(value):
-        return _parse_operators(path, value, where)
+        return _parse_operators(path, value, where, timeout)
     _check_literal(value, where)
     return [FieldClause(path, "$eq", value, where, value)]
 
 
-def _parse_operators(path: Path, ops: dict, where: str) -> list[FieldClause]:
+def _parse_operators(path: Path, ops: dict, where: str, timeout: float) -> list[FieldClause]:
     clauses: list[FieldClause] = []
     if "$options" in ops and "$regex" not in ops:
         raise MQLError(join_path(where, "$options"), "$options needs a $regex next to it")
@@ -82,21 +90,21 @@ def _parse_operators(path: Path, ops: dict, where: str) -> list[FieldClause]:
         if op == "$options":
             continue
         if op == "$regex":
-            clauses.append(_parse_regex(path, operand, ops.get("$options", ""), where))
+            clauses.append(_parse_regex(path, operand, ops.get("$options", ""), where, timeout))
         else:
-            clauses.append(_parse_operator(path, op, operand, here))
+            clauses.append(_parse_operator(path, op, operand, here, timeout))
     return clauses
 
 
-def _parse_operator(path: Path, op: Any, operand: Any, where: str) -> FieldClause:
+def _parse_operator(path: Path, op: Any, operand: Any, where: str, timeout: float) -> FieldClause:
     if op in ("$eq", "$ne") or op in COMPARISON_OPS:
         _check_literal(operand, where)
         return FieldClause(path, op, operand, where, operand)
     if op in ("$in", "$nin", "$all"):
-        return _parse_list_operator(path, op, operand, where)
+        return _parse_list_operator(path, op, operand, where, timeout)
     if op == "$exists":
         if not isinstance(operand, (bool, int, float)):
-            raise MQLError(where, f"$exists needs true or false, not {_describe(operand)}")
+            raise MQLError(where, f"$exists needs true or false, not {describe(operand)}")
         return FieldClause(path, op, bool(operand), where, operand)
     if op == "$type":
         return FieldClause(path, op, _parse_type(operand, where), where, operand)
@@ -105,42 +113,45 @@ def _parse_operator(path: Path, op: Any, operand: Any, where: str) -> FieldClaus
     if op == "$size":
         return FieldClause(path, op, _parse_size(operand, where), where, operand)
     if op == "$elemMatch":
-        return FieldClause(path, op, _parse_elem_match(path, operand, where), where, operand)
+        return FieldClause(path, op, _parse_elem_match(path, operand, where, timeout), where, operand)
     if op == "$not":
         if not _is_operator_document(operand):
             raise MQLError(where, f"$not needs an operator document such as {{\"$gt\": 5}} or "
-                                  f"{{\"$regex\": \"^a\"}}, not {_describe(operand)}")
-        return FieldClause(path, op, tuple(_parse_operators(path, operand, where)), where, operand)
+                                  f"{{\"$regex\": \"^a\"}}, not {describe(operand)}")
+        return FieldClause(path, op, tuple(_parse_operators(path, operand, where, timeout)), where, operand)
     if op in UNSUPPORTED_FIELD:
         raise MQLError(where, f"{op} is a MongoDB operator that cirro-console does not support")
     raise MQLError(where, f"unknown operator {op}; expected one of {', '.join(FIELD_OPS)}")
 
 
-def _parse_regex(path: Path, pattern: Any, options: Any, ops_where: str) -> FieldClause:
+def _parse_regex(path: Path, pattern: Any, options: Any, ops_where: str,
+                 timeout: float) -> FieldClause:
     """``$regex`` with the ``$options`` beside it, both located inside the operator document."""
     where = join_path(ops_where, "$regex")
     if not isinstance(pattern, str):
-        raise MQLError(where, f"$regex needs a pattern string, not {_describe(pattern)}")
+        raise MQLError(where, f"$regex needs a pattern string, not {describe(pattern)}")
     if not isinstance(options, str) or set(options) - REGEX_OPTIONS:
         raise MQLError(join_path(ops_where, "$options"),
-                       f"invalid regex options {_describe(options)}; expected a string of i, m, x, s (or u)")
+                       f"invalid regex options {describe(options)}; expected a string of i, m, x, s (or u)")
     try:
         compiled = compile_pcre(pattern, options)
     except PatternError as exc:
-        raise MQLError(where, f"invalid regular expression {pattern!r}: {exc}") from None
+        raise MQLError(where, f"invalid regular expression {describe(pattern)}: {exc}") from None
     source = {"$regex": pattern, "$options": options} if options else {"$regex": pattern}
-    return FieldClause(path, "$regex", Regex(pattern, options, compiled), where, source)
+    return FieldClause(path, "$regex", Regex(pattern, options, compiled,
+                                             timed_search(compiled, timeout, where)), where, source)
 
 
-def _parse_list_operator(path: Path, op: str, operand: Any, where: str) -> FieldClause:
+def _parse_list_operator(path: Path, op: str, operand: Any, where: str,
+                         timeout: float) -> FieldClause:
     if not isinstance(operand, list):
-        raise MQLError(where, f"{op} needs an array, not {_describe(operand)}")
+        raise MQLError(where, f"{op} needs an array, not {describe(operand)}")
     if op == "$all" and any(_is_elem_match(item) for item in operand):
         matchers = []
         for i, item in enumerate(operand):
             if not _is_elem_match(item):
                 raise MQLError(join_path(where, i), "$all cannot mix $elemMatch clauses with plain values")
-            matchers.append(_parse_elem_match(path, item["$elemMatch"], join_path(join_path(where, i), "$elemMatch")))
+            matchers.append(_parse_elem_match(path, item["$elemMatch"], join_path(join_path(where, i), "$elemMatch"), timeout))
         return FieldClause(path, op, tuple(matchers), where, operand)
     for i, item in enumerate(operand):
         if _is_operator_document(item):
@@ -154,12 +165,12 @@ def _is_elem_match(item: Any) -> bool:
     return isinstance(item, dict) and len(item) == 1 and "$elemMatch" in item
 
 
-def _parse_elem_match(path: Path, operand: Any, where: str) -> ElemMatch:
+def _parse_elem_match(path: Path, operand: Any, where: str, timeout: float) -> ElemMatch:
     if not isinstance(operand, dict):
-        raise MQLError(where, f"$elemMatch needs an object, not {_describe(operand)}")
+        raise MQLError(where, f"$elemMatch needs an object, not {describe(operand)}")
     if _is_operator_document(operand) and next(iter(operand)) not in LOGICAL_OPS:
-        return ElemMatch(None, tuple(_parse_operators(path, operand, where)))
-    return ElemMatch(parse_query(operand, where), ())
+        return ElemMatch(None, tuple(_parse_operators(path, operand, where, timeout)))
+    return ElemMatch(_parse_query(operand, where, timeout), ())
 
 
 def _parse_type(operand: Any, where: str) -> frozenset[int]:
@@ -180,18 +191,18 @@ def _parse_type(operand: Any, where: str) -> frozenset[int]:
         elif _is_number(item) and float(item).is_integer() and int(item) in bson.TYPE_CODES:
             codes.add(int(item))
         else:
-            raise MQLError(here, f"$type needs a type alias or a BSON type code, not {_describe(item)}")
+            raise MQLError(here, f"$type needs a type alias or a BSON type code, not {describe(item)}")
     return frozenset(codes)
 
 
 def _parse_mod(operand: Any, where: str) -> tuple[int, int]:
     if not isinstance(operand, list) or len(operand) != 2:
-        raise MQLError(where, f"$mod needs an array [divisor, remainder], not {_describe(operand)}")
+        raise MQLError(where, f"$mod needs an array [divisor, remainder], not {describe(operand)}")
     divisor, remainder = operand
     for i, item in enumerate(operand):
         if not _is_number(item) or not bson.fits_int64(float(item)):
             raise MQLError(join_path(where, i), f"$mod needs finite numbers in the 64-bit range, "
-                                                f"not {_describe(item)}")
+                                                f"not {describe(item)}")
     if int(divisor) == 0:
         raise MQLError(join_path(where, 0), "$mod divisor cannot be 0")
     return int(divisor), int(remainder)
@@ -199,7 +210,7 @@ def _parse_mod(operand: Any, where: str) -> tuple[int, int]:
 
 def _parse_size(operand: Any, where: str) -> int:
     if not _is_number(operand) or not math.isfinite(operand) or not float(operand).is_integer():
-        raise MQLError(where, f"$size needs a whole number, not {_describe(operand)}")
+        raise MQLError(where, f"$size needs a whole number, not {describe(operand)}")
     if operand < 0:
         raise MQLError(where, f"$size cannot be negative (got {operand})")
     return int(operand)
@@ -210,27 +221,15 @@ def _check_literal(value: Any, where: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise MQLError(where, f"object keys must be strings, not {_kind(key)} {key!r}")
+                raise MQLError(where, f"object keys must be strings, not {kind(key)} {key!r}")
             _check_literal(item, join_path(where, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _check_literal(item, join_path(where, i))
     elif type(value) not in _JSON_SCALARS:
-        raise MQLError(where, f"{_kind(value)} is not a JSON value; write regexes as {{\"$regex\": ...}}"
-                       if hasattr(value, "pattern") else f"{_kind(value)} is not a JSON value")
+        raise MQLError(where, f"{kind(value)} is not a JSON value; write regexes as {{\"$regex\": ...}}"
+                       if hasattr(value, "pattern") else f"{kind(value)} is not a JSON value")
 
 
 def _is_number(value: Any) -> bool:
     return type(value) in (int, float)
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number", type(None): "null"}.get(type(value), f"a Python {type(value).__name__}")
-
-
-def _describe(value: Any) -> str:
-    shown = json.dumps(value, default=repr)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{_kind(value)} ({shown})"

@@ -37,9 +37,11 @@ class Path:
 
 def parse_path(dotted: str) -> Path:
     parts = tuple(dotted.split("."))
-    # Only canonical ASCII digits address array positions ("01" is an ordinary key).
+    # Only canonical ASCII digits address array positions ("01" is an ordinary key); no array
+    # has 10**18 elements, and int() refuses strings of thousands of digits.
     indexes = tuple(
-        int(p) if p.isascii() and p.isdigit() and str(int(p)) == p else -1 for p in parts
+        int(p) if len(p) <= 18 and p.isascii() and p.isdigit() and str(int(p)) == p else -1
+        for p in parts
     )
     return Path(dotted, parts, indexes)
 

@@ -19,12 +19,13 @@ from operator import add, mul
 from typing import Any
 
 from .bson import EMPTY_ARRAY_RANK, NULL_RANK, sort_key
-from .errors import MQLError
+from .errors import MQLError, describe
+from .limits import check_depth
 from .paths import MISSING, Path, parse_path, resolve
 
 SortFunction = Callable[[Iterable[dict]], list[dict]]
-_NULL_KEY = (NULL_RANK,)
-_EMPTY_KEY = (EMPTY_ARRAY_RANK,)
+_NULL_KEY = ((NULL_RANK,),)
+_EMPTY_KEY = ((EMPTY_ARRAY_RANK,),)
 # Values whose BSON sort key follows from the value alone and that are hashable without
 # colliding with another type's value (``True == 1``, so booleans are not among them).
 _BY_VALUE = frozenset({int, float, str, type(None), type(MISSING)})
@@ -41,13 +42,14 @@ def parse_sort(sort_query: Any) -> list[tuple[Path, bool]]:
     if not isinstance(sort_query, dict):
         raise MQLError("", f"a sort query must be a JSON object such as {{\"rating\": -1}}, "
                            f"not {type(sort_query).__name__}")
+    check_depth(sort_query)
     keys = []
     for field, direction in sort_query.items():
         if not isinstance(field, str) or not field or field.startswith("$"):
-            raise MQLError(str(field), f"sort keys must be field paths, not {field!r}")
+            raise MQLError(str(field)[:40], f"sort keys must be field paths, not {describe(field)}")
         if type(direction) not in (int, float) or direction not in (1, -1):
             raise MQLError(field, f"sort direction must be 1 (ascending) or -1 (descending), "
-                                  f"not {direction!r}")
+                                  f"not {describe(direction)}")
         keys.append((parse_path(field), direction == -1))
     return keys
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.mql import Explanation, explain, format_explanation
+from console.mql import Explanation, MQLTimeout, explain, format_explanation
 from console.plural import plural
 
 
@@ -31,7 +31,10 @@ def why_not(
     """Explain ``filter_query`` on the worker's document (None: no such worker)."""
     if document is None:
         return WhyNot(worker_id, f"No worker {worker_id!r} in the preview population.", ())
-    explanation = explain(filter_query, document)
+    try:
+        explanation = explain(filter_query, document)
+    except MQLTimeout as exc:
+        return WhyNot(worker_id, f"Cannot explain worker {worker_id}: {exc}", ())
     if explanation.passed:
         state = "already invited" if invited else "not invited yet: a later wave may take them"
         headline = f"Worker {worker_id} matches the filter ({state})."

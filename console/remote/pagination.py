@@ -10,14 +10,22 @@ from console.backends.paging import MAX_LIMIT
 from console.remote.transport import Transport
 
 
+# The most pages one walk reads (a million objects at limit=500): a server that always answers
+# has_more with a new cursor would otherwise be walked forever (29,749 requests in 200 s).
+MAX_PAGES = 2_000
+
+
 async def iterate(transport: Transport, path: str, params: Sequence[tuple[str, Any]] = (), *,
-                  after: str | None = None, limit: int = MAX_LIMIT) -> AsyncIterator[dict[str, Any]]:
+                  after: str | None = None, limit: int = MAX_LIMIT,
+                  max_pages: int = MAX_PAGES) -> AsyncIterator[dict[str, Any]]:
     """Every object of a list endpoint, fetching the next page only when the caller gets there.
 
-    ``after`` starts past a known id (the registry resumes discovery this way)."""
+    ``after`` starts past a known id (the registry resumes discovery this way). A cursor seen
+    before (a cycle) or more than ``max_pages`` pages raise InvalidResponse."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be 1..{MAX_LIMIT}, got {limit}")
-    while True:
+    seen: set[str | None] = {after}
+    for _ in range(max_pages):
         query = [*params, ("limit", limit)]
         if after is not None:
             query.append(("after", after))
@@ -32,7 +40,13 @@ async def iterate(transport: Transport, path: str, params: Sequence[tuple[str, A
             # A server that says "more" without moving on would loop us forever.
             raise InvalidResponse(f"GET {path}: has_more is true but the page does not advance "
                                   f"(after={after!r})")
+        if str(cursor) in seen:
+            raise InvalidResponse(f"GET {path}: the pages go round in a circle (after={cursor!r} "
+                                  f"came back after {len(seen)} pages); stopped")
         after = str(cursor)
+        seen.add(after)
+    raise InvalidResponse(f"GET {path}: still has_more after {max_pages:,} pages of {limit}; "
+                          f"stopped (the most this console reads in one walk)")
 
 
 def page_data(page: Any, path: str) -> list[dict[str, Any]]:

@@ -8,6 +8,14 @@ What is retried, and why:
   those raise :class:`OutcomeUnknown` instead of being repeated blindly.
 - other 4xx: never; they become the typed errors of :mod:`console.backends.errors`.
 
+Bounds, so that no server can hold a command or fill memory:
+- one attempt, the whole answer included, ends after ``timeout`` seconds (httpx's timeouts are
+  per read: a server dripping a byte a second would never trip them);
+- an answer is read as a stream and refused past ``max_answer_bytes`` (16 MiB) once decoded,
+  so a gzip bomb stops there;
+- redirects are followed only to the same scheme, host and port, or between Cirro's own hosts
+  (``CIRRO_HOSTS``, over https); the token goes nowhere else.
+
 Neither the Authorization header nor the token ever reaches a log line or an error message.
 """
 
@@ -43,6 +51,11 @@ log = logging.getLogger(__name__)
 
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]]
 MAX_REDIRECTS = 5
+# The largest answer read, after decompression; Cirro's biggest page (500 invitations) is ~1 MB.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+# Cirro's API hosts (reference: base URLs old and new, staging): redirects among them over https
+# keep the token, as api.cirro.io/v2 -> cirro.io/api/v2 needs.
+CIRRO_HOSTS = frozenset({"cirro.io", "api.cirro.io", "staging.cirro.io", "api.staging.cirro.io"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Errors raised before the request left this machine: repeating it cannot apply it twice.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -140,8 +153,11 @@ class Transport:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         client: httpx.AsyncClient | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
+        self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
         self._signer = signer
         self._retry = retry or RetryPolicy()
         # Server time minus ours, from each answer's Date header: the console shows the server's
@@ -201,11 +217,15 @@ class Transport:
         url = urljoin(self.base_url, path.lstrip("/"))
         for _ in range(MAX_REDIRECTS + 1):
             started = time.monotonic()
+            request = self._client.build_request(
+                method, url, params=params, json=body,
+                headers={"Authorization": f"Bearer {self._signer.token()}"},
+            )
             try:
-                response = await self._client.request(
-                    method, url, params=params, json=body,
-                    headers={"Authorization": f"Bearer {self._signer.token()}"},
-                )
+                async with asyncio.timeout(self.timeout):
+                    response, content = await self._exchange(request, what)
+            except TimeoutError:
+                raise _Retry(f"no complete answer within {self.timeout:g} s", sent=True) from None
             except _NOT_SENT as exc:
                 raise _Retry(f"cannot connect to {httpx.URL(url).netloc.decode()}: "
                              f"{_connect_failure(exc)}", sent=False) from None
@@ -219,10 +239,27 @@ class Transport:
                 self.clock_offset = server_now - time.time()
             self.clock_synced = True
             if response.status_code not in _REDIRECTS:
-                return self._decode(response, what)
+                return self._decode(response, content, what)
             url, method, body = self._redirect(response, url, method, body, what)
             params = None  # the Location carries the whole target URL
         raise ConnectionFailed(f"{what}: more than {MAX_REDIRECTS} redirects")
+
+    async def _exchange(self, request: httpx.Request, what: str) -> tuple[httpx.Response, bytes]:
+        """Send ``request`` and read its decoded body, at most ``max_answer_bytes`` of it."""
+        response = await self._client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_answer_bytes:
+                    raise InvalidResponse(
+                        f"{what}: the answer is larger than {self.max_answer_bytes:,} bytes "
+                        f"(decompressed); refused")
+                chunks.append(chunk)
+            return response, b"".join(chunks)
+        finally:
+            await response.aclose()
 
     def _redirect(self, response: httpx.Response, url: str, method: str,
                   body: Mapping[str, Any] | None, what: str
@@ -232,19 +269,19 @@ class Transport:
             raise InvalidResponse(f"{what}: HTTP {response.status_code} without a Location")
         target = httpx.URL(url).join(location)
         source = httpx.URL(url)
-        if not _same_site(source, target):
+        if not may_follow(source, target):
             raise ConnectionFailed(
-                f"{what}: redirected to {target.scheme}://{target.host}, which is not the API's "
-                f"site; not sending credentials there (set base_url if the API moved)")
+                f"{what}: redirected to {_origin(target)}, which is not {_origin(source)} nor a "
+                f"Cirro host; not sending credentials there (set base_url if the API moved)")
         if response.status_code in (301, 308):
             log.warning("%s: the API moved permanently to %s; update base_url", what, target)
         if response.status_code == 303:
             return str(target), "GET", None
         return str(target), method, body
 
-    def _decode(self, response: httpx.Response, what: str) -> Any:
+    def _decode(self, response: httpx.Response, content: bytes, what: str) -> Any:
         status = response.status_code
-        text = response.text
+        text = content.decode(response.encoding or "utf-8", errors="replace")
         try:
             data = json.loads(text) if text.strip() else None
         except json.JSONDecodeError as exc:
@@ -276,12 +313,15 @@ def _error_message(data: Any) -> str | None:
     return None
 
 
-def _same_site(source: httpx.URL, target: httpx.URL) -> bool:
-    """Same host, or both under the same parent domain (``api.cirro.io`` -> ``cirro.io``), never
-    a downgrade from https to http."""
-    if source.scheme == "https" and target.scheme != "https":
-        return False
-    if source.host == target.host:
+def may_follow(source: httpx.URL, target: httpx.URL) -> bool:
+    """Whether a redirect from ``source`` may carry the token to ``target``: the same scheme,
+    host and port, or from one Cirro host to another over https."""
+    if (source.scheme, source.host, source.port) == (target.scheme, target.host, target.port):
         return True
-    parent = ".".join(source.host.split(".")[-2:])
-    return target.host == parent or target.host.endswith("." + parent)
+    return (source.scheme == target.scheme == "https" and target.port in (None, 443)
+            and source.host in CIRRO_HOSTS and target.host in CIRRO_HOSTS)
+
+
+def _origin(url: httpx.URL) -> str:
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.scheme}://{url.host}{port}"

@@ -170,7 +170,17 @@ FILTER_CASES = [
     ("$elemMatch on documents: one element has both", {"a": {"$elemMatch": {"x": 1, "y": 2}}},
      {"a": [{"x": 1, "y": 2}]}, True),
     ("$elemMatch null matches an element lacking the field", {"a": {"$elemMatch": {"b": None}}}, {"a": [{"c": 1}]}, True),
-    ("$elemMatch null matches a raw non-document element", {"a": {"$elemMatch": {"b": None}}}, {"a": [1]}, True),
+    # The shared rules' first §1.7 said scalar elements are documents without fields; corrected
+    # (docs/mql-rules.md): a query document tests only elements that are documents or arrays.
+    ("$elemMatch query skips scalar elements", {"a": {"$elemMatch": {"b": None}}}, {"a": [1, "x"]}, False),
+    ("$elemMatch query skips null elements", {"a": {"$elemMatch": {"b": None}}}, {"a": [None]}, False),
+    ("$elemMatch query tests an empty document element", {"a": {"$elemMatch": {"b": None}}}, {"a": [{}]}, True),
+    ("$elemMatch query tests an array element as a document", {"a": {"$elemMatch": {"b": None}}}, {"a": [[]]}, True),
+    ("empty $elemMatch query skips scalar elements", {"b": {"$elemMatch": {}}}, {"b": [1]}, False),
+    ("empty $elemMatch query matches a document element", {"b": {"$elemMatch": {}}}, {"b": [{}]}, True),
+    ("$elemMatch query reads an array element's positions as keys", {"a": {"$elemMatch": {"0": 1}}}, {"a": [[1]]}, True),
+    ("$elemMatch query on an array element: other position", {"a": {"$elemMatch": {"1": 1}}}, {"a": [[1]]}, False),
+    ("$elemMatch query on an array element: a dotted path through it", {"a": {"$elemMatch": {"0.x": 1}}}, {"a": [[{"x": 1}]]}, True),
     ("nested $elemMatch on nested arrays", {"a": {"$elemMatch": {"$elemMatch": {"$eq": 1}}}}, {"a": [[0, 1]]}, True),
     ("$elemMatch does not flatten nested arrays", {"a": {"$elemMatch": {"$eq": 1}}}, {"a": [[1]]}, False),
     ("$elemMatch along a dotted path", {"a.b": {"$elemMatch": {"$eq": 1}}}, {"a": [{"b": [1]}]}, True),

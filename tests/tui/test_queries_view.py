@@ -353,3 +353,20 @@ async def test_remote_context_previews_the_population_file(backend, tmp_path):
         expected = sum(1 for r in records(backend) if compile_filter(FILTER)(r["document"]))
         assert screen.preview.matched == expected
         assert screen.preview.not_invited == expected - 2
+
+
+async def test_a_regex_past_its_time_limit_stops_the_preview_with_the_clause_named(backend):
+    slow = next(r for r in records(backend) if isinstance(r["document"].get("segment"), str))
+    pattern = "^(.|.|.|.|.|.|.|.)+[0-9]$"  # 8**n ways to fail on n letters: seconds for "standard"
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        await set_filter(pilot, screen, json.dumps({"segment": {"$regex": pattern}}))
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if summary(screen).startswith("preview stopped"):
+                break
+        assert summary(screen).startswith("preview stopped: segment.$regex: the regular expression "
+                                          "ran longer than 50 ms")
+        why = screen.explain_worker(slow["id"])
+        assert why.headline.startswith(f"Cannot explain worker {slow['id']}: segment.$regex")

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from console.backends.base import InvitationFilter
 from console.backends.errors import BackendError
 from console.models import Gig, GigUpdate
+from console.mql import MQLTimeout
 from console.plural import plural
 from console.query.diff import Queries, format_query, query_diff
 from console.query.editor_handoff import EditorError, edit_text
@@ -395,6 +396,9 @@ class QueriesScreen(ViewScreen):
             preview = engine.compute(f, s, cancelled, on_counts=counts)
         except Cancelled:
             return
+        except MQLTimeout as exc:
+            self.app.call_from_thread(self._show_stopped, exc, generation)
+            return
         self.app.call_from_thread(self._show_preview, preview, generation)
         self.app.call_from_thread(self._schedule_warming, generation)
 
@@ -415,10 +419,17 @@ class QueriesScreen(ViewScreen):
             worker = get_current_worker()
             try:
                 engine.warm(f, s, lambda: worker.is_cancelled or generation != self.generation)
-            except Cancelled:
+            except (Cancelled, MQLTimeout):  # a timeout was shown when the preview ran
                 pass
 
         self.run_worker(warm, thread=True, exclusive=True, group="preview")
+
+    def _show_stopped(self, error: MQLTimeout, generation: int) -> None:
+        """A $regex ran past its time limit on some worker: say so where the counts go."""
+        if generation != self.generation:
+            return
+        self.shown_generation = generation
+        self._put(self.query_one("#q-summary", Static), f"preview stopped: {error}")
 
     def _show_preview(self, preview: Preview, generation: int) -> None:
         if generation != self.generation:
