@@ -136,7 +136,8 @@ def _parse_regex(path: Path, pattern: Any, options: Any, ops_where: str,
     try:
         compiled = compile_pcre(pattern, options)
     except PatternError as exc:
-        raise MQLError(where, f"invalid regular expression {describe(pattern)}: {exc}") from None
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."  # patterns reach 32 kB
+        raise MQLError(where, f"invalid regular expression {shown!r}: {exc}") from None
     source = {"$regex": pattern, "$options": options} if options else {"$regex": pattern}
     return FieldClause(path, "$regex", Regex(pattern, options, compiled,
                                              timed_search(compiled, timeout, where)), where, source)

@@ -429,7 +429,7 @@ class QueriesScreen(ViewScreen):
         if generation != self.generation:
             return
         self.shown_generation = generation
-        self._put(self.query_one("#q-summary", Static), f"preview stopped: {error}")
+        self.query_one("#q-summary", Wrapped).show(f"preview stopped: {error}")
 
     def _show_preview(self, preview: Preview, generation: int) -> None:
         if generation != self.generation:
