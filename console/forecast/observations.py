@@ -41,15 +41,18 @@ def _full_at(gig: Gig, invitations: Sequence[GigInvitation]) -> int | None:
     return times[gig.seats_max - 1] if len(times) >= gig.seats_max else None
 
 
-def expiry_time(history: GigHistory, invitation: GigInvitation) -> int:
-    """When an expired invitation stopped waiting: as recorded, else when the gig became full,
-    else its end_at, else the last observation (never later than that)."""
+def expiry_time(history: GigHistory, invitation: GigInvitation,
+                full_at: int | None) -> int:
+    """When an expired invitation stopped waiting. A recording or a poll sees an expiry only
+    at its next frame or poll (an upper bound); when the gig became full (which expires every
+    pending invitation) between the invitation and then, that is the exact moment. Without a
+    recorded time: when the gig became full, else its end_at, else the last observation."""
     seen = history.expired_at.get(invitation.id, invitation.responded_at)
+    invited = invitation.invited_at if invitation.invited_at is not None else history.observed_at
+    if full_at is not None and invited <= full_at <= (seen if seen is not None else full_at):
+        return full_at
     if seen is not None:
         return seen
-    full = _full_at(history.gig, history.invitations)
-    if full is not None and invitation.invited_at is not None and full >= invitation.invited_at:
-        return full
     return min(history.gig.end_at, history.observed_at)
 
 
@@ -57,6 +60,7 @@ def observations(history: GigHistory) -> tuple[list[Observation], int]:
     """The gig's observations and how many invitations had no invited_at (left out)."""
     out: list[Observation] = []
     skipped = 0
+    full_at = _full_at(history.gig, history.invitations)
     for inv in history.invitations:
         if inv.invited_at is None:
             skipped += 1
@@ -67,7 +71,7 @@ def observations(history: GigHistory) -> tuple[list[Observation], int]:
                 continue
             end, responded = inv.responded_at, True
         elif inv.status is InvitationStatus.EXPIRED:
-            end, responded = expiry_time(history, inv), False
+            end, responded = expiry_time(history, inv, full_at), False
         else:
             end, responded = history.observed_at, False
         # A response in the second of the invitation (or a poll that saw both at once) is given
