@@ -17,8 +17,11 @@ from .observations import GigHistory
 from .state import GigState, build_plan
 from .summary import Forecast, summarise
 
-# Fewer responses than this and the gig's own fit says too little: use the settings instead.
+# Fewer responses than this, or a 95% interval of respond_probability wider than this, and the
+# gig's own fit says too little (early on, "slow" and "never answers" look alike): the forecast
+# uses the settings instead, and says so.
 MIN_OWN_RESPONSES = 20
+MAX_RESPOND_WIDTH = 0.3
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,19 @@ def choose_model(state: GigState, given: ResponseModel | None, given_name: str =
         own = calibrate([history], source=f"gig {state.gig.id}")
     except FitError:
         own = None
+    why = f"the gig has fewer than {MIN_OWN_RESPONSES} responses"
     if own is not None and own.overall.responded >= MIN_OWN_RESPONSES:
-        return ChosenModel(own, f"fitted from this gig's {own.overall.invitations} invitations "
-                                f"({own.overall.responded} responses)")
+        respond = own.overall.estimates["respond_probability"]
+        if respond.high - respond.low <= MAX_RESPOND_WIDTH:
+            return ChosenModel(own, f"fitted from this gig's {own.overall.invitations} "
+                                    f"invitations ({own.overall.responded} responses)")
+        why = (f"the gig's own {own.overall.responded} responses leave respond_probability "
+               f"between {respond.low:.2f} and {respond.high:.2f}")
     s = state.settings
     return ChosenModel(None, "the simulation settings, not measured (respond "
                              f"{s.respond_probability:g}, accept {s.accept_probability:g}, median "
                              f"{s.response_median_hours:g} h, sigma {s.response_sigma:g}): "
-                             f"the gig has fewer than {MIN_OWN_RESPONSES} responses")
+                             f"{why}; give --model FILE from calibrate")
 
 
 def forecast_gigs(state: GigState, chosen: ChosenModel, gigs: Sequence[Gig], runs: int, seed: int,
