@@ -51,12 +51,14 @@ def _restore_plan(gig: dict[str, Any], fields: dict[str, Any]) -> Plan:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Per run: when accepted reached seats_min and seats_max (inf: not reached), and how many
-    invitations the continuation sent."""
+    """Per run: when accepted reached seats_min and seats_max (inf: not reached), how many
+    invitations the continuation sent, and the time of each accept it saw (for the band of
+    accepted over time)."""
 
     min_at: np.ndarray
     max_at: np.ndarray
     sent: np.ndarray
+    accept_times: list[np.ndarray]
 
 
 def _pending_responses(plan: Plan, rng: np.random.Generator, p: np.ndarray, accept: np.ndarray,
@@ -80,7 +82,7 @@ def _pending_responses(plan: Plan, rng: np.random.Generator, p: np.ndarray, acce
     return [(int(t), bool(a)) for t, a, r in zip(at, accepts, responds) if r]
 
 
-def run_one(plan: Plan, rng: np.random.Generator) -> tuple[float, float, int]:
+def run_one(plan: Plan, rng: np.random.Generator) -> tuple[float, float, int, list[int]]:
     gig = plan.gig
     p, accept, mu, sigma = plan.params.draw(rng if plan.uncertain else None)
     heap = _pending_responses(plan, rng, p, accept, mu, sigma)
@@ -91,8 +93,9 @@ def run_one(plan: Plan, rng: np.random.Generator) -> tuple[float, float, int]:
     accepted, pending = plan.accepted, int(plan.pending_group.size)
     min_at = plan.now if accepted >= seats_min else NEVER
     max_at = plan.now if seats_max is not None and accepted >= seats_max else NEVER
+    accept_times: list[int] = []
     if max_at != NEVER:
-        return min_at, max_at, 0
+        return min_at, max_at, 0, accept_times
     closed = closed_at(gig)
     stop = min(gig.end_at + 1 if plan.expire_at_end else np.inf,
                closed if closed is not None else np.inf)
@@ -124,17 +127,19 @@ def run_one(plan: Plan, rng: np.random.Generator) -> tuple[float, float, int]:
         pending -= 1
         if accepts_now:
             accepted += 1
+            accept_times.append(at)
             if accepted == seats_min:
                 min_at = at
             if seats_max is not None and accepted >= seats_max:
                 max_at = at
                 break
-    return float(min_at), float(max_at), sent
+    return float(min_at), float(max_at), sent, accept_times
 
 
 def run_chunk(plan: Plan, seed: int, indices: range) -> Outcome:
     """Runs ``indices`` of a forecast; run i draws from its own stream (seed, i), so the result
     does not depend on how the runs are split between workers."""
     results = [run_one(plan, np.random.default_rng([seed, i])) for i in indices]
-    mins, maxs, sent = zip(*results) if results else ((), (), ())
-    return Outcome(np.array(mins, float), np.array(maxs, float), np.array(sent, np.int64))
+    mins, maxs, sent, times = zip(*results) if results else ((), (), (), ())
+    return Outcome(np.array(mins, float), np.array(maxs, float), np.array(sent, np.int64),
+                   [np.array(t, np.int64) for t in times])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -18,11 +19,28 @@ from .continuation import Outcome, Plan, run_chunk
 def process_pool(workers: int | None = None, *, start_method: str | None = None) -> Executor:
     """A pool over the cores this process may use. ``start_method="forkserver"`` for callers
     with threads running (the console): forking a threaded process can deadlock the child."""
+    if start_method == "forkserver":
+        _start_helpers()
     if workers is None:
         workers = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                    else os.cpu_count() or 1)
     context = multiprocessing.get_context(start_method) if start_method else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _start_helpers() -> None:
+    """Start multiprocessing's resource tracker and fork server now, with the real stderr: under
+    Textual ``sys.stderr`` is a capture whose ``fileno()`` is no descriptor, and starting them
+    lazily from there fails ("bad value(s) in fds_to_keep")."""
+    from multiprocessing import forkserver, resource_tracker
+
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__ or captured
+    try:
+        resource_tracker.ensure_running()
+        forkserver.ensure_running()
+    finally:
+        sys.stderr = captured
 
 
 def _chunks(runs: int, parts: int) -> list[range]:
@@ -42,5 +60,6 @@ def run_plans(plans: Sequence[Plan], runs: int, seed: int, executor: Executor,
         parts_done = [f.result() for f in plan_futures]
         outcomes.append(Outcome(np.concatenate([o.min_at for o in parts_done]),
                                 np.concatenate([o.max_at for o in parts_done]),
-                                np.concatenate([o.sent for o in parts_done])))
+                                np.concatenate([o.sent for o in parts_done]),
+                                [t for o in parts_done for t in o.accept_times]))
     return outcomes

@@ -6,15 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from pathlib import Path
 
+from console.backends.base import Backend
 from console.models import Gig
+from console.monitor.snapshot import GigSnapshot
+from console.waves import SimSettings
 
+from .band import Band, accepted_band
 from .calibrate import calibrate
 from .executors import run_plans
 from .fit import FitError
 from .model import ResponseModel
 from .observations import GigHistory
-from .state import GigState, build_plan
+from .report import monitor_line
+from .state import GigReading, GigState, build_plan, state_from
 from .summary import Forecast, summarise
 
 # Fewer responses than this, or a 95% interval of respond_probability wider than this, and the
@@ -60,3 +66,34 @@ def forecast_gigs(state: GigState, chosen: ChosenModel, gigs: Sequence[Gig], run
     outcomes = run_plans(plans, runs, seed, executor)
     return [summarise(plan.gig, state.now, plan.invited, outcome, chosen.description)
             for plan, outcome in zip(plans, outcomes)]
+
+
+@dataclass(frozen=True)
+class LiveForecast:
+    """What the wave monitor shows: the forecast, its band of accepted, and its one line."""
+
+    forecast: Forecast
+    band: Band
+    line: str
+
+
+def reading_of(snapshot: GigSnapshot, settings: SimSettings) -> GigReading:
+    """A forecast's reading from the monitor's own snapshot (no second read of the backend)."""
+    history = GigHistory(snapshot.gig, list(snapshot.invitations.values()), snapshot.at, {})
+    return GigReading(history, snapshot.stats.last_wave_at, settings)
+
+
+def live_forecast(reading: GigReading, backend: Backend, population_file: Path | None,
+                  executor: Executor, runs: int = 100, seed: int = 0) -> LiveForecast:
+    """CPU-heavy (ranking, runs): call it from a thread. Raises ForecastError."""
+    state = state_from(reading, backend, population_file)
+    chosen = choose_model(state, None)
+    plan = build_plan(state, chosen.model)
+    (outcome,) = run_plans([plan], runs, seed, executor, parts=2)
+    forecast = summarise(plan.gig, state.now, plan.invited, outcome, chosen.description)
+    ends = [forecast.seats_min_at["p90"]]
+    if forecast.seats_max_at is not None:
+        ends.append(forecast.seats_max_at["p90"])
+    until = min(max((t for t in ends if t is not None), default=plan.gig.end_at), plan.gig.end_at)
+    band = accepted_band(outcome, plan.accepted, state.now, until)
+    return LiveForecast(forecast, band, monitor_line(forecast))

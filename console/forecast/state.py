@@ -22,6 +22,7 @@ from .calibrate import field_value
 from .continuation import Plan
 from .model import ResponseModel
 from .params import GroupParams, params_from_model, params_from_settings
+from .observations import GigHistory
 from .sources import history_from_backend
 
 
@@ -57,21 +58,42 @@ def rank_candidates(gig: Gig, records: Sequence[Mapping[str, Any]],
                 for uid in ranking.ranked if uid not in invited]
 
 
-async def gig_state(backend: Backend, gig_id: str, population_file: Path | None = None) -> GigState:
-    """Raises NotFound (no such gig) or ForecastError (no population to rank)."""
+@dataclass(frozen=True, repr=False)
+class GigReading:
+    """What a forecast reads from the backend (cheap reads; the ranking comes after)."""
+
+    history: GigHistory
+    last_wave_at: int | None
+    settings: SimSettings
+
+
+async def read_gig(backend: Backend, gig_id: str) -> GigReading:
+    """Raises NotFound when there is no such gig."""
     history = await history_from_backend(backend, gig_id)
-    source = preview_population(backend, population_file)
-    if source.records is None:
-        raise ForecastError(source.description.replace("No preview", "No forecast"))
     stats = await backend.gig_stats(history.gig.id)
     simulation = getattr(backend, "simulation", None)
     settings = simulation.settings if backend.kind == "local" and simulation else SimSettings()
+    return GigReading(history, stats.last_wave_at, settings)
+
+
+def state_from(reading: GigReading, backend: Backend, population_file: Path | None) -> GigState:
+    """The CPU half: the population's records and the gig's ranking (in a thread or a command,
+    never on the console's event loop). Raises ForecastError when there is no population."""
+    source = preview_population(backend, population_file)
+    if source.records is None:
+        raise ForecastError(source.description.replace("No preview", "No forecast"))
+    history = reading.history
     invited = {inv.user_id for inv in history.invitations}
     candidates = rank_candidates(history.gig, source.records, invited)
     with gc_paused():
         documents = {r["id"]: r["document"] for r in source.records}
     return GigState(history.gig, history.observed_at, history.invitations, candidates, documents,
-                    settings, stats.last_wave_at)
+                    reading.settings, reading.last_wave_at)
+
+
+async def gig_state(backend: Backend, gig_id: str, population_file: Path | None = None) -> GigState:
+    """Raises NotFound (no such gig) or ForecastError (no population to rank)."""
+    return state_from(await read_gig(backend, gig_id), backend, population_file)
 
 
 def build_plan(state: GigState, model: ResponseModel | None, gig: Gig | None = None) -> Plan:

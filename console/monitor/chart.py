@@ -56,15 +56,49 @@ def _row(value: int, top: int, height: int) -> int:
     return max(1, min(height, round(value * height / top)))
 
 
-def render_chart(samples: Sequence[Sample], spec: ChartSpec) -> list[Line]:
-    """``spec.height`` plot rows, an axis row, a time row and a legend row."""
+@dataclass(frozen=True)
+class BandPoint:
+    """A forecast's P10 and P90 of accepted at one future time."""
+
+    at: int
+    low: int
+    high: int
+
+
+def band_columns(band: Sequence[BandPoint], start: int, end: int,
+                 width: int) -> list[BandPoint | None]:
+    """The band point nearest each column's end, for the columns the band's times cover."""
+    if not band or width <= 0:
+        return [None] * max(width, 0)
+    times = [p.at for p in band]
+    span = max(end - start, 1)
+    out: list[BandPoint | None] = []
+    for col in range(width):
+        col_end = start + span * (col + 1) / width
+        if col_end < times[0] or col_end > times[-1] + span / width:
+            out.append(None)
+            continue
+        out.append(band[max(bisect_right(times, col_end) - 1, 0)])
+    return out
+
+
+def render_chart(samples: Sequence[Sample], spec: ChartSpec,
+                 band: Sequence[BandPoint] = ()) -> list[Line]:
+    """``spec.height`` plot rows, an axis row, a time row and a legend row. A forecast ``band``
+    (after the last sample; ``spec.end`` reaching past now) shades P10-P90 of accepted."""
     g = glyphs(spec.ascii_only)
     top = max([spec.seats_max or 0, spec.seats_min or 0, 1]
-              + [max(s.accepted, s.pending) for s in samples])
+              + [max(s.accepted, s.pending) for s in samples] + [p.high for p in band])
     label_width = len(str(top))
     plot_width = max(spec.width - label_width - 1, 1)
     height = max(spec.height, 1)
     columns = column_values(samples, spec.start, spec.end, plot_width)
+    shaded = band_columns(band, spec.start, spec.end, plot_width)
+    if band:
+        # From the forecast's start the chart shows the forecast, not a held last value.
+        span = max(spec.end - spec.start, 1)
+        columns = [None if spec.start + span * (col + 1) / plot_width > band[0].at else c
+                   for col, c in enumerate(columns)]
     limit_rows = {_row(v, top, height) for v in (spec.seats_min, spec.seats_max) if v}
 
     lines: list[Line] = []
@@ -72,14 +106,25 @@ def render_chart(samples: Sequence[Sample], spec: ChartSpec) -> list[Line]:
         label = str(top) if row == height else ""
         cells: list[tuple[str, Role]] = [(ch, "label") for ch in label.rjust(label_width)]
         cells.append((g.axis_v, "axis"))
-        cells.extend(_cell(value, row, top, height, row in limit_rows, g) for value in columns)
+        cells.extend(_band_cell(b, row, top, height, g) or
+                     _cell(value, row, top, height, row in limit_rows, g)
+                     for value, b in zip(columns, shaded))
         lines.append(merge_runs(cells))
     lines.append([Run("0".rjust(label_width) + g.corner + g.axis_h * plot_width, "axis")])
     left, right = clock(spec.start), clock(spec.end)
     gap = max(plot_width - len(left) - len(right), 1)
     lines.append([Run(" " * (label_width + 1) + left + " " * gap + right, "label")])
-    lines.append(_legend(g))
+    lines.append(_legend(g, bool(band)))
     return lines
+
+
+def _band_cell(point: BandPoint | None, row: int, top: int, height: int,
+               g: GlyphSet) -> tuple[str, Role] | None:
+    if point is None:
+        return None
+    if _row(point.low, top, height) <= row <= max(_row(point.high, top, height), 1):
+        return g.empty, "band"
+    return None
 
 
 def _cell(value: Sample | None, row: int, top: int, height: int, on_limit: bool,
@@ -94,6 +139,9 @@ def _cell(value: Sample | None, row: int, top: int, height: int, on_limit: bool,
     return " ", "empty"
 
 
-def _legend(g: GlyphSet) -> Line:
-    return [Run(g.bar, "accepted"), Run(" accepted  ", "label"), Run(g.pending, "pending"),
+def _legend(g: GlyphSet, band: bool = False) -> Line:
+    line = [Run(g.bar, "accepted"), Run(" accepted  ", "label"), Run(g.pending, "pending"),
             Run(" pending  ", "label"), Run(g.limit, "limit"), Run(" seats min/max", "label")]
+    if band:
+        line += [Run("  ", "label"), Run(g.empty, "band"), Run(" forecast P10-P90", "label")]
+    return line

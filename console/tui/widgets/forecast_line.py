@@ -1,0 +1,94 @@
+"""The wave monitor's forecast line (``fills ~14:05 (P50) · 90% by 16:30 · 93% before end``)
+and the band of accepted it hands to the chart.
+
+Recomputed when the gig changes (its settings at once; its counts at most every
+:data:`MIN_INTERVAL` seconds, while the clock runs they change all the time): the ranking runs
+in a thread and the runs in one background process, so the console's loop never waits for it
+and one core stays free for keys."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.message import Message
+from textual.widgets import Static
+
+from console.forecast.executors import process_pool
+from console.forecast.service import LiveForecast, live_forecast, reading_of
+from console.forecast.state import ForecastError
+from console.monitor.snapshot import GigSnapshot
+from console.waves import SimSettings
+
+MIN_INTERVAL = 5.0
+
+
+class ForecastLine(Static):
+    # The TUI tests of other features turn it off: each gig they open would cost seconds of
+    # background CPU (and every settle would wait for it).
+    enabled: ClassVar[bool] = True
+
+    class Ready(Message):
+        def __init__(self, result: LiveForecast) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("forecast: computing...", **kwargs)
+        self.result: LiveForecast | None = None
+        self._gig_key: tuple[str, str] | None = None
+        self._counts: tuple[int, ...] | None = None
+        self._started = 0.0
+        self._busy = False
+        self._pending: tuple[Any, GigSnapshot, SimSettings, Path | None] | None = None
+        self._executor: Executor | None = None
+
+    def gig_changed(self, backend: Any, snap: GigSnapshot, settings: SimSettings,
+                    population_file: Path | None = None) -> None:
+        """Called at every reading of the watched gig; starts a forecast when it changed."""
+        if not self.enabled:
+            return
+        gig_key = (snap.gig.id, snap.gig.model_dump_json())
+        counts = (snap.stats.invited, snap.stats.accepted, snap.stats.pending, snap.stats.expired)
+        if gig_key != self._gig_key:
+            self.result = None
+            self.update("forecast: computing...")
+        elif counts == self._counts or time.monotonic() - self._started < MIN_INTERVAL:
+            return
+        self._gig_key, self._counts = gig_key, counts
+        self._pending = (backend, snap, settings, population_file)
+        if not self._busy:
+            self._compute()
+
+    @work(group="forecast-line", exclusive=True)
+    async def _compute(self) -> None:
+        self._busy = True
+        try:
+            while self._pending is not None:
+                backend, snap, settings, population_file = self._pending
+                self._pending = None
+                self._started = time.monotonic()
+                if self._executor is None:
+                    # forkserver: forking the console's threaded process could deadlock the child.
+                    self._executor = process_pool(1, start_method="forkserver")
+                try:
+                    result = await asyncio.to_thread(live_forecast, reading_of(snap, settings),
+                                                     backend, population_file, self._executor)
+                except ForecastError as exc:
+                    self.update(f"forecast: {exc}")
+                    continue
+                if self._gig_key is None or self._gig_key[0] != snap.gig.id or not self.is_attached:
+                    continue
+                self.result = result
+                self.update(f"forecast: {result.line}")
+                self.post_message(self.Ready(result))
+        finally:
+            self._busy = False
+
+    def on_unmount(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
