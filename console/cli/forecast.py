@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from console.backends.factory import open_backend
 from console.cli.calibrate import context_population
 from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from console.config import ConfigError, load_config
-from console.forecast.executors import process_pool
+from console.forecast.executors import DaskMissing, dask_executor, process_pool
 from console.forecast.model import ModelError, load_model
 from console.forecast.report import format_forecast, format_sweep, when
 from console.forecast.service import choose_model, forecast_gigs
@@ -46,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "context's population file)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes (default: one per core)")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run on the Dask cluster whose scheduler is at ADDRESS "
+                        "(tcp://host:8786; needs the [dask] extra) instead of local processes")
     parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
     parser.set_defaults(handler=_forecast)
 
@@ -83,10 +87,22 @@ def _forecast(args: argparse.Namespace) -> int:
     except BackendError as exc:
         return fail(f"{exc.message} (status {exc.status})", EXIT_FAILED)
     chosen = choose_model(state, given, str(args.model) if args.model else "")
-    executor: Executor = process_pool(args.jobs)
-    with executor:
-        results = forecast_gigs(state, chosen, [gig for _, gig in combos], args.runs, args.seed,
-                                executor)
+    close: Callable[[], object] = lambda: None  # noqa: E731
+    try:
+        if args.dask:
+            executor, close = dask_executor(args.dask)
+        else:
+            executor = process_pool(args.jobs)
+    except DaskMissing as exc:
+        return fail(str(exc), EXIT_USAGE)
+    except OSError as exc:  # no scheduler at that address
+        return fail(f"--dask {args.dask}: {exc}", EXIT_FAILED)
+    try:
+        with executor:
+            results = forecast_gigs(state, chosen, [gig for _, gig in combos], args.runs,
+                                    args.seed, executor)
+    finally:
+        close()
     if not sweeps:
         (forecast,) = results
         print(json.dumps(forecast.to_json()) if args.json

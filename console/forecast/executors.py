@@ -8,7 +8,7 @@ import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 import numpy as np
@@ -26,6 +26,23 @@ def process_pool(workers: int | None = None, *, start_method: str | None = None)
                    else os.cpu_count() or 1)
     context = multiprocessing.get_context(start_method) if start_method else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+class DaskMissing(RuntimeError):
+    """``--dask`` without the ``[dask]`` extra installed."""
+
+
+def dask_executor(address: str) -> tuple[Executor, Callable[[], None]]:
+    """The executor of a ``dask.distributed`` client of the scheduler at ``address`` (the
+    ``[dask]`` extra; its workers need cirro-console installed too), and what closes the
+    client."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DaskMissing("--dask needs the dask extra: pip install 'cirro-console[dask]'") \
+            from None
+    client = Client(address)
+    return client.get_executor(), client.close
 
 
 def _start_helpers() -> None:
