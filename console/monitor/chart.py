@@ -34,16 +34,20 @@ class ChartSpec:
     ascii_only: bool = False
 
 
+def column_ends(start: int, end: int, width: int) -> list[float]:
+    """The time each column's slice ends at."""
+    span = max(end - start, 1)
+    return [start + span * (col + 1) / width for col in range(max(width, 0))]
+
+
 def column_values(samples: Sequence[Sample], start: int, end: int, width: int) -> list[Sample | None]:
     """The last sample at or before the end of each column's time slice (a step function that
     holds its last value up to ``end``, "now"); ``None`` for columns before the first sample."""
     if not samples or width <= 0:
         return [None] * max(width, 0)
     times = [s.at for s in samples]
-    span = max(end - start, 1)
     values: list[Sample | None] = []
-    for col in range(width):
-        col_end = start + span * (col + 1) / width
+    for col_end in column_ends(start, end, width):
         index = bisect_right(times, col_end) - 1
         values.append(samples[index] if index >= 0 else None)
     return values
@@ -71,15 +75,10 @@ def band_columns(band: Sequence[BandPoint], start: int, end: int,
     if not band or width <= 0:
         return [None] * max(width, 0)
     times = [p.at for p in band]
-    span = max(end - start, 1)
-    out: list[BandPoint | None] = []
-    for col in range(width):
-        col_end = start + span * (col + 1) / width
-        if col_end < times[0] or col_end > times[-1] + span / width:
-            out.append(None)
-            continue
-        out.append(band[max(bisect_right(times, col_end) - 1, 0)])
-    return out
+    slice_width = max(end - start, 1) / width
+    return [band[max(bisect_right(times, t) - 1, 0)]
+            if times[0] <= t <= times[-1] + slice_width else None
+            for t in column_ends(start, end, width)]
 
 
 def render_chart(samples: Sequence[Sample], spec: ChartSpec,
@@ -96,9 +95,8 @@ def render_chart(samples: Sequence[Sample], spec: ChartSpec,
     shaded = band_columns(band, spec.start, spec.end, plot_width)
     if band:
         # From the forecast's start the chart shows the forecast, not a held last value.
-        span = max(spec.end - spec.start, 1)
-        columns = [None if spec.start + span * (col + 1) / plot_width > band[0].at else c
-                   for col, c in enumerate(columns)]
+        ends = column_ends(spec.start, spec.end, plot_width)
+        columns = [None if t > band[0].at else c for t, c in zip(ends, columns)]
     limit_rows = {_row(v, top, height) for v in (spec.seats_min, spec.seats_max) if v}
 
     lines: list[Line] = []
