@@ -21,7 +21,7 @@ from console.forecast.calibrate import calibrate
 from console.forecast.fit import FitError
 from console.forecast.observations import GigHistory
 from console.forecast.report import format_model
-from console.forecast.sources import histories_from_recording, history_from_backend
+from console.forecast.sources import SourceError, histories_from_recording, history_from_backend
 from console.monitor.recording import RecordingError
 from console.query.sources import preview_population
 from console.sim.population import PopulationError, load_population
@@ -101,8 +101,8 @@ def _calibrate(args: argparse.Namespace) -> int:
         if args.population is not None:
             documents = _documents(load_population(args.population).as_list())
         model = calibrate(histories, source=source, by=args.by, documents=documents)
-    except (RecordingError, KeyError, PopulationError, FitError) as exc:
-        return fail(str(exc.args[0] if isinstance(exc, KeyError) else exc), EXIT_USAGE)
+    except (RecordingError, SourceError, PopulationError, FitError) as exc:
+        return fail(str(exc), EXIT_USAGE)
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
     except BackendError as exc:

@@ -16,16 +16,20 @@ import numpy as np
 from .continuation import Outcome, Plan, run_chunk
 
 
-def process_pool(workers: int | None = None, *, start_method: str | None = None) -> Executor:
+def process_pool(workers: int | None = None, *, start_method: str | None = None,
+                 nice: int = 0) -> Executor:
     """A pool over the cores this process may use. ``start_method="forkserver"`` for callers
-    with threads running (the console): forking a threaded process can deadlock the child."""
+    with threads running (the console): forking a threaded process can deadlock the child.
+    ``nice`` lowers the workers' priority (the console's own process comes first)."""
     if start_method == "forkserver":
         _start_helpers()
     if workers is None:
         workers = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                    else os.cpu_count() or 1)
     context = multiprocessing.get_context(start_method) if start_method else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=os.nice if nice else None,
+                               initargs=(nice,) if nice else ())
 
 
 class DaskMissing(RuntimeError):

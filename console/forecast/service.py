@@ -6,21 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from pathlib import Path
 
-from console.backends.base import Backend
 from console.models import Gig
 from console.monitor.snapshot import GigSnapshot
 from console.waves import SimSettings
 
 from .band import Band, accepted_band
 from .calibrate import calibrate
+from .continuation import Outcome, Plan
 from .executors import run_plans
 from .fit import FitError
 from .model import ResponseModel
 from .observations import GigHistory
 from .report import monitor_line
-from .state import GigReading, GigState, build_plan, state_from
+from .state import GigReading, GigState, build_plan
 from .summary import Forecast, summarise
 
 # Fewer responses than this, or a 95% interval of respond_probability wider than this, and the
@@ -83,13 +82,15 @@ def reading_of(snapshot: GigSnapshot, settings: SimSettings) -> GigReading:
     return GigReading(history, snapshot.stats.last_wave_at, settings)
 
 
-def live_forecast(reading: GigReading, backend: Backend, population_file: Path | None,
-                  executor: Executor, runs: int = 100, seed: int = 0) -> LiveForecast:
-    """CPU-heavy (ranking, runs): call it from a thread. Raises ForecastError."""
-    state = state_from(reading, backend, population_file)
+def live_plan(state: GigState) -> tuple[ChosenModel, Plan]:
+    """The monitor's model (as `forecast` without --model) and plan; CPU: call from a thread."""
     chosen = choose_model(state, None)
-    plan = build_plan(state, chosen.model)
-    (outcome,) = run_plans([plan], runs, seed, executor, parts=2)
+    return chosen, build_plan(state, chosen.model)
+
+
+def live_result(state: GigState, chosen: ChosenModel, plan: Plan,
+                outcome: Outcome) -> LiveForecast:
+    """The figures, the band of accepted up to the P90 fill (at most end_at), the line."""
     forecast = summarise(plan.gig, state.now, plan.invited, outcome, chosen.description)
     ends = [forecast.seats_min_at["p90"]]
     if forecast.seats_max_at is not None:

@@ -13,9 +13,14 @@ from console.monitor.replay import Recording
 from .observations import GigHistory
 
 
+class SourceError(ValueError):
+    """A source that does not hold what was asked for; names the file and the gig."""
+
+
 def histories_from_recording(path: Path, gig_ids: Sequence[str] = ()) -> list[GigHistory]:
     """Every recorded gig (or those named), as last recorded. An expiry's time is the frame that
-    first showed it. Raises RecordingError naming the file and line."""
+    first showed it. Raises RecordingError naming the file and line, SourceError for a gig the
+    recording does not hold."""
     recording = Recording.load(path)
     gigs: dict[str, object] = {}
     invitations: dict[str, dict[str, GigInvitation]] = {}
@@ -37,7 +42,7 @@ def histories_from_recording(path: Path, gig_ids: Sequence[str] = ()) -> list[Gi
     wanted = [str(g) for g in gig_ids] or sorted(gigs)
     missing = [g for g in wanted if g not in gigs]
     if missing:
-        raise KeyError(f"{path}: no gig {', '.join(missing)} in this recording "
+        raise SourceError(f"{path}: no gig {', '.join(missing)} in this recording "
                        f"(it holds {', '.join(sorted(gigs)) or 'none'})")
     return [GigHistory(gigs[g], list(invitations.get(g, {}).values()), observed_at,  # type: ignore[arg-type]
                        expired_at) for g in wanted]

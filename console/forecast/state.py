@@ -14,6 +14,7 @@ import numpy as np
 from console.backends.base import Backend
 from console.models import Gig, GigInvitation, InvitationStatus
 from console.query.sources import preview_population
+from console.sim.errors import QueryError
 from console.sim.population import Population, gc_paused
 from console.sim.ranking import compile_queries, default_compiler, rank
 from console.waves import SimSettings, WaveCounting, next_tick_at
@@ -21,8 +22,8 @@ from console.waves import SimSettings, WaveCounting, next_tick_at
 from .calibrate import field_value
 from .continuation import Plan
 from .model import ResponseModel
-from .params import GroupParams, params_from_model, params_from_settings
 from .observations import GigHistory
+from .params import GroupParams, params_from_model, params_from_settings
 from .sources import history_from_backend
 
 
@@ -48,7 +49,7 @@ def rank_candidates(gig: Gig, records: Sequence[Mapping[str, Any]],
                     invited: set[str]) -> list[tuple[str, Mapping[str, Any]]]:
     try:
         predicate, sorter = compile_queries(default_compiler(), gig.filter_query, gig.sort_query)
-    except ValueError as exc:
+    except QueryError as exc:
         raise ForecastError(f"gig {gig.id}: {exc}") from None
     # Many small objects on a large heap: collections would cost more than the ranking itself.
     with gc_paused():

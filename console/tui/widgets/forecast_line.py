@@ -19,12 +19,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from console.forecast.executors import process_pool
-from console.forecast.service import LiveForecast, live_forecast, reading_of
-from console.forecast.state import ForecastError
+from console.forecast.executors import run_plans
+from console.forecast.service import LiveForecast, live_plan, live_result, reading_of
+from console.forecast.state import ForecastError, GigReading, state_from
 from console.monitor.snapshot import GigSnapshot
 from console.waves import SimSettings
 
 MIN_INTERVAL = 5.0
+RUNS = 100
 
 
 class ForecastLine(Static):
@@ -74,12 +76,18 @@ class ForecastLine(Static):
                 self._started = time.monotonic()
                 if self._executor is None:
                     # forkserver: forking the console's threaded process could deadlock the child.
-                    self._executor = process_pool(1, start_method="forkserver")
+                    self._executor = process_pool(1, start_method="forkserver", nice=10)
                 try:
-                    result = await asyncio.to_thread(live_forecast, reading_of(snap, settings),
-                                                     backend, population_file, self._executor)
+                    result = await self._forecast(reading_of(snap, settings), backend,
+                                                  population_file, self._executor)
                 except ForecastError as exc:
                     self.update(f"forecast: {exc}")
+                    continue
+                except Exception as exc:  # noqa: BLE001 - a failed forecast must not end the console
+                    self.update(f"forecast failed: {type(exc).__name__}: {exc}")
+                    if self._executor is not None:  # a broken pool is not reused
+                        self._executor.shutdown(wait=False, cancel_futures=True)
+                        self._executor = None
                     continue
                 if self._gig_key is None or self._gig_key[0] != snap.gig.id or not self.is_attached:
                     continue
@@ -88,6 +96,22 @@ class ForecastLine(Static):
                 self.post_message(self.Ready(result))
         finally:
             self._busy = False
+
+    async def _forecast(self, reading: GigReading, backend: Any, population_file: Path | None,
+                        executor: Executor) -> LiveForecast:
+        """In steps on a thread, each after any key has repainted (the thread holds the GIL
+        while it ranks and plans, and a key's repaint should not share it)."""
+        pause = getattr(getattr(self.app, "keys_first", None), "pause", None)
+
+        async def step(function: Any, *args: Any) -> Any:
+            if pause is not None:
+                await pause()
+            return await asyncio.to_thread(function, *args)
+
+        state = await step(state_from, reading, backend, population_file)
+        chosen, plan = await step(live_plan, state)
+        (outcome,) = await step(run_plans, [plan], RUNS, 0, executor, 1)
+        return await step(live_result, state, chosen, plan, outcome)
 
     def on_unmount(self) -> None:
         if self._executor is not None:
