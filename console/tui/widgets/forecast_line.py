@@ -25,8 +25,27 @@ from console.forecast.state import ForecastError, GigReading, state_from
 from console.monitor.snapshot import GigSnapshot
 from console.waves import SimSettings
 
-MIN_INTERVAL = 5.0
+MIN_INTERVAL = 15.0
 RUNS = 100
+
+# One background process for every monitor the console opens: starting one (numpy, scipy, the
+# console's models) costs a second or more of CPU, which each gig opened would pay again.
+_POOL: Executor | None = None
+
+
+def _pool() -> Executor:
+    global _POOL
+    if _POOL is None:
+        # forkserver: forking the console's threaded process could deadlock the child.
+        _POOL = process_pool(1, start_method="forkserver", nice=10)
+    return _POOL
+
+
+def _drop_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=False, cancel_futures=True)
+        _POOL = None
 
 
 class ForecastLine(Static):
@@ -47,7 +66,6 @@ class ForecastLine(Static):
         self._started = 0.0
         self._busy = False
         self._pending: tuple[Any, GigSnapshot, SimSettings, Path | None] | None = None
-        self._executor: Executor | None = None
 
     def gig_changed(self, backend: Any, snap: GigSnapshot, settings: SimSettings,
                     population_file: Path | None = None) -> None:
@@ -74,20 +92,15 @@ class ForecastLine(Static):
                 backend, snap, settings, population_file = self._pending
                 self._pending = None
                 self._started = time.monotonic()
-                if self._executor is None:
-                    # forkserver: forking the console's threaded process could deadlock the child.
-                    self._executor = process_pool(1, start_method="forkserver", nice=10)
                 try:
                     result = await self._forecast(reading_of(snap, settings), backend,
-                                                  population_file, self._executor)
+                                                  population_file, _pool())
                 except ForecastError as exc:
                     self.update(f"forecast: {exc}")
                     continue
                 except Exception as exc:  # noqa: BLE001 - a failed forecast must not end the console
                     self.update(f"forecast failed: {type(exc).__name__}: {exc}")
-                    if self._executor is not None:  # a broken pool is not reused
-                        self._executor.shutdown(wait=False, cancel_futures=True)
-                        self._executor = None
+                    _drop_pool()  # a broken pool is not reused
                     continue
                 if self._gig_key is None or self._gig_key[0] != snap.gig.id or not self.is_attached:
                     continue
@@ -112,7 +125,3 @@ class ForecastLine(Static):
         chosen, plan = await step(live_plan, state)
         (outcome,) = await step(run_plans, [plan], RUNS, 0, executor, 1)
         return await step(live_result, state, chosen, plan, outcome)
-
-    def on_unmount(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
