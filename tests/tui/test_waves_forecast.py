@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 
 import pytest
@@ -40,3 +41,13 @@ async def test_the_forecast_line_and_band_show_without_holding_keys():
         chart = "\n".join("".join(r.text for r in line) for line in screen._draw_chart(90, 20))
         assert "forecast P10-P90" in chart
         assert "░" in chart or "." in chart.splitlines()[0]
+
+
+async def test_at_the_fastest_speed_the_forecast_holds():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.clock.speed = math.inf
+        app.clock.paused = False
+        screen = await open_gig(pilot)
+        await wait_for(lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
+        assert screen.query_one(ForecastLine).result is None

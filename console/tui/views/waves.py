@@ -333,9 +333,11 @@ class WavesScreen(ViewScreen):
                        f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
                        f"waves {stats.waves_sent}")
         self.query_one("#wv-gauge", RunsView).redraw()
+        clock = self.cirro.clock
         self.query_one(ForecastLine).gig_changed(
             self.backend, snap, getattr(self.sim, "settings", None) or SimSettings(),
-            getattr(self.cirro, "population_file", None))
+            getattr(self.cirro, "population_file", None),
+            fastest=clock is not None and clock.fastest)
         if self.pane != "events":
             self._paint_events()  # a hidden table repaints nothing: showing it only swaps panes
         self._sync_invitation_rows()

@@ -68,9 +68,16 @@ class ForecastLine(Static):
         self._pending: tuple[Any, GigSnapshot, SimSettings, Path | None] | None = None
 
     def gig_changed(self, backend: Any, snap: GigSnapshot, settings: SimSettings,
-                    population_file: Path | None = None) -> None:
-        """Called at every reading of the watched gig; starts a forecast when it changed."""
+                    population_file: Path | None = None, fastest: bool = False) -> None:
+        """Called at every reading of the watched gig; starts a forecast when it changed. At
+        the fastest speed it holds: the gig moves on faster than a forecast is made, and the
+        runs would take the CPU the simulation and the keys need."""
         if not self.enabled:
+            return
+        if fastest:
+            self._gig_key = None  # forecast afresh once the speed comes down
+            self.result = None
+            self.update("forecast: held at the fastest speed")
             return
         gig_key = (snap.gig.id, snap.gig.model_dump_json())
         counts = (snap.stats.invited, snap.stats.accepted, snap.stats.pending, snap.stats.expired)
