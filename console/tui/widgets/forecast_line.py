@@ -60,12 +60,19 @@ class ForecastLine(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("forecast: computing...", **kwargs)
+        self._text = "forecast: computing..."
         self.result: LiveForecast | None = None
         self._gig_key: tuple[str, str] | None = None
         self._counts: tuple[int, ...] | None = None
         self._started = 0.0
         self._busy = False
         self._pending: tuple[Any, GigSnapshot, SimSettings, Path | None] | None = None
+
+    def _say(self, text: str) -> None:
+        # Called at every reading: an unchanged line must not cost a layout and a repaint.
+        if text != self._text:
+            self._text = text
+            self.update(text)
 
     def gig_changed(self, backend: Any, snap: GigSnapshot, settings: SimSettings,
                     population_file: Path | None = None, fastest: bool = False) -> None:
@@ -77,13 +84,13 @@ class ForecastLine(Static):
         if fastest:
             self._gig_key = None  # forecast afresh once the speed comes down
             self.result = None
-            self.update("forecast: held at the fastest speed")
+            self._say("forecast: held at the fastest speed")
             return
         gig_key = (snap.gig.id, snap.gig.model_dump_json())
         counts = (snap.stats.invited, snap.stats.accepted, snap.stats.pending, snap.stats.expired)
         if gig_key != self._gig_key:
             self.result = None
-            self.update("forecast: computing...")
+            self._say("forecast: computing...")
         elif counts == self._counts or time.monotonic() - self._started < MIN_INTERVAL:
             return
         self._gig_key, self._counts = gig_key, counts
@@ -103,16 +110,16 @@ class ForecastLine(Static):
                     result = await self._forecast(reading_of(snap, settings), backend,
                                                   population_file, _pool())
                 except ForecastError as exc:
-                    self.update(f"forecast: {exc}")
+                    self._say(f"forecast: {exc}")
                     continue
                 except Exception as exc:  # noqa: BLE001 - a failed forecast must not end the console
-                    self.update(f"forecast failed: {type(exc).__name__}: {exc}")
+                    self._say(f"forecast failed: {type(exc).__name__}: {exc}")
                     _drop_pool()  # a broken pool is not reused
                     continue
                 if self._gig_key is None or self._gig_key[0] != snap.gig.id or not self.is_attached:
                     continue
                 self.result = result
-                self.update(f"forecast: {result.line}")
+                self._say(f"forecast: {result.line}")
                 self.post_message(self.Ready(result))
         finally:
             self._busy = False
