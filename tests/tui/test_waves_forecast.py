@@ -46,8 +46,8 @@ async def test_the_forecast_line_and_band_show_without_holding_keys():
 async def test_at_the_fastest_speed_the_forecast_holds():
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
         app.clock.speed = math.inf
         app.clock.paused = False
-        screen = await open_gig(pilot)
         await wait_for(lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
         assert screen.query_one(ForecastLine).result is None
