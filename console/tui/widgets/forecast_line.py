@@ -84,6 +84,10 @@ class ForecastLine(Static):
         if fastest:
             self._gig_key = None  # forecast afresh once the speed comes down
             self.result = None
+            self._pending = None
+            if self._busy:  # a forecast begun before: its remaining steps do not start
+                self.workers.cancel_group(self, "forecast-line")
+                self._busy = False
             self._say("forecast: held at the fastest speed")
             return
         gig_key = (snap.gig.id, snap.gig.model_dump_json())
