@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.cli import gigs, locate, replay, serve, simulate
+from console.cli import calibrate, forecast, gigs, locate, replay, serve, simulate
 from console.cli.common import DEFAULT_DEADLINE
 from console.cli.output import CleanFormatter
 
-SUBCOMMANDS = (gigs, simulate, replay, serve, locate)
+SUBCOMMANDS = (gigs, simulate, calibrate, forecast, replay, serve, locate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from console.cli.common import when
 from console.cli.output import say
+from console.forecast.model import ModelError, load_model
 from console.gigfile import load_gig_file, to_create
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
@@ -50,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "an ISO time; default: run until nothing is left to happen")
     parser.add_argument("--set", dest="settings", action="append", default=[],
                         metavar="NAME=VALUE", help=f"a simulation setting: {', '.join(SETTING_NAMES)}")
+    parser.add_argument("--model", type=Path, metavar="FILE",
+                        help="the response model from `calibrate --out FILE` (its overall fit; "
+                        "--set still overrides)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--save-population", type=Path, metavar="FILE",
                         help="also write the population used to FILE")
@@ -89,7 +93,11 @@ def _spec(args: argparse.Namespace) -> RunSpec:
     if loaded.problems or loaded.gig is None:
         raise InputError("\n".join(loaded.messages()))
     try:
-        settings = parse_settings(args.settings)
+        base = load_model(args.model).settings() if args.model is not None else None
+    except (ModelError, SettingError) as exc:
+        raise InputError(f"--model {exc}") from None
+    try:
+        settings = parse_settings(args.settings, base)
     except SettingError as exc:
         raise InputError(f"--set {exc}") from None
     if args.workers is not None and args.workers < 0:

@@ -39,16 +39,20 @@ class ChartSpec:
     ascii_only: bool = False
 
 
+def column_ends(start: int, end: int, width: int) -> list[float]:
+    """The time each column's slice ends at."""
+    span = max(end - start, 1)
+    return [start + span * (col + 1) / width for col in range(max(width, 0))]
+
+
 def column_values(samples: Sequence[Sample], start: int, end: int, width: int) -> list[Sample | None]:
     """The last sample at or before the end of each column's time slice (a step function that
     holds its last value up to ``end``, "now"); ``None`` for columns before the first sample."""
     if not samples or width <= 0:
         return [None] * max(width, 0)
     times = [s.at for s in samples]
-    span = max(end - start, 1)
     values: list[Sample | None] = []
-    for col in range(width):
-        col_end = start + span * (col + 1) / width
+    for col_end in column_ends(start, end, width):
         index = bisect_right(times, col_end) - 1
         values.append(samples[index] if index >= 0 else None)
     return values
@@ -61,10 +65,33 @@ def _row(value: int, top: int, height: int) -> int:
     return max(1, min(height, round(value * height / top)))
 
 
-def render_chart(samples: Sequence[Sample], spec: ChartSpec) -> list[Line]:
-    """``spec.height`` plot rows, an axis row, a time row and a legend row."""
+@dataclass(frozen=True)
+class BandPoint:
+    """A forecast's P10 and P90 of accepted at one future time."""
+
+    at: int
+    low: int
+    high: int
+
+
+def band_columns(band: Sequence[BandPoint], start: int, end: int,
+                 width: int) -> list[BandPoint | None]:
+    """The band point nearest each column's end, for the columns the band's times cover."""
+    if not band or width <= 0:
+        return [None] * max(width, 0)
+    times = [p.at for p in band]
+    slice_width = max(end - start, 1) / width
+    return [band[max(bisect_right(times, t) - 1, 0)]
+            if times[0] <= t <= times[-1] + slice_width else None
+            for t in column_ends(start, end, width)]
+
+
+def render_chart(samples: Sequence[Sample], spec: ChartSpec,
+                 band: Sequence[BandPoint] = ()) -> list[Line]:
+    """``spec.height`` plot rows, an axis row, a time row and a legend row. A forecast ``band``
+    (after the last sample; ``spec.end`` reaching past now) shades P10-P90 of accepted."""
     g = glyphs(spec.ascii_only)
-    top = chart_top(samples, spec)
+    top = chart_top(samples, spec, band)
     label_width = len(str(top))
     plot_width = max(spec.width - label_width - 1, 1)
     height = max(spec.height, 1)
@@ -72,28 +99,45 @@ def render_chart(samples: Sequence[Sample], spec: ChartSpec) -> list[Line]:
     # The seat limits' rows, labelled with their values on the axis (the larger one wins a row).
     limit_rows = {_row(v, top, height): v
                   for v in sorted(v for v in (spec.seats_min, spec.seats_max) if v)}
+    shaded = band_columns(band, spec.start, spec.end, plot_width)
+    if band:
+        # From the forecast's start the chart shows the forecast, not a held last value.
+        ends = column_ends(spec.start, spec.end, plot_width)
+        columns = [None if t > band[0].at else c for t, c in zip(ends, columns)]
 
     lines: list[Line] = []
     for row in range(height, 0, -1):
         label = str(top) if row == height else str(limit_rows.get(row, ""))
         cells: list[tuple[str, Role]] = [(ch, "label") for ch in label.rjust(label_width)]
         cells.append((g.axis_v, "axis"))
-        cells.extend(_cell(value, row, top, height, row in limit_rows, g) for value in columns)
+        cells.extend(_band_cell(b, row, top, height, g) or
+                     _cell(value, row, top, height, row in limit_rows, g)
+                     for value, b in zip(columns, shaded))
         lines.append(merge_runs(cells))
     lines.append([Run("0".rjust(label_width) + g.corner + g.axis_h * plot_width, "axis")])
     left, right = clock(spec.start), clock(spec.end)
     gap = max(plot_width - len(left) - len(right), 1)
     lines.append([Run(" " * (label_width + 1) + left + " " * gap + right, "label")])
     peak = max((s.pending for s in samples), default=0)
-    lines.append(_legend(g, top, peak if peak > top else None))
+    lines.append(_legend(g, top, peak if peak > top else None, bool(band)))
     return lines
 
 
-def chart_top(samples: Sequence[Sample], spec: ChartSpec) -> int:
-    """The value of the top row: the seat limits and accepted, plus a quarter (so the limits
-    sit below the row where pending above the scale is marked)."""
-    base = max([spec.seats_max or 0, spec.seats_min or 0, 1] + [s.accepted for s in samples])
+def chart_top(samples: Sequence[Sample], spec: ChartSpec, band: Sequence[BandPoint] = ()) -> int:
+    """The value of the top row: the seat limits, accepted and the forecast band's top, plus a
+    quarter (so the limits sit below the row where pending above the scale is marked)."""
+    base = max([spec.seats_max or 0, spec.seats_min or 0, 1] + [s.accepted for s in samples]
+               + [p.high for p in band])
     return base + max(base // 4, 1)
+
+
+def _band_cell(point: BandPoint | None, row: int, top: int, height: int,
+               g: GlyphSet) -> tuple[str, Role] | None:
+    if point is None:
+        return None
+    if _row(point.low, top, height) <= row <= max(_row(point.high, top, height), 1):
+        return g.empty, "band"
+    return None
 
 
 def _cell(value: Sample | None, row: int, top: int, height: int, on_limit: bool,
@@ -110,10 +154,13 @@ def _cell(value: Sample | None, row: int, top: int, height: int, on_limit: bool,
     return " ", "empty"
 
 
-def _legend(g: GlyphSet, top: int, peak: int | None) -> Line:
+def _legend(g: GlyphSet, top: int, peak: int | None, band: bool = False) -> Line:
     """``peak``: the most pending, when it went above the top of the scale."""
     line = [Run(g.bar, "accepted"), Run(" accepted  ", "label"), Run(g.pending, "pending"),
             Run(" pending  ", "label")]
     if peak is not None:
         line += [Run(g.above, "pending"), Run(f" pending above {top} (up to {peak})  ", "label")]
-    return line + [Run(g.limit, "limit"), Run(" seats min/max", "label")]
+    line += [Run(g.limit, "limit"), Run(" seats min/max", "label")]
+    if band:
+        line += [Run("  ", "label"), Run(g.empty, "band"), Run(" forecast P10-P90", "label")]
+    return line

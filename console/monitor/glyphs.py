@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["accepted", "pending", "below", "met", "full", "limit", "axis", "label", "empty"]
+Role = Literal["accepted", "pending", "below", "met", "full", "limit", "axis", "label", "empty",
+               "band"]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,18 @@ import asyncio
 import pytest
 
 from console.tui.app import CirroApp
+from console.tui.widgets.forecast_line import ForecastLine
 from .fakes import FakeBackend, sample_gigs
 
 SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def no_forecast_line(request, monkeypatch):
+    """The wave monitor's background forecast is off unless a test asks for it
+    (``@pytest.mark.forecast_line``): it costs seconds of CPU per gig opened."""
+    if request.node.get_closest_marker("forecast_line") is None:
+        monkeypatch.setattr(ForecastLine, "enabled", False)
 
 
 @pytest.fixture

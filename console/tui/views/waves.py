@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 from console.backends.errors import BackendError
 from console.models import Gig, GigInvitation, GigPhase, InvitationAction
 from console.monitor import speeds
-from console.monitor.chart import ChartSpec, render_chart
+from console.monitor.chart import BandPoint, ChartSpec, render_chart
 from console.monitor.feed import feed_events
 from console.monitor.gauge import render_gauge
 from console.monitor.glyphs import Line, Run
@@ -48,11 +48,13 @@ from console.tui.views.wave_rows import (
     wave_row,
 )
 from console.tui.widgets.dialogs import ChoiceDialog, PromptDialog
+from console.tui.widgets.forecast_line import ForecastLine
 from console.tui.widgets.keyed_table import KeyedTable
 from console.tui.widgets.runs import RunsView
 from console.tui.widgets.tuning_dialog import TuningDialog
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
 from console.tui.widgets.wrapped import Wrapped
+from console.waves import SimSettings
 
 PANES = ("waves", "chart", "invitations", "events")
 PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
@@ -104,6 +106,7 @@ class WavesScreen(ViewScreen):
     WavesScreen #wv-title { width: 100%; text-style: bold; padding: 0 1; }
     WavesScreen #wv-counts { height: 1; width: 100%; padding: 0 1; }
     WavesScreen #wv-gauge { height: 1; padding: 0 1; }
+    WavesScreen #wv-forecast { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
     WavesScreen #wv-tabs { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
     WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-chart { height: 1fr; padding: 0 1; }
@@ -154,6 +157,7 @@ class WavesScreen(ViewScreen):
                 yield Wrapped(id="wv-title")
                 yield Static(id="wv-counts")
                 yield RunsView(self._draw_gauge, id="wv-gauge")
+                yield ForecastLine(id="wv-forecast")
                 yield Static(id="wv-tabs")
                 with ContentSwitcher(initial="wv-waves", id="wv-panes"):
                     yield VirtualTable(WAVE_COLUMNS, id="wv-waves")
@@ -333,6 +337,11 @@ class WavesScreen(ViewScreen):
                        f"{stats.pending}  rejected {stats.rejected}  expired {stats.expired}  "
                        f"waves {stats.waves_sent}")
         self.query_one("#wv-gauge", RunsView).redraw()
+        clock = self.cirro.clock
+        self.query_one(ForecastLine).gig_changed(
+            self.backend, snap, getattr(self.sim, "settings", None) or SimSettings(),
+            getattr(self.cirro, "population_file", None),
+            fastest=clock is not None and clock.fastest)
         if self.pane != "events":
             self._paint_events()  # a hidden table repaints nothing: showing it only swaps panes
         self._sync_invitation_rows()
@@ -499,10 +508,18 @@ class WavesScreen(ViewScreen):
         snap = monitor.snapshot
         samples = monitor.samples
         start = min(samples[0].at if samples else snap.at, snap.gig.start_at)
+        forecast = self.query_one(ForecastLine).result
+        band = [BandPoint(*p) for p in zip(forecast.band.times, forecast.band.low,
+                                           forecast.band.high)] if forecast else []
+        band = [p for p in band if p.at >= snap.at]
         spec = ChartSpec(width=width, height=max(height - 3, CHART_HEIGHT_MIN), start=start,
-                         end=max(snap.at, start + 1), seats_min=snap.gig.seats_min,
-                         seats_max=snap.gig.seats_max, ascii_only=self.ascii_only)
-        return render_chart(samples, spec)
+                         end=max(snap.at, start + 1, *(p.at for p in band[-1:])),
+                         seats_min=snap.gig.seats_min, seats_max=snap.gig.seats_max,
+                         ascii_only=self.ascii_only)
+        return render_chart(samples, spec, band)
+
+    def on_forecast_line_ready(self, _message: ForecastLine.Ready) -> None:
+        self.query_one("#wv-chart", RunsView).redraw()
 
     def _paint_tabs(self) -> None:
         parts = []

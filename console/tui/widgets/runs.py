@@ -22,7 +22,8 @@ from console.monitor.glyphs import Line
 
 Draw = Callable[[int, int], list[Line]]
 
-ROLES = ("accepted", "pending", "below", "met", "full", "limit", "axis", "label", "empty")
+ROLES = ("accepted", "pending", "below", "met", "full", "limit", "axis", "label", "empty",
+         "band")
 
 
 class RunsView(Widget):
@@ -38,6 +39,7 @@ class RunsView(Widget):
     RunsView > .runs--limit { color: $error; }
     RunsView > .runs--axis { color: $text-muted; }
     RunsView > .runs--label { color: $text-muted; }
+    RunsView > .runs--band { color: $success 60%; }
     """
 
     def __init__(self, draw: Draw, *, id: str | None = None, classes: str | None = None) -> None:

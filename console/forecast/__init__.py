@@ -1,0 +1,1 @@
+"""Forecasts of a gig's fill from a response model fitted to what workers did (no Textual)."""

@@ -1,0 +1,53 @@
+"""The wave monitor's forecast line and band, as the operator sees them."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+
+import pytest
+
+from console.tui.widgets.forecast_line import ForecastLine
+
+from .test_waves_view import SIZE, make_app, open_gig, text
+
+pytestmark = pytest.mark.forecast_line
+
+
+async def wait_for(condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+
+
+async def test_the_forecast_line_and_band_show_without_holding_keys():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        opened = time.monotonic()
+        await wait_for(lambda: "fills ~" in text(screen, "#wv-forecast"))
+        assert time.monotonic() - opened < 15
+        line = text(screen, "#wv-forecast")
+        assert "(P50) · 90% by " in line and "before end" in line
+        # Keys work while it computes again: change panes at once.
+        screen.query_one(ForecastLine)._gig_key = None
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.pane == "chart"
+        await wait_for(lambda: screen.query_one(ForecastLine).result is not None)
+        chart = "\n".join("".join(r.text for r in line) for line in screen._draw_chart(90, 20))
+        assert "forecast P10-P90" in chart
+        assert "░" in chart or "." in chart.splitlines()[0]
+
+
+async def test_at_the_fastest_speed_the_forecast_holds():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        app.clock.speed = math.inf
+        app.clock.paused = False
+        await wait_for(lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
+        assert screen.query_one(ForecastLine).result is None
