@@ -32,6 +32,13 @@ def remote_console(demo_dir, tmp_path_factory) -> Iterator[Terminal]:
             terminal.close()
 
 
+def first_row(text: str) -> str:
+    """The line under the invitations table's header."""
+    rows = text.split("\n")
+    header = next((i for i, row in enumerate(rows) if "WORKER" in row), None)
+    return rows[header + 1] if header is not None and header + 1 < len(rows) else ""
+
+
 def counts(text: str) -> dict[str, int]:
     match = COUNTS.search(text)
     assert match, text
@@ -47,7 +54,7 @@ def test_invitation_actions_apply_on_the_server_and_show(remote_console: Termina
     console.wait_for(lambda text: "Checkout regression (Android) ·" in text and COUNTS.search(text))
     console.send("i", "/", "pending", "enter")
     # The first row under the table's header is a pending invitation: the cursor's.
-    before = counts(console.wait_for(lambda text: " pending " in text.split("\n")[6]))
+    before = counts(console.wait_for(lambda text: " pending " in first_row(text)))
     console.send("A")
     console.wait_for("Accept 1 invitation?")
     console.send("y")
