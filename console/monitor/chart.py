@@ -159,8 +159,8 @@ def _legend(g: GlyphSet, top: int, peak: int | None, band: bool = False) -> Line
     line = [Run(g.bar, "accepted"), Run(" accepted  ", "label"), Run(g.pending, "pending"),
             Run(" pending  ", "label")]
     if peak is not None:
-        line += [Run(g.above, "pending"), Run(f" pending above {top} (up to {peak})  ", "label")]
+        line += [Run(g.above, "pending"), Run(f" above {top}, peak {peak}  ", "label")]
     line += [Run(g.limit, "limit"), Run(" seats min/max", "label")]
     if band:
-        line += [Run("  ", "label"), Run(g.empty, "band"), Run(" forecast P10-P90", "label")]
+        line += [Run("  ", "label"), Run(g.empty, "band"), Run(" forecast", "label")]
     return line

@@ -17,7 +17,7 @@ def test_band_is_shaded_after_the_samples_between_its_limits():
     highest = next(row for row in plot if "." in row)  # the top of the scale is P90's plus a quarter
     assert "." in highest[half:]  # P90 reaches its highest late on
     assert "." not in highest[:half + 10]
-    assert lines[-1].endswith(". forecast P10-P90")
+    assert lines[-1].endswith(". forecast")
 
 
 def test_no_band_no_legend():

@@ -40,7 +40,7 @@ def test_hundreds_pending_leave_accepted_and_the_seat_limits_readable():
     bar_rows = [i for i, line in enumerate(lines[:12]) if "#" in line]
     assert len(bar_rows) == 4  # 17 of 56 over 12 rows
     assert lines[0].rstrip().endswith("^")  # pending above the scale, on the top row
-    assert lines[-1] == "# accepted  * pending  ^ pending above 56 (up to 228)  - seats min/max"
+    assert lines[-1] == "# accepted  * pending  ^ above 56, peak 228  - seats min/max"
 
 
 def test_unicode_chart_and_roles():

@@ -268,7 +268,7 @@ async def test_the_chart_keeps_accepted_and_the_seat_limits_apart_under_hundreds
         assert len(limits) == 2 and limits[0] > top  # min and max on rows of their own
         assert [lines[i].split("│")[0].strip() for i in limits] == ["14", "10"]
         assert "▲" in lines[top]
-        assert f"▲ pending above 17 (up to {stats.pending})" in lines[axis + 2]
+        assert f"▲ above 17, peak {stats.pending}" in lines[axis + 2]
 
 
 async def test_the_preview_keeps_one_worker_a_line_and_scrolls_to_the_columns_beyond(backend_400):
