@@ -80,12 +80,17 @@ def format_sweep(rows: Sequence[tuple[dict[str, float], Forecast]], pick: int | 
 
 
 def monitor_line(forecast: Forecast) -> str:
-    """``fills ~14:05 (P50) · 90% by 16:30 · 93% before end``."""
-    def hhmm(at: int | None) -> str:
-        return "never" if at is None else time.strftime("%H:%M", time.gmtime(at))
+    """``fills ~14:05 (P50) · 90% by 16:30 · 93% before end``; a time on another day than now
+    carries its date, and a percentile the runs do not reach before the end says so."""
+    def moment(at: int) -> str:
+        same_day = time.gmtime(at)[:3] == time.gmtime(forecast.now)[:3]
+        return time.strftime("%H:%M" if same_day else "%m-%d %H:%M", time.gmtime(at))
 
     q = forecast.seats_min_at
+    before_end = f"{forecast.fill_probability:.0%} before end"
     if q["p90"] is not None and q["p90"] <= forecast.now:
         return "filled (seats_min reached)"
-    return (f"fills ~{hhmm(q['p50'])} (P50) · 90% by {hhmm(q['p90'])} · "
-            f"{forecast.fill_probability:.0%} before end")
+    if q["p50"] is None:
+        return f"most runs do not reach seats_min · {before_end}"
+    late = "90% not before end" if q["p90"] is None else f"90% by {moment(q['p90'])}"
+    return f"fills ~{moment(q['p50'])} (P50) · {late} · {before_end}"
