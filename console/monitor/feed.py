@@ -11,6 +11,7 @@ from .events import EventKind, MonitorEvent
 
 FEED_KINDS: dict[str, EventKind] = {
     "wave": EventKind.WAVE,
+    "wave_skipped": EventKind.WAVE,
     "accepted": EventKind.RESPONSE,
     "rejected": EventKind.RESPONSE,
     "accept": EventKind.RESPONSE,

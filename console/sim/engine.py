@@ -36,6 +36,7 @@ from console.models import (
     next_status,
     problems_from_validation,
 )
+from console.mql import MQLError
 from console.plural import plural
 from console.waves import (
     SimSettings,
@@ -272,7 +273,14 @@ class Engine:
         size = wave_size(run.gig, len(run.pending), self.settings.wave_counting)
         if size <= 0:
             return None
-        ranking = self._ranking(run)
+        try:
+            ranking = self._ranking(run)
+        except MQLError as exc:
+            # A query failing as it runs (a $regex past its time limit on some worker) skips this
+            # gig's wave, said in the feed; it must not stop the clock of every gig for good.
+            where = f"filter_query.{exc.path}" if exc.path else "filter_query"
+            self.feed.add(t, "wave_skipped", run.id, f"wave skipped: {where}: {exc.message}")
+            return None
         taken = ranking.take(size, run.invited)
         run.exhausted = ranking.left == 0
         if not taken:

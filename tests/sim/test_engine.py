@@ -7,6 +7,7 @@ import pytest
 from console.models import GigTaskCreate, GigUpdate, InvitationAction, InvitationStatus
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, QueryError, RuleError
+from console.sim.population import Population
 from console.waves import SimSettings, WaveCounting
 
 from .conftest import DAY, HOUR, START, gig_create, small_population
@@ -341,3 +342,19 @@ def test_advancing_without_running_past_the_last_event_stops_where_nothing_is_le
     assert engine.clock == START + 3 * DAY
     engine.advance_to(START + 10 * DAY)  # the ordinary advance still goes where it is told
     assert engine.clock == START + 10 * DAY
+
+
+def test_a_query_failing_as_it_runs_skips_its_gigs_waves_and_the_clock_goes_on():
+    population = small_population()
+    population = Population([*population.records,
+                             {"id": "41", "document": {"status": "active", "email": "a" * 27 + "b"}}])
+    engine = Engine(population, seed=1, clock=START - HOUR, settings=SILENT)
+    stuck = engine.create_gig(gig_create(filter_query={"email": {"$regex": "^(a|a)+$"}}))
+    fine = engine.create_gig(gig_create())
+    engine.advance_to(START + 10 * 60)  # three ticks of both gigs
+    assert engine.clock == START + 10 * 60
+    assert engine.gig_invitations(stuck.id) == []
+    assert len(engine.wave_records(fine.id)) >= 1  # the other gig's waves went out
+    skipped = [e for e in engine.feed.entries if e["kind"] == "wave_skipped"]
+    assert len(skipped) == 3 and {e["gig_id"] for e in skipped} == {stuck.id}
+    assert skipped[0]["message"].startswith("wave skipped: filter_query.email.$regex: ")
