@@ -154,8 +154,8 @@ class LocalBackend:
             except (RuleError, SettingError) as exc:
                 raise Unprocessable(str(exc)) from None
             except MQLError as exc:
-                # A query that fails as it runs (a regex over its time limit) during a wave:
-                # the console says so instead of crashing on a foreign exception.
+                # A query that fails as it runs (a regex over its time limit) outside a wave,
+                # e.g. listing a gig's next candidates: said, not a foreign exception.
                 raise Unprocessable(f"a gig's query failed as it ran: {exc}") from None
             if mutation:
                 self._save(undo=True)
