@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError, UnusableData
@@ -24,13 +23,6 @@ EXIT_USAGE = 2
 # Seconds a headless command may take in all (each request also has the context's timeout), so
 # a stuck server cannot pile up cron runs of `gigs poll`.
 DEFAULT_DEADLINE = 600.0
-
-
-def when(timestamp: int | None) -> str:
-    """A UNIX time as the commands print it: ``2026-03-02 10:00`` (UTC), ``-`` for none."""
-    if timestamp is None:
-        return "-"
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def fail(message: str, code: int) -> int:

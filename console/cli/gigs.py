@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from console.backends.base import Backend
-from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, when, with_backend
+from console.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, with_backend
 from console.cli.output import clean, print_json, say
+from console.monitor.timefmt import minute
 from console.gigfile import load_gig_file
 from console.models import Gig, GigCreate
 from console.remote.backend import RemoteBackend
@@ -73,8 +74,8 @@ def _seats(gig: Gig) -> str:
 def gig_table(gigs: list[Gig], now: int) -> list[str]:
     rows = [("ID", "TITLE", "PHASE", "MODE", "SEATS", "START (UTC)", "END (UTC)")]
     rows += [tuple(map(clean, (g.id, g.title if len(g.title) <= 40 else g.title[:39] + "…",
-                               g.phase(now).value, g.invitation_mode, _seats(g), when(g.start_at),
-                               when(g.end_at)))) for g in gigs]
+                               g.phase(now).value, g.invitation_mode, _seats(g), minute(g.start_at),
+                               minute(g.end_at)))) for g in gigs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
 
@@ -101,8 +102,8 @@ def _show(args: argparse.Namespace) -> int:
         now = await backend.now()
         lines = [
             ("id", gig.id), ("title", gig.title), ("phase", gig.phase(now).value),
-            ("url", gig.url), ("start", when(gig.start_at)), ("end", when(gig.end_at)),
-            ("archive at", when(gig.archive_at)), ("archived", when(gig.archived_at)),
+            ("url", gig.url), ("start", minute(gig.start_at)), ("end", minute(gig.end_at)),
+            ("archive at", minute(gig.archive_at)), ("archived", minute(gig.archived_at)),
             ("mode", gig.invitation_mode), ("seats", f"total {gig.total_seats}, {_seats(gig)}"),
             ("wave", f"{gig.wave_size} every {gig.invitation_frequency} min"),
             ("filter", json.dumps(gig.filter_query)), ("sort", json.dumps(gig.sort_query)),
@@ -133,7 +134,7 @@ def _create(args: argparse.Namespace) -> int:
 def _archive(args: argparse.Namespace) -> int:
     async def action(backend: Backend) -> int:
         gig = await backend.archive_gig(args.gig_id, args.at)
-        done = "archived" if args.at is None else f"will archive at {when(gig.archive_at)} UTC"
+        done = "archived" if args.at is None else f"will archive at {minute(gig.archive_at)} UTC"
         say(f"gig {clean(gig.id)} {done}")
         return EXIT_OK
     return with_backend(args, action)

@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from console.cli.common import when
+from console.monitor.timefmt import minute
 from console.cli.output import say
 from console.forecast.model import ModelError, load_model
 from console.gigfile import load_gig_file, to_create
@@ -142,7 +142,7 @@ def _open(spec: RunSpec, state_dir: Path, population: Population, args: argparse
         return run
     engine = run.engine
     where = ("finished" if engine.next_event_at() is None
-             else f"stopped at {when(engine.clock)} UTC")
+             else f"stopped at {minute(engine.clock)} UTC")
     if args.record is None or engine.clock <= spec.gig.start_at:
         continues = ("reprinting its report" if engine.next_event_at() is None
                      else "continuing from there")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from console.monitor.timefmt import minute
+
 from .model import PARAMETERS, GroupFit, ResponseModel
 from .summary import Forecast
 
 
 def when(at: int | None) -> str:
-    return "not reached" if at is None else time.strftime("%Y-%m-%d %H:%M", time.gmtime(at))
+    return minute(at, missing="not reached")
 
 
 def _number(x: float) -> str:

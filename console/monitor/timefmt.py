@@ -1,5 +1,5 @@
-"""How the monitor writes a moment: simulated time is integer UNIX seconds, shown in UTC to the
-second (waves and responses at high speed are seconds apart)."""
+"""How a moment is written: simulated time is integer UNIX seconds, shown in UTC; the monitor to
+the second (waves and responses at high speed are seconds apart), the commands to the minute."""
 
 from __future__ import annotations
 
@@ -11,3 +11,10 @@ def clock(at: int | None) -> str:
     if at is None:
         return "-"
     return time.strftime("%H:%M:%S", time.gmtime(at))
+
+
+def minute(at: int | None, missing: str = "-") -> str:
+    """``2026-03-02 10:00`` in UTC, or ``missing`` for no time."""
+    if at is None:
+        return missing
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(at))
