@@ -131,10 +131,10 @@ async def test_manual_gig_invite_run_wave_now_and_attempt(backend):
 
 async def test_simulation_controls_and_event_feed(backend):
     sim = backend.simulation
-    last_seq = sim.events_since(0)[-1]["seq"]
+    last_seq = (await sim.events_since(0))[-1]["seq"]
     t = await sim.step_to_next_wave()
     assert t is not None and sim.now == t > DEMO_NOW
-    new = sim.events_since(last_seq)
+    new = await sim.events_since(last_seq)
     assert new and new[-1]["kind"] == "wave" and all(e["seq"] > last_seq for e in new)
     assert await sim.advance_by(600) == t + 600
     settings = await sim.update_settings(wave_counting="top_up")
@@ -206,7 +206,7 @@ async def test_a_query_failing_as_it_runs_is_a_backend_error(demo_dir, tmp_path)
             await backend.invitation_attempt(worker, [gig.id])
         # A wave meeting it is skipped and said so; the clock goes on for every other gig.
         assert await backend.simulation.advance_to(now + 3600) == now + 3600
-        skipped = [e for e in backend.simulation.events_since(0)
+        skipped = [e for e in await backend.simulation.events_since(0)
                    if e["kind"] == "wave_skipped" and e["gig_id"] == gig.id]
         assert skipped and "email.$regex: the regex ran over its time" in skipped[0]["message"]
     finally:

@@ -132,6 +132,7 @@ def test_why_not_names_the_failing_clause_and_its_value():
 
 class _Remote:
     kind = "remote"
+    simulation = None
     context = "staging"
 
 

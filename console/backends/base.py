@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
+from console.backends.controls import SimulationControls
 from console.backends.paging import DEFAULT_LIMIT, Page
 from console.models import (
     Gig,
@@ -62,6 +63,8 @@ class Backend(Protocol):
     context: str
     kind: BackendKind
     read_only: bool
+    # A clock the operator moves (the simulation, a replay); None for the remote API.
+    simulation: SimulationControls | None
 
     async def now(self) -> int:
         """The backend's clock in UNIX seconds: simulated time locally, wall time remotely."""

@@ -70,7 +70,7 @@ class LocalBackend:
         self.read_only = read_only
         self.save_interval = save_interval
         self._lock = threading.RLock()
-        self.simulation = SimulationControls(self)
+        self.simulation = LocalSimulation(self)
         self._use(engine)
         # Set when a failed save could not be undone: the engine then holds changes the files do
         # not, and every call refuses rather than answer from it.
@@ -376,9 +376,11 @@ class LocalBackend:
                     self.store.close()
 
 
-class SimulationControls:
-    """What the console may do to the simulation itself: move its clock, send a wave by hand,
-    change the settings, read the population and the event feed."""
+class LocalSimulation:
+    """The simulation's :class:`console.backends.controls.SimulationControls`, plus the moves
+    only the console's clock makes (``advance_by``, ``advance_fastest``) and ``reset_demo``."""
+
+    rewind = None  # a live simulation does not go back
 
     def __init__(self, backend: LocalBackend) -> None:
         self._backend = backend
@@ -463,7 +465,7 @@ class SimulationControls:
         with self._backend._call() as engine, gc_paused():
             return [{"id": r["id"], "document": r["document"]} for r in engine.population.records]
 
-    def events_since(self, seq: int = 0) -> list[dict[str, Any]]:
+    async def events_since(self, seq: int = 0) -> list[dict[str, Any]]:
         """Feed entries newer than ``seq``: ``{seq, at, kind, gig_id, message, ...}``."""
         with self._backend._call() as engine:
             return engine.feed.since(seq)

@@ -72,8 +72,7 @@ async def read_gig(backend: Backend, gig_id: str) -> GigReading:
     """Raises NotFound when there is no such gig."""
     history = await history_from_backend(backend, gig_id)
     stats = await backend.gig_stats(history.gig.id)
-    simulation = getattr(backend, "simulation", None)
-    settings = simulation.settings if backend.kind == "local" and simulation else SimSettings()
+    settings = backend.simulation.settings if backend.simulation is not None else SimSettings()
     return GigReading(history, stats.last_wave_at, settings)
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from console.backends.base import InvitationFilter, InviteRequest
 from console.backends.errors import NotFound, ReadOnlyError
 from console.backends.paging import DEFAULT_LIMIT, Page, page_bounds
+from console.waves import SimSettings
 from console.models import (
     Gig,
     GigCreate,
@@ -229,16 +230,60 @@ class ReplayCursor:
         return list(self._state)
 
 
+class ReplayRewind:
+    """The replay's :class:`console.backends.controls.Rewind`: back and to any frame."""
+
+    def __init__(self, cursor: ReplayCursor):
+        self.cursor = cursor
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return self.cursor.index + 1, self.cursor.last + 1
+
+    async def step_back(self) -> int:
+        self.cursor.step(-1)
+        return self.cursor.clock
+
+    async def jump_to(self, where: str) -> int:
+        self.cursor.jump_to(where)
+        return self.cursor.clock
+
+
 class ReplayControls:
-    """The replay's answer to the simulation controls: its clock moves through the frames."""
+    """The replay's :class:`console.backends.controls.SimulationControls`: its clock moves
+    through the frames; the settings are the recording's, and nothing can be changed."""
 
     def __init__(self, cursor: ReplayCursor, context: str):
         self.cursor = cursor
         self._context = context
+        self.rewind = ReplayRewind(cursor)
+
+    @property
+    def now(self) -> int:
+        return self.cursor.clock
+
+    @property
+    def settings(self) -> SimSettings:
+        return SimSettings()
+
+    async def advance_to(self, t: int) -> int:
+        self.cursor.advance_to(int(t))
+        return self.cursor.clock
 
     async def advance_by(self, seconds: int) -> int:
-        self.cursor.advance_to(self.cursor.clock + int(seconds))
-        return self.cursor.clock
+        return await self.advance_to(self.cursor.clock + int(seconds))
+
+    async def update_settings(self, **changes: object) -> SimSettings:
+        raise ReadOnlyError(f"{self._context} is a recording: it can be replayed, not changed")
+
+    async def reset_demo(self) -> int:
+        raise ReadOnlyError(f"{self._context} is a recording: there is no demo to reset")
+
+    async def events_since(self, seq: int = 0) -> None:
+        return None  # a recording keeps frames, not the feed
+
+    def population(self) -> None:
+        return None  # a recording holds no workers
 
     async def step_to_next_wave(self) -> int | None:
         """One frame on (the operator steps through a recording frame by frame)."""

@@ -22,9 +22,7 @@ class PopulationSource:
 
 
 def preview_population(backend: Backend, population_file: Path | None) -> PopulationSource:
-    simulation = getattr(backend, "simulation", None)
-    if backend.kind == "local" and simulation is not None:
-        records = simulation.population()
+    if backend.simulation is not None and (records := backend.simulation.population()) is not None:
         return PopulationSource(records, f"simulation {backend.context!r}")
     if population_file is None:
         return PopulationSource(

@@ -107,6 +107,7 @@ class LastRead:
 
 class RemoteBackend:
     kind: BackendKind = "remote"
+    simulation = None  # the API's clock is the wall's: nothing for the operator to move
 
     def __init__(self, context: str, transport: Transport, registry: GigRegistry, *,
                  read_only: bool = False, concurrency: int = DEFAULT_CONCURRENCY,

@@ -16,7 +16,7 @@ import uvicorn
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError
-from console.backends.local import SimulationControls
+from console.backends.controls import SimulationControls
 from console.server.app import API_PREFIX, create_app
 from console.server.auth import TokenVerifier
 from console.server.limits import MAX_HEAD_BYTES
@@ -117,9 +117,9 @@ async def _serve(server: uvicorn.Server, backend: Backend, host: str,
         await task
         raise CannotServe("the server did not start (see the message above)")
     on_ready(base_url(server, host))
-    simulation = getattr(backend, "simulation", None)
+    simulation = backend.simulation
     clock = (asyncio.create_task(run_clock(simulation, speed))
-             if speed > 0 and isinstance(simulation, SimulationControls) else None)
+             if speed > 0 and simulation is not None else None)
     try:
         await task
     finally:

@@ -181,8 +181,8 @@ class CirroApp(App[None]):
         self._bump()
 
     def action_reset_demo(self) -> None:
-        reset = getattr(getattr(self.backend, "simulation", None), "reset_demo", None)
-        if reset is None:
+        simulation = self.backend.simulation
+        if simulation is None:
             self.notify(f"Context {self.backend.context!r} is not a local simulation: there is "
                         "no demo to reset.", severity="warning")
             return
@@ -209,7 +209,7 @@ class CirroApp(App[None]):
             f"All gigs, invitations and events of {self.backend.context!r} are replaced\n"
             f"by the demo's; the clock goes back to {full_timestamp(DEMO_NOW)[:16]} UTC.\n"
             "The workers stay as they are.",
-            reset, done)
+            simulation.reset_demo, done)
 
     def poll_now(self) -> None:
         """Poll at once; the next poll is scheduled when this one finishes, so none overlap."""

@@ -29,18 +29,18 @@ def check_ui(config: Config) -> None:
 
 
 def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> CirroApp:
-    simulation = getattr(backend, "simulation", None)
-    local = backend.kind == "local" and simulation is not None
+    simulation = backend.simulation
     context = config.contexts.get(backend.context)
     return CirroApp(
         backend,
         theme=config.ui.theme,
         keymap=config.keys,
         read_only=read_only,
-        advance=simulation.advance_by if local else None,
-        advance_fastest=simulation.advance_fastest if local else None,
+        advance=simulation.advance_by if simulation is not None else None,
+        advance_fastest=getattr(simulation, "advance_fastest", None),
         speed=config.ui.speed,
-        poll_seconds=config.ui.refresh_seconds if backend.kind == "local" else config.ui.poll_seconds,
+        poll_seconds=(config.ui.refresh_seconds if simulation is not None
+                      else config.ui.poll_seconds),
         population_file=context.population if isinstance(context, RemoteContext) else None,
     )
 

@@ -32,6 +32,7 @@ def make_gig(gig_id: str, title: str, start: int, end: int, **extra) -> Gig:
 
 class FakeBackend:
     kind = "local"
+    simulation = None  # no clock of its own: the tests move ``clock`` through ``advance``
 
     def __init__(self, gigs: list[Gig], *, context: str = "test", read_only: bool = False,
                  now: int = T0) -> None:

@@ -275,7 +275,7 @@ async def test_a_reading_cut_short_by_a_newer_one_loses_no_logged_event():
         await pilot.pause(0.5)  # not settle(): waiting for the cancelled worker raises
         await pilot.pause()
         assert len(calls) >= 2
-        logged = feed_events(backend.simulation.events_since(0), gig_id)
+        logged = feed_events(await backend.simulation.events_since(0), gig_id)
         assert len(logged) > 0
         assert screen.monitor.appended == len(logged)
         assert screen.events_table.total_count == len(logged)

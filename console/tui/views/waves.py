@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections import deque
+from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 from textual import work
@@ -18,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
+from console.backends.controls import Rewind, SimulationControls
 from console.backends.errors import BackendError
 from console.models import Gig, GigInvitation, GigPhase, InvitationAction
 from console.monitor import speeds
@@ -228,13 +230,14 @@ class WavesScreen(ViewScreen):
         return self.cirro.backend
 
     @property
-    def sim(self) -> Any:
+    def sim(self) -> SimulationControls | None:
         """The simulation's (or the replay's) controls; None on a remote context."""
-        return getattr(self.backend, "simulation", None)
+        return self.backend.simulation
 
     @property
     def is_remote(self) -> bool:
-        return self.backend.kind == "remote"
+        """Polled, with no clock of its own to move."""
+        return self.backend.simulation is None
 
     # Data -----------------------------------------------------------------------------------------
     def on_snapshot(self, snapshot: Snapshot) -> None:
@@ -285,10 +288,10 @@ class WavesScreen(ViewScreen):
         gig_id, monitor = self.gig_id, self.monitor
         if gig_id is None or monitor is None:
             return
-        since = getattr(self.sim, "events_since", None)
+        sim = self.sim
+        entries = await sim.events_since(self._feed_seq) if sim is not None else None
         feed, feed_seq = None, self._feed_seq
-        if since is not None:
-            entries = since(feed_seq)
+        if entries is not None:
             if entries:
                 feed_seq = entries[-1]["seq"]
             elif monitor.snapshot is not None and monitor.snapshot.at == await self.backend.now():
@@ -339,7 +342,7 @@ class WavesScreen(ViewScreen):
         self.query_one("#wv-gauge", RunsView).redraw()
         clock = self.cirro.clock
         self.query_one(ForecastLine).gig_changed(
-            self.backend, snap, getattr(self.sim, "settings", None) or SimSettings(),
+            self.backend, snap, self.sim.settings if self.sim is not None else SimSettings(),
             getattr(self.cirro, "population_file", None),
             fastest=clock is not None and clock.fastest)
         if self.pane != "events":
@@ -543,9 +546,9 @@ class WavesScreen(ViewScreen):
     def _paint_status(self) -> None:
         parts = []
         clock = self.cirro.clock
-        replay = getattr(self.sim, "cursor", None)
-        if replay is not None:
-            parts.append(f"replay frame {replay.index + 1}/{replay.last + 1}")
+        if self.sim is not None and (rewind := self.sim.rewind) is not None:
+            frame, last = rewind.position
+            parts.append(f"replay frame {frame}/{last}")
         if clock is not None:
             parts.append("paused (p)" if clock.paused else f"running {speeds.label(clock.speed)}")
         if self.poll_clock is not None:
@@ -687,33 +690,36 @@ class WavesScreen(ViewScreen):
             self.notify("Nothing left to happen: no further wave")
         self.cirro.poll_now()
 
+    def _rewind(self, what: str) -> Rewind | None:
+        rewind = self.sim.rewind if self.sim is not None else None
+        if rewind is None:
+            self.notify(f"{what} works on a replay only", severity="warning")
+        return rewind
+
     def action_step_back(self) -> None:
-        cursor = getattr(self.sim, "cursor", None)
-        if cursor is None:
-            self.notify("Stepping back works on a replay only", severity="warning")
+        if (rewind := self._rewind("Stepping back")) is not None:
+            self._move(rewind.step_back())
+
+    @work(exclusive=True, group="waves-step")
+    async def _move(self, move: Awaitable[object]) -> None:
+        try:
+            await move
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
             return
-        cursor.step(-1)
         self.cirro.poll_now()
 
     def action_jump(self) -> None:
-        cursor = getattr(self.sim, "cursor", None)
-        if cursor is None:
-            self.notify("Jumping works on a replay only", severity="warning")
+        if (rewind := self._rewind("Jumping")) is None:
             return
+        frame, last = rewind.position
 
         def chosen(text: str | None) -> None:
-            if not text:
-                return
-            try:
-                cursor.jump_to(text)
-            except ValueError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.cirro.poll_now()
+            if text:
+                self._move(rewind.jump_to(text))
 
         self.app.push_screen(PromptDialog(
-            f"Jump to (frame 1-{cursor.last + 1}, HH:MM[:SS] or a percentage)",
-            str(cursor.index + 1)), chosen)
+            f"Jump to (frame 1-{last}, HH:MM[:SS] or a percentage)", str(frame)), chosen)
 
     def action_wave_now(self) -> None:
         if self.gig_id is None:

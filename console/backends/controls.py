@@ -1,0 +1,83 @@
+"""What a backend with a clock of its own offers besides the Backend protocol.
+
+The local simulation and a replayed recording offer :class:`SimulationControls` as
+``backend.simulation``; the remote API has no clock to move and its ``simulation`` is ``None``.
+The console tells the three apart only by that: never by probing attributes or by ``kind``.
+A replay can also go back (:class:`Rewind`); the live simulation cannot (``rewind`` is ``None``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from console.models import WaveRecord
+from console.waves import SimSettings
+
+
+@runtime_checkable
+class Rewind(Protocol):
+    """Moving back and to any point of a recording."""
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """The current frame and the last one, both counted from 1."""
+        ...
+
+    async def step_back(self) -> int:
+        """One frame back (stays on the first); returns the new clock."""
+        ...
+
+    async def jump_to(self, where: str) -> int:
+        """To a frame number, an ``HH:MM[:SS]`` time of the recording or a percentage; raises
+        ``ValueError`` naming what it cannot read. Returns the new clock."""
+        ...
+
+
+@runtime_checkable
+class SimulationControls(Protocol):
+    """A clock the operator moves, waves sent by hand, settings, and the feed of what happened."""
+
+    rewind: Rewind | None
+
+    @property
+    def now(self) -> int:
+        """The clock, simulated UNIX seconds, as last known (no waiting)."""
+        ...
+
+    @property
+    def settings(self) -> SimSettings:
+        """The response model and wave settings in force."""
+        ...
+
+    async def advance_to(self, t: int) -> int:
+        """Run up to simulated second ``t``; returns the new clock."""
+        ...
+
+    async def step_to_next_wave(self) -> int | None:
+        """On to the next wave of any gig (a replay: the next frame); its time, or ``None``
+        when nothing is left to happen."""
+        ...
+
+    async def run_wave_now(self, gig_id: str) -> WaveRecord | None:
+        """Send one wave of the gig now; ``None`` when no candidate is left. A replay refuses
+        with ``ReadOnlyError``."""
+        ...
+
+    async def update_settings(self, **changes: Any) -> SimSettings:
+        """Change settings by name (values as for ``simulate --set``), from now on."""
+        ...
+
+    async def reset_demo(self) -> int:
+        """Every gig, invitation and event back to the demo's, the clock at its start; returns
+        the clock. ``ReadOnlyError`` on a read-only context or a recording."""
+        ...
+
+    async def events_since(self, seq: int = 0) -> list[dict[str, Any]] | None:
+        """Feed entries newer than ``seq``: ``{seq, at, kind, gig_id, message, ...}``; ``None``
+        when there is no feed (a recording: the monitor tells events from what changed)."""
+        ...
+
+    def population(self) -> list[dict[str, Any]] | None:
+        """Every worker as ``{"id", "document"}`` (live documents: do not edit); ``None`` when
+        there are none (a recording). Takes a while on a large population: not on a loop."""
+        ...
