@@ -19,6 +19,7 @@ class RemoteLike:
 
     kind = "remote"
     read_only = False
+    simulation = None  # as the remote API: no clock of its own
 
     def __init__(self) -> None:
         self.local, self.gig_id = scenario(workers=300)
