@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from textual.reactive import reactive
 
 from console.forecast.service import LiveForecast
@@ -11,6 +14,14 @@ from console.tui.views.waves.source import Reading
 from console.tui.widgets.runs import RunsView
 
 CHART_HEIGHT_MIN = 3
+
+
+def ascii_terminal() -> bool:
+    """Plain ASCII when the terminal cannot be trusted with Unicode (or the user asks for it)."""
+    if os.environ.get("CIRRO_CONSOLE_ASCII"):
+        return True
+    encoding = (getattr(sys.__stdout__, "encoding", None) or "").lower()
+    return bool(encoding) and not encoding.startswith("utf")
 
 
 class ChartPane(RunsView):

@@ -1,55 +1,38 @@
 """View 3: the wave monitor. All live gigs, then one gig: a screen composed of one widget per
-pane, each painting from its own reactive data, fed by one :class:`MonitorSource` per open gig.
-
-Local and replay contexts read the gig after every poll of the app (which moves their clock); a
-remote context polls the open gig on its own schedule.
-"""
+pane, each painting from its own reactive data, fed by one :class:`MonitorSource` per open gig
+(read after every poll of the app on a simulation or replay, on its own schedule when remote)."""
 
 from __future__ import annotations
 
-import os
-import sys
-import time
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, Static
 
 from console.backends.errors import BackendError
-from console.monitor import speeds
-from console.plural import plural
 from console.tui import actions
 from console.tui.messages import DemoReset, Snapshot
 from console.tui.views.base import ViewScreen
 from console.tui.views.waves.built_table import RowsSwapped
-from console.tui.views.waves.chart import ChartPane
-from console.tui.views.waves.commands import MonitorCommands
+from console.tui.views.waves.chart import ChartPane, ascii_terminal
+from console.tui.views.waves.clock_commands import ClockCommands
+from console.tui.views.waves.gig_commands import GigCommands
 from console.tui.views.waves.event_log import EventLog
 from console.tui.views.waves.filter import MonitorFilter
 from console.tui.views.waves.header import GigHeader
 from console.tui.views.waves.invitations import InvitationTable
+from console.tui.views.waves.lines import MonitorLines
 from console.tui.views.waves.overview import OverviewTable
 from console.tui.views.waves.source import MonitorSource, Reading
 from console.tui.views.waves.table_keys import TableKeys
 from console.tui.views.waves.wave_table import WaveTable
 from console.tui.widgets.forecast_line import ForecastLine
-from console.tui.widgets.virtual_table import FilterError, VirtualTable
+from console.tui.widgets.virtual_table import VirtualTable
 from console.tui.widgets.wrapped import Wrapped
 
-PANES = ("waves", "chart", "invitations", "events")
-PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
 
-
-def ascii_terminal() -> bool:
-    """Plain ASCII when the terminal cannot be trusted with Unicode (or the user asks for it)."""
-    if os.environ.get("CIRRO_CONSOLE_ASCII"):
-        return True
-    encoding = (getattr(sys.__stdout__, "encoding", None) or "").lower()
-    return bool(encoding) and not encoding.startswith("utf")
-
-
-class WavesScreen(MonitorCommands, TableKeys, ViewScreen):
+class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScreen):
     VIEW_TITLE = "3 Waves"
     SCOPES = frozenset({"waves", "list"})
     # The list keys are the screen's own and move the visible table: no table ever takes the
@@ -78,7 +61,6 @@ class WavesScreen(MonitorCommands, TableKeys, ViewScreen):
         self.chart = ChartPane(ascii_only, id="wv-chart")
         self.invitations_table = InvitationTable(id="wv-invitations")
         self.events_table = EventLog(id="wv-events")
-        self._tabs_text = ""
 
     def compose_body(self) -> ComposeResult:
         with ContentSwitcher(initial="wv-overview", id="wv-mode"):
@@ -99,7 +81,7 @@ class WavesScreen(MonitorCommands, TableKeys, ViewScreen):
         for table in self.query(VirtualTable):
             table.can_focus = False
         self.set_interval(1.0, self._paint_status)
-        # The app's clock keys (pause, speed) change the header; the status line says them too.
+        # The clock keys (pause, speed) change the app's status: this line says it too.
         self.watch(self.app, "status_version", lambda _: self._paint_status(), init=False)
         self._paint_status()
 
@@ -215,56 +197,3 @@ class WavesScreen(MonitorCommands, TableKeys, ViewScreen):
         self.pane = pane
         self.query_one("#wv-panes", ContentSwitcher).current = f"wv-{pane}"
         self._paint_tabs()
-
-    # Filter ---------------------------------------------------------------------------------------
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "wv-filter" or (table := self.current_table()) is None:
-            return
-        try:
-            table.set_filter(event.value)
-            self.filter_error = None
-        except FilterError as exc:
-            self.filter_error = str(exc)
-        # The line stays open while empty (it is emptied when it opens on a table with no
-        # filter); enter or escape closes it.
-        event.input.set_class(self.filter_error is not None, "-error")
-        self._paint_status()
-        self._paint_tabs()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "wv-filter":
-            event.input.remove_class("-shown")
-            self.set_focus(None)
-
-    # Lines ----------------------------------------------------------------------------------------
-    def _paint_tabs(self) -> None:
-        if self.gig_id is None:
-            return
-        parts = [f"[reverse]{PANE_KEYS[p]} {p}[/reverse]" if p == self.pane else
-                 f"{PANE_KEYS[p]} {p}" for p in PANES]
-        if (table := self.current_table()) is not None:
-            parts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
-            if table.filter_text:
-                parts.append(f"filter {table.filter_text!r}")
-        if self.pane == "invitations":
-            parts.append(f"{len(self.selected)} selected")
-        if (text := "  ".join(parts)) != self._tabs_text:  # fixed size: no layout pass
-            self._tabs_text = text
-            self.query_one("#wv-tabs", Static).update(text, layout=False)
-
-    def _paint_status(self) -> None:
-        parts = []
-        clock, sim = self.cirro.clock, self.backend.simulation
-        if sim is not None and (rewind := sim.rewind) is not None:
-            frame, last = rewind.position
-            parts.append(f"replay frame {frame}/{last}")
-        if clock is not None:
-            parts.append("paused (p)" if clock.paused else f"running {speeds.label(clock.speed)}")
-        if self.poll_clock is not None:
-            status = self.poll_clock.status(time.monotonic())
-            parts.append(f"{status.describe()} · polls every {status.interval:g} s (u)")
-        if self.gig_id is None:
-            parts.append(f"{plural(self.overview.total_count, 'live gig')} · enter watches one")
-        if self.filter_error:
-            parts.append(f"filter error: {self.filter_error}")
-        self.query_one("#wv-status", Wrapped).show(*parts)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.widgets import Input
+
 from console.tui.views.waves.filter import MonitorFilter
 from console.tui.widgets.dialogs import ChoiceDialog
-from console.tui.widgets.virtual_table import VirtualTable
+from console.tui.widgets.virtual_table import FilterError, VirtualTable
 
 
 class TableKeys:
@@ -17,6 +19,10 @@ class TableKeys:
     notify: Any
     query_one: Any
     current_table: Callable[[], VirtualTable | None]
+    set_focus: Any
+    filter_error: str | None
+    _paint_status: Callable[[], None]
+    _paint_tabs: Callable[[], None]
 
     def _on_table(self, action: str, *args: int) -> None:
         if (table := self.current_table()) is not None:
@@ -68,3 +74,23 @@ class TableKeys:
     def action_reverse_sort(self) -> None:
         if (table := self.current_table()) is not None:
             table.sort_by(table.sort_column, not table.sort_reverse)
+
+    # The filter line ---------------------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "wv-filter" or (table := self.current_table()) is None:
+            return
+        try:
+            table.set_filter(event.value)
+            self.filter_error = None
+        except FilterError as exc:
+            self.filter_error = str(exc)
+        # The line stays open while empty (it is emptied when it opens on a table with no
+        # filter); enter or escape closes it.
+        event.input.set_class(self.filter_error is not None, "-error")
+        self._paint_status()
+        self._paint_tabs()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "wv-filter":
+            event.input.remove_class("-shown")
+            self.set_focus(None)
