@@ -65,7 +65,9 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
         self._building = True
         self._build(self._generation, self.base, data)
 
-    @work(thread=True, exclusive=True, group="rows")
+    # A description of its own: Textual's default one is the repr of the arguments, 10,000
+    # invitations each time, made on the event loop.
+    @work(thread=True, exclusive=True, group="rows", description="rows")
     def _build(self, generation: int, base: Base, data: Data) -> None:
         result = self.build(base, data)
         if not get_current_worker().is_cancelled:

@@ -67,16 +67,17 @@ class InvitationTable(BuiltTable[Wanted, Built]):
     def mark(self, keys: Iterable[str]) -> None:
         """Draw the selection mark of these rows again (a new base: a build in flight, made
         on the old marks, is made again)."""
+        keys = [key for key in keys if key in self.base]
+        if not keys:
+            return
         base = dict(self.base)
         rows = []
         for key in keys:
-            if key in base:
-                inv = base[key][0]
-                base[key] = (inv, row := invitation_row(inv, self.selected))
-                rows.append(row)
-        if rows:
-            self.base = base
-            self.update_rows(rows)
+            inv = base[key][0]
+            base[key] = (inv, row := invitation_row(inv, self.selected))
+            rows.append(row)
+        self.base = base
+        self.update_rows(rows)
 
     def toggle(self, key: str) -> None:
         self.selected.symmetric_difference_update({key})
