@@ -101,3 +101,17 @@ async def test_the_selection_and_the_cursor_survive_a_row_swap():
         workers = {table.row(key).cells[1] for key in chosen}
         assert len(marked) == 2 and all(any(w in line for w in workers) for line in marked)
         assert "2 selected" in str(screen.query_one("#wv-tabs").render())
+
+
+async def test_a_demo_reset_takes_the_monitor_back_to_the_live_gigs():
+    # The app used to call the monitor's action_back itself; it posts DemoReset now.
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        assert "Wave watch" in "\n".join(screen_lines(app))
+        app.action_reset_demo()
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(lambda: "enter watches one" in str(screen.query_one("#wv-status").render()))
+        assert screen.gig_id is None
+        assert screen.overview.display and "TITLE" in "\n".join(screen_lines(app))
