@@ -25,7 +25,7 @@ async def test_each_pane_paints_once_its_reading_arrives(monkeypatch):
         return listing
 
     monkeypatch.setattr(source_module, "lister_for", held_lister)
-    app, backend, gig_id = make_app()
+    app, backend, gig_id = make_app(workers=300)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await pilot.pause(0.2)
@@ -52,7 +52,7 @@ async def test_each_pane_paints_once_its_reading_arrives(monkeypatch):
 
 
 async def test_a_filter_typed_in_the_invitations_pane_holds_through_new_readings():
-    app, backend, gig_id = make_app()
+    app, backend, gig_id = make_app(workers=300)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         for _ in range(3):
@@ -78,7 +78,7 @@ async def test_a_filter_typed_in_the_invitations_pane_holds_through_new_readings
 
 
 async def test_the_selection_and_the_cursor_survive_a_row_swap():
-    app, backend, gig_id = make_app(seats_max=None)
+    app, backend, gig_id = make_app(workers=300, seats_max=None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         for _ in range(2):
@@ -105,7 +105,7 @@ async def test_the_selection_and_the_cursor_survive_a_row_swap():
 
 async def test_a_demo_reset_takes_the_monitor_back_to_the_live_gigs():
     # The app used to call the monitor's action_back itself; it posts DemoReset now.
-    app, backend, gig_id = make_app()
+    app, backend, gig_id = make_app(workers=300)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         assert "Wave watch" in "\n".join(screen_lines(app))
