@@ -20,6 +20,7 @@ class RemoteLike:
     kind = "remote"
     simulation = None
     read_only = False
+    simulation = None  # as the remote API: no clock of its own
 
     def __init__(self) -> None:
         self.local, self.gig_id = scenario(workers=300)
