@@ -173,7 +173,14 @@ async def prepare_slow(client: httpx.AsyncClient, clock: int) -> tuple[str, str]
     return created["id"], user_id
 
 
-async def run(url: str, clients: int, seconds: float, slow_seconds: float) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(url: str, pid: int, clients: int, seconds: float,
+              slow_seconds: float) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         invitations = await invitation_ids(client)
         clock = await sim_clock(client)
@@ -182,8 +189,10 @@ async def run(url: str, clients: int, seconds: float, slow_seconds: float) -> di
         shares[i % clients].append([inv_id, status])
     mixed = Samples()
     deadline = time.perf_counter() + seconds
+    cpu = cpu_seconds(pid)
     await asyncio.gather(*(mixed_client(url, n, shares[n], deadline, mixed)
                            for n in range(clients)))
+    cpu = cpu_seconds(pid) - cpu
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         gig_id, user_id = await prepare_slow(client, clock)
     quiet, loaded = Samples(), Samples()
@@ -196,9 +205,12 @@ async def run(url: str, clients: int, seconds: float, slow_seconds: float) -> di
         if samples.errors:
             print(f"errors ({name}): {samples.errors}", file=sys.stderr)
     ms = 1000
+    requests = len(mixed.reads) + len(mixed.writes)
     return {
-        "requests/s": (len(mixed.reads) + len(mixed.writes)) / seconds,
+        "requests/s": requests / seconds,
         "writes/s": len(mixed.writes) / seconds,
+        # What one request costs serve, less dependent on what else the machine runs.
+        "serve CPU ms/request": cpu / max(requests, 1) * ms,
         "read p50 ms": percentile(mixed.reads, 0.5) * ms,
         "read p99 ms": percentile(mixed.reads, 0.99) * ms,
         "write p50 ms": percentile(mixed.writes, 0.5) * ms,
@@ -245,7 +257,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="serve-load-") as work:
         process, url = start_serve(args.code.resolve(), Path(work) / "sim", Path(work))
         try:
-            figures = asyncio.run(run(url, args.clients, args.seconds, args.slow_seconds))
+            figures = asyncio.run(run(url, process.pid, args.clients, args.seconds,
+                                      args.slow_seconds))
         finally:
             process.terminate()
             process.communicate(timeout=60)
