@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from email.utils import parsedate_to_datetime
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,28 +180,70 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(url: str, pid: int, clients: int, seconds: float,
-              slow_seconds: float) -> dict[str, float]:
+def phase(task: tuple[str, str, list[int], list[list[list[str]]], float, tuple[str, str] | None]
+          ) -> Samples:
+    """One load process's part of a phase: its clients, until the shared deadline (wall time)."""
+    kind, url, numbers, shares, until, slow = task
+
+    async def clients() -> None:
+        deadline = time.perf_counter() + (until - time.time())
+        work = []
+        for n, share in zip(numbers, shares):
+            if kind == "mixed":
+                work.append(mixed_client(url, n, share, deadline, samples))
+            else:
+                work.append(reader(url, n, deadline, samples))
+        if slow is not None:
+            work.append(slow_client(url, *slow, deadline, samples))
+        await asyncio.gather(*work)
+
+    samples = Samples()
+    asyncio.run(clients())
+    return samples
+
+
+def spread(pool: ProcessPoolExecutor, processes: int, kind: str, url: str, clients: int,
+           shares: list[list[list[str]]], seconds: float,
+           slow: tuple[str, str] | None = None) -> Samples:
+    """Run a phase's clients over ``processes`` load processes (one Python process cannot keep
+    20 httpx clients busy: the load generator would be what is measured)."""
+    until = time.time() + 1.0 + seconds  # a second for the processes to get going
+    tasks = [(kind, url, list(range(p, clients, processes)), shares[p::processes], until,
+              slow if p == 0 else None) for p in range(processes)]
+    merged = Samples()
+    for part in pool.map(phase, tasks):
+        merged.reads += part.reads
+        merged.writes += part.writes
+        merged.slow += part.slow
+        for what, count in part.errors.items():
+            merged.errors[what] = merged.errors.get(what, 0) + count
+    return merged
+
+
+async def setup(url: str) -> tuple[list[tuple[str, str]], int]:
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        invitations = await invitation_ids(client)
-        clock = await sim_clock(client)
+        return await invitation_ids(client), await sim_clock(client)
+
+
+async def slow_setup(url: str, clock: int) -> tuple[str, str]:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        return await prepare_slow(client, clock)
+
+
+def run(url: str, pid: int, clients: int, processes: int, seconds: float,
+        slow_seconds: float) -> dict[str, float]:
+    invitations, clock = asyncio.run(setup(url))
     shares: list[list[list[str]]] = [[] for _ in range(clients)]
     for i, (inv_id, status) in enumerate(invitations):
         shares[i % clients].append([inv_id, status])
-    mixed = Samples()
-    deadline = time.perf_counter() + seconds
-    cpu = cpu_seconds(pid)
-    await asyncio.gather(*(mixed_client(url, n, shares[n], deadline, mixed)
-                           for n in range(clients)))
-    cpu = cpu_seconds(pid) - cpu
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        gig_id, user_id = await prepare_slow(client, clock)
-    quiet, loaded = Samples(), Samples()
-    deadline = time.perf_counter() + slow_seconds
-    await asyncio.gather(*(reader(url, n, deadline, quiet) for n in range(clients - 1)))
-    deadline = time.perf_counter() + slow_seconds
-    await asyncio.gather(slow_client(url, gig_id, user_id, deadline, loaded),
-                         *(reader(url, n, deadline, loaded) for n in range(clients - 1)))
+    with ProcessPoolExecutor(processes) as pool:
+        cpu = cpu_seconds(pid)
+        mixed = spread(pool, processes, "mixed", url, clients, shares, seconds)
+        cpu = cpu_seconds(pid) - cpu
+        slow = asyncio.run(slow_setup(url, clock))
+        readers = [[] for _ in range(clients - 1)]
+        quiet = spread(pool, processes, "reads", url, clients - 1, readers, slow_seconds)
+        loaded = spread(pool, processes, "reads", url, clients - 1, readers, slow_seconds, slow)
     for name, samples in (("mixed", mixed), ("quiet reads", quiet), ("with slow", loaded)):
         if samples.errors:
             print(f"errors ({name}): {samples.errors}", file=sys.stderr)
@@ -249,6 +292,8 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="the checkout whose serve runs (default: this one)")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--processes", type=int, default=4, help="load processes the clients "
+                        "are spread over")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--slow-seconds", type=float, default=5.0)
     parser.add_argument("--save", type=Path, help="write the figures to this JSON file")
@@ -257,15 +302,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="serve-load-") as work:
         process, url = start_serve(args.code.resolve(), Path(work) / "sim", Path(work))
         try:
-            figures = asyncio.run(run(url, process.pid, args.clients, args.seconds,
-                                      args.slow_seconds))
+            figures = run(url, process.pid, args.clients, args.processes, args.seconds,
+                          args.slow_seconds)
         finally:
             process.terminate()
             process.communicate(timeout=60)
     if args.save:
         args.save.write_text(json.dumps(figures, indent=1))
     before = json.loads(args.before.read_text()) if args.before else None
-    print(f"serve {args.code}: {args.clients} clients, {args.seconds:g} s mixed, "
+    print(f"serve {args.code}: {args.clients} clients in {args.processes} processes, "
+          f"{args.seconds:g} s mixed, "
           f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})")
     print_table(figures, before)
     return 0

@@ -110,13 +110,13 @@ async def test_snapshots_remove_the_journal_they_hold(tmp_path, monkeypatch):
     monkeypatch.setattr(persistence, "SNAPSHOT_EVERY", 3)
     backend = LocalBackend.open(tmp_path / "sim", workers=60)
     gig = (await backend.list_gigs())[-1]
-    for n in range(7):
+    for n in range(4):
         await backend.update_gig(gig.id, GigUpdate(title=f"title {n}"))
     backend.persistence.drain()
     saved = json.loads((tmp_path / "sim" / "state.json").read_text())
-    assert saved["journal"]["1"]["seq"] == 6  # the snapshot after the sixth change
+    assert saved["journal"]["1"]["seq"] == 3  # the snapshot after the third change
     (left,) = segments(tmp_path / "sim")
-    assert [json.loads(line)["seq"] for line in left.read_text().splitlines()] == [7]
+    assert [json.loads(line)["seq"] for line in left.read_text().splitlines()] == [4]
     expected = state(backend)
     stopped(backend)
     reopened = LocalBackend.open(tmp_path / "sim")

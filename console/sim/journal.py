@@ -138,6 +138,7 @@ def _fsync_directory(directory: Path) -> None:
 class Ticket:
     """Set once the writer has dealt with an entry or a job: durable, or ``error``."""
     seq: int
+    size: int = 0  # bytes of the entry's line
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
 
@@ -178,7 +179,7 @@ class Journal:
         if failed:
             record["failed"] = True
         line = json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
-        ticket = Ticket(self.last_seq)
+        ticket = Ticket(self.last_seq, len(line))
         self._put((self.last_seq, line, ticket))
         return ticket
 

@@ -5,8 +5,11 @@
   caller then waits, outside the lock, for its :class:`~console.sim.journal.Ticket`: the answer
   goes out once the entry is on the disk. Waiting writers share one fsync (group commit).
 - A snapshot (the whole state, as ``state.json``) is encoded under the lock and written by the
-  journal's thread: after every ``SNAPSHOT_EVERY`` entries, after time advances (throttled, as
-  before the journal), and on close (then waited for). Writing it holds nobody's lock.
+  journal's thread: once the journal since the last one is as large as that snapshot (and at
+  least ``SNAPSHOT_EVERY`` entries long), so snapshots cost about what the journal does whatever
+  the simulation's size; after time advances (throttled, as before the journal); and on close
+  (then waited for). Writing it holds nobody's lock; encoding it holds the lock (for the demo
+  ~25 ms quiet; json.dumps holds the GIL, so another thread would not let reads go meanwhile).
 
 The caller serialises the calls (the backend's lock today, a simulation host thread later).
 """
@@ -19,12 +22,11 @@ from typing import Any
 from .engine import Engine
 from .journal import Journal, Ticket, segments
 from .operations import Operation
-from .store import SIMULATION_ERRORS, SimStore
+from .store import SIMULATION_ERRORS, SimStore, Snapshot
 
 log = logging.getLogger(__name__)
 
-# Entries between snapshots: replaying this many on opening takes well under a second, and at
-# 300 writes/s a snapshot (~30 ms of encoding under the lock for the demo) comes every ~3 s.
+# The fewest entries between snapshots (replaying a few thousand on opening takes about a second).
 SNAPSHOT_EVERY = 1000
 
 
@@ -41,6 +43,8 @@ class Persistence:
         self.journal = None if self.store is None else Journal(self.store.directory,
                                                                self.store.last_seq)
         self._since_snapshot = 0
+        self._bytes_since_snapshot = 0
+        self._snapshot_size = 0
         self._snapshot: Ticket | None = None
 
     def open(self, engine: Engine) -> None:
@@ -70,7 +74,9 @@ class Persistence:
             raise
         ticket = self.journal.append(engine.clock, op.name, op.to_json())
         self._since_snapshot += 1
-        if self._since_snapshot >= SNAPSHOT_EVERY:
+        self._bytes_since_snapshot += ticket.size
+        if (self._since_snapshot >= SNAPSHOT_EVERY
+                and self._bytes_since_snapshot >= self._snapshot_size):
             self._snapshot_later(engine)
         return result, ticket
 
@@ -108,7 +114,11 @@ class Persistence:
             return  # one at a time: the next trigger comes soon enough
         store, snapshot = self.store, self.store.snapshot(engine, self.journal.last_seq)
         self._snapshot = self.journal.after_durable(lambda: store.write_snapshot(snapshot))
-        self._since_snapshot = 0
+        self._taken(snapshot)
+
+    def _taken(self, snapshot: Snapshot) -> None:
+        self._since_snapshot = self._bytes_since_snapshot = 0
+        self._snapshot_size = len(snapshot.state)
 
     def checkpoint(self, engine: Engine) -> None:
         """A snapshot now, waited for (closing, or the engine was replaced whole)."""
@@ -118,7 +128,7 @@ class Persistence:
         if not self.store.due(engine) and self.journal.last_seq == self.store.state_seq:
             return
         store, snapshot = self.store, self.store.snapshot(engine, self.journal.last_seq)
-        self._since_snapshot = 0
+        self._taken(snapshot)
         self.journal.after_durable(lambda: store.write_snapshot(snapshot)).wait()
 
     def _journal(self) -> Journal:
