@@ -8,13 +8,16 @@ import errno
 import json
 import logging
 import os
+import threading
+import time
 
 import pytest
 
 from console.backends import BackendError
 from console.backends.local import LocalBackend
 from console.models import GigUpdate, InvitationStatus
-from console.sim import persistence, store
+from console.server.offloop import _complete
+from console.sim import journal, persistence, store
 from console.sim.journal import segments
 
 
@@ -147,3 +150,49 @@ async def test_a_snapshot_cut_short_before_the_population_is_repaired(tmp_path, 
     finally:
         await reopened.close()
     assert "journaled" in (tmp_path / "sim" / "population.json").read_text()
+
+
+async def test_a_change_queued_behind_one_that_failed_is_undone_too(tmp_path, monkeypatch):
+    backend = LocalBackend.open(tmp_path / "sim", workers=60)
+    gig = (await backend.list_gigs())[-1]
+    disk = threading.Event()
+
+    def full(fd, data):
+        disk.wait(10)  # the disk is slow, then full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(journal, "append_durably", full)
+    answers: list[str] = []
+
+    def change(update: GigUpdate) -> None:
+        try:
+            _complete(backend.update_gig(gig.id, update))
+            answers.append("saved")
+        except BackendError as exc:
+            answers.append(exc.message)
+
+    first = threading.Thread(target=change, args=(GigUpdate(title="First"),))
+    second = threading.Thread(target=change, args=(GigUpdate(description="Second"),))
+    first.start()
+    wait_for(lambda: backend.persistence.journal.last_seq == 1)
+    second.start()  # applied on top of the first, queued behind its write
+    wait_for(lambda: backend.persistence.journal.last_seq == 2)
+    disk.set()
+    first.join(10), second.join(10)
+    assert len(answers) == 2 and all("not saved" in a and "undone" in a for a in answers)
+    assert (await backend.get_gig(gig.id)).title == gig.title
+    assert (await backend.get_gig(gig.id)).description == gig.description
+    monkeypatch.undo()
+    await backend.update_gig(gig.id, GigUpdate(title="Third"))  # the journal goes on
+    stopped(backend)
+    reopened = LocalBackend.open(tmp_path / "sim")
+    assert (await reopened.get_gig(gig.id)).title == "Third"
+    assert (await reopened.get_gig(gig.id)).description == gig.description
+    await reopened.close()
+
+
+def wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.005)

@@ -317,7 +317,7 @@ class LocalBackend:
             where = f"filter_query.{exc.path}" if exc.path else "filter_query"
             raise Unprocessable(f"{where}: {exc.message}") from None
         return self._mutate(ops.InvitationAttemptOp(
-            user_id=user_id, gig_ids=[str(g) for g in gig_ids], max_amount=max_amount,
+            user_id=user_id, gig_ids=list(gig_ids), max_amount=max_amount,
             matched=sorted(matched)))
 
     async def create_user(self, user: UserCreate) -> User:

@@ -8,6 +8,7 @@ gives the same state (and answer), whatever else happened in memory before.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -46,12 +47,13 @@ def _attempt_id(value: Any) -> int | str:
     return int(text) if text.isdigit() else text
 
 
-class Operation(BaseModel):
+class Operation(BaseModel, ABC):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: ClassVar[str]
 
+    @abstractmethod
     def apply(self, engine: Engine) -> Any:
-        raise NotImplementedError
+        """Make the change; returns the backend's answer (built under the caller's lock)."""
 
     def apply_to_population(self, population: Population) -> None:
         """What the operation changes in the population file's workers (most change nothing):
@@ -155,7 +157,7 @@ class UpsertWorker(Operation):
 class InvitationAttemptOp(Operation):
     name = "invitation_attempt"
     user_id: str
-    gig_ids: list[str]
+    gig_ids: list[int | str]  # as the caller gave them (the answer's payload repeats them)
     max_amount: int | None = None
     # The gigs whose filter matched the worker's document when it ran live (outside the lock,
     # a regex may take long): replay takes the same answer instead of running them again.

@@ -130,6 +130,7 @@ class Snapshot:
     population_version: int
     state: bytes
     population: bytes | None  # None: the population file is up to date
+    encoding: float  # wall seconds spent encoding it
 
 
 def _reason(exc: BaseException) -> str:
@@ -364,13 +365,15 @@ class SimStore:
     def snapshot(self, engine: Engine, seq: int) -> Snapshot:
         """The engine's state as of journal entry ``seq``, encoded; the population too if it
         changed since it was last written. Cheap next to writing it: call under the lock."""
+        started = time.monotonic()
         population = None
         if self.keep_population and engine.population_version != self.saved_population_version:
             with gc_paused():
                 population = _encode(_tables({WORKERS_TABLE: engine.population.as_list()}, seq))
         with gc_paused():
             state = _encode(_tables(engine.snapshot(), seq))
-        return Snapshot(seq, engine.version, engine.population_version, state, population)
+        return Snapshot(seq, engine.version, engine.population_version, state, population,
+                        time.monotonic() - started)
 
     def write_snapshot(self, snapshot: Snapshot) -> None:
         """Write a snapshot: the state, then the population (see the module's docstring)."""
@@ -386,7 +389,7 @@ class SimStore:
             self.saved_population_version = snapshot.population_version
         self.population_seq = snapshot.seq
         self._last_save = time.monotonic()
-        self._last_cost = self._last_save - started
+        self._last_cost = self._last_save - started + snapshot.encoding
 
     def due(self, engine: Engine, min_interval: float = 0.0) -> bool:
         """Whether a snapshot has anything to write, and (with ``min_interval``, wall seconds)
