@@ -14,6 +14,7 @@ refused with :class:`StoreCorrupt`, and the file is left as it is.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -258,9 +259,10 @@ class Journal:
                 append_durably(self._fd, data)
                 self._size += len(data)
                 self.durable_seq = entries[-1][0]
-            except OSError as exc:
-                error = exc
-                self._fail(exc)
+            except Exception as exc:
+                # Whatever went wrong, the waiting callers must hear of it (and undo), not hang.
+                error = exc if isinstance(exc, OSError) else OSError(errno.EIO, repr(exc))
+                self._fail(error)
         for _, _, ticket in entries:
             ticket.error = error
             ticket.done.set()
