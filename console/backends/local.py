@@ -1,8 +1,10 @@
 """The embedded default backend: the wave simulation and its TinyDB store behind the Backend protocol.
 
 It owns the simulated clock; ``backend.simulation`` moves it (the TUI decides the pace). Every
-call runs under one lock (TinyDB and the engine are not thread-safe), mutations are saved right
-away, and time advances are saved at most once per ``save_interval`` wall seconds (and on close).
+call runs under one lock (the engine is not thread-safe); a mutation is an Operation, journaled
+and answered once on the disk (its fsync waited for outside the lock), and time advances go into
+a snapshot at most once per ``save_interval`` wall seconds (and on close): see
+console/sim/persistence.py.
 """
 
 from __future__ import annotations
