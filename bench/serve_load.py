@@ -8,7 +8,9 @@ fresh demo simulation in a temp directory, then:
   invitations no other client touches) and gig updates (the title of a scheduled gig);
 - slow phase: ``--clients - 1`` clients read for ``--slow-seconds`` alone, then as long again
   while one client sends invitation attempts against a gig whose filter is a catastrophic
-  regex (each runs to the regex time limit): the extra delay of the others' reads.
+  regex (each runs to the regex time limit): the extra delay of the others' reads;
+- backend alone: as many threads update gigs through ``LocalBackend`` directly (no HTTP), to
+  tell what saving costs from what serving costs.
 
 Every loop is bounded by its phase's deadline; the process is stopped at the end.
 
@@ -277,6 +279,41 @@ TARGETS = {"read p99 ms": "<= 50", "writes/s": ">= 300", "write p99 ms": "<= 100
            "slow: extra read p99 ms": "<= 50"}
 
 
+# The backend alone, without HTTP: 20 threads updating gigs through LocalBackend, as serve's
+# worker threads do. Run with the checkout's own code, on its own fresh demo.
+BACKEND_ALONE = """
+import json, sys, tempfile, threading, time
+from pathlib import Path
+from console.backends.local import LocalBackend
+from console.models import GigUpdate
+from console.server.offloop import _complete
+backend = LocalBackend.open(Path(tempfile.mkdtemp()) / "sim")
+seconds, clients = float(sys.argv[1]), int(sys.argv[2])
+latencies = []
+def writer(n):
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        _complete(backend.update_gig(("7", "8")[n % 2], GigUpdate(title=f"alone {n}")))
+        latencies.append(time.perf_counter() - started)
+threads = [threading.Thread(target=writer, args=(n,)) for n in range(clients)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(latencies))
+"""
+
+
+def backend_alone(code: Path, seconds: float, clients: int) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(code))
+    out = subprocess.run([sys.executable, "-c", BACKEND_ALONE, str(seconds), str(clients)],
+                         cwd=code, env=env, capture_output=True, text=True, check=True).stdout
+    latencies = json.loads(out)
+    return {"backend alone: writes/s": len(latencies) / seconds,
+            "backend alone: write p99 ms": percentile(latencies, 0.99) * 1000}
+
+
 def print_table(figures: dict[str, float], before: dict[str, float] | None) -> None:
     head = f"{'measure':<28}{'before':>10}{'now':>10}  target" if before else \
         f"{'measure':<28}{'now':>10}  target"
@@ -306,6 +343,7 @@ def main() -> int:
         finally:
             process.terminate()
             process.communicate(timeout=60)
+    figures.update(backend_alone(args.code.resolve(), min(args.seconds, 5.0), args.clients))
     if args.save:
         args.save.write_text(json.dumps(figures, indent=1))
     before = json.loads(args.before.read_text()) if args.before else None
