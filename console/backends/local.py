@@ -1,8 +1,10 @@
 """The embedded default backend: the wave simulation and its TinyDB store behind the Backend protocol.
 
 It owns the simulated clock; ``backend.simulation`` moves it (the TUI decides the pace). Every
-call runs under one lock (TinyDB and the engine are not thread-safe), mutations are saved right
-away, and time advances are saved at most once per ``save_interval`` wall seconds (and on close).
+call runs under one lock (the engine is not thread-safe); a mutation is an Operation, journaled
+and answered once on the disk (its fsync waited for outside the lock), and time advances go into
+a snapshot at most once per ``save_interval`` wall seconds (and on close): see
+console/sim/persistence.py.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import copy
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,11 @@ from console.models import (
 )
 from console.mql import MQLError
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
-from console.sim.engine import Engine, InviteOrder
+from console.sim.engine import Engine
 from console.sim.errors import NotFoundError, RuleError
+from console.sim import operations as ops
 from console.sim import space
+from console.sim.persistence import Persistence
 from console.sim.population import DEFAULT_WORKERS, Population, gc_paused
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
@@ -52,12 +55,6 @@ from console.waves import SettingError, SimSettings
 from .base import BackendKind, InvitationFilter, InviteRequest
 from .errors import BackendError, NotFound, ReadOnlyError, Unprocessable, UnusableData
 from .paging import DEFAULT_LIMIT, Page, page_bounds
-
-
-def _attempt_id(value: Any) -> int | str:
-    """Cirro answers an attempt's ids as integers; a simulated id that is no number stays text."""
-    text = str(value)
-    return int(text) if text.isdigit() else text
 
 
 class LocalBackend:
@@ -75,6 +72,9 @@ class LocalBackend:
         # Set when a failed save could not be undone: the engine then holds changes the files do
         # not, and every call refuses rather than answer from it.
         self._broken: str | None = None
+        # Changes go to a journal (console/sim/persistence.py decides when snapshots are written).
+        self.persistence = Persistence(store, read_only)
+        self.persistence.open(engine)
 
     def _use(self, engine: Engine) -> None:
         self.engine = engine
@@ -141,7 +141,7 @@ class LocalBackend:
     @contextmanager
     def _call(self, mutation: bool = False) -> Iterator[Engine]:
         """Run one request: refuse mutations when read-only, map simulation errors onto the API's
-        status codes, and save what a mutation changed."""
+        status codes."""
         if mutation and self.read_only:
             raise ReadOnlyError(f"context {self.context!r} is read-only")
         with self._lock:
@@ -157,33 +157,54 @@ class LocalBackend:
                 # A query that fails as it runs (a regex over its time limit) outside a wave,
                 # e.g. listing a gig's next candidates: said, not a foreign exception.
                 raise Unprocessable(f"a gig's query failed as it ran: {exc}") from None
-            if mutation:
-                self._save(undo=True)
 
-    def _save(self, min_interval: float = 0.0, *, undo: bool = False) -> None:
-        """Save what changed. With ``undo`` (after an operator's change), a failed save puts the
-        simulation back to what its files hold: a change answered "not saved" must not stay live,
-        nor reach the disk with a later save. Unsaved time advances go back with it (they were
-        kept in memory only, as between throttled saves)."""
-        if self.store is None or self.read_only:
+    def _reason(self, exc: StoreError | OSError) -> str:
+        if isinstance(exc, StoreError) or self.store is None:
+            return str(exc)
+        return f"{exc.filename or self.store.directory}: {exc.strerror or exc}"
+
+    def _mutate(self, op: ops.Operation) -> Any:
+        """Apply an operator's change and return its answer once the change is saved. A change
+        that could not be saved is undone, with every later one (the simulation goes back to
+        what its files hold): a change answered "not saved" must not stay live, nor reach the
+        disk later. Unsaved time advances go back with it (kept in memory only, as between
+        throttled snapshots)."""
+        with self._call(mutation=True) as engine:
+            result, ticket = self.persistence.apply(engine, op)
+        if ticket is None:
+            return result
+        try:
+            ticket.wait()  # outside the lock: other calls go on while the disk works
+        except OSError as exc:
+            reason = self._reason(exc)
+            with self._lock:
+                if self.persistence.failed:  # not yet undone by another waiting change
+                    self._undo(reason)
+            raise UnusableData(f"simulation not saved: {reason}; the change was undone") from None
+        return result
+
+    def _undo(self, reason: str) -> None:
+        self.persistence.drain()
+        try:
+            self._reload()
+        except (StoreError, OSError) as reload_exc:
+            self._broken = (f"simulation not saved ({reason}) and not reloaded ({reload_exc}): "
+                            "restart to continue from the last save")
+            raise UnusableData(self._broken) from None
+        self.persistence.recovered()
+
+    def _save(self, min_interval: float = 0.0) -> None:
+        """After time moved: a snapshot now and then (see Persistence.advanced)."""
+        if self.read_only:
             return
         try:
-            self.store.save(self.engine, min_interval=min_interval)
+            self.persistence.advanced(self.engine, min_interval)
         except (StoreError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, StoreError) else (
-                f"{exc.filename or self.store.directory}: {exc.strerror or exc}")
-            if not undo:
-                raise UnusableData(f"simulation not saved: {reason}") from None
-            try:
-                self._reload()
-            except (StoreError, OSError) as reload_exc:
-                self._broken = (f"simulation not saved ({reason}) and not reloaded ({reload_exc}): "
-                                "restart to continue from the last save")
-                raise UnusableData(self._broken) from None
-            raise UnusableData(f"simulation not saved: {reason}; the change was undone") from None
+            raise UnusableData(f"simulation not saved: {self._reason(exc)}") from None
 
     def _reload(self) -> None:
-        """The engine as last saved; the population is read again only if it changed since."""
+        """The engine as its files hold it; the population is read again only if it changed
+        since it was last written."""
         assert self.store is not None
         engine = self.engine
         population = (engine.population
@@ -204,35 +225,29 @@ class LocalBackend:
             return engine.run_of(gig_id).gig
 
     async def create_gig(self, gig: GigCreate) -> Gig:
-        with self._call(mutation=True) as engine:
-            return engine.create_gig(gig)
+        return self._mutate(ops.CreateGig(gig=gig))
 
     async def update_gig(self, gig_id: str, update: GigUpdate) -> Gig:
-        with self._call(mutation=True) as engine:
-            return engine.update_gig(gig_id, update)
+        return self._mutate(ops.UpdateGig(gig_id=gig_id, update=update))
 
     async def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
                           archived_at: int | None = None) -> Gig:
-        with self._call(mutation=True) as engine:
-            return engine.archive_gig(gig_id, archive_at, archived_at=archived_at)
+        return self._mutate(ops.ArchiveGig(gig_id=gig_id, archive_at=archive_at,
+                                           archived_at=archived_at))
 
     async def delete_gig(self, gig_id: str) -> None:
-        with self._call(mutation=True) as engine:
-            engine.delete_gig(gig_id)
+        self._mutate(ops.DeleteGig(gig_id=gig_id))
 
     async def add_task(self, gig_id: str, task: GigTaskCreate) -> GigTask:
-        with self._call(mutation=True) as engine:
-            return engine.add_task(gig_id, task)
+        return self._mutate(ops.AddTask(gig_id=gig_id, task=task))
 
     async def update_task(self, gig_id: str, task_id: str, task: GigTaskUpdate) -> GigTask:
-        with self._call(mutation=True) as engine:
-            return engine.update_task(gig_id, task_id, task)
+        return self._mutate(ops.UpdateTask(gig_id=gig_id, task_id=task_id, task=task))
 
     # Invitations -------------------------------------------------------------------------------
     async def invite(self, gig_id: str, users: Sequence[InviteRequest]) -> list[GigInvitation]:
-        with self._call(mutation=True) as engine:
-            orders = [InviteOrder(str(u.user_id), u.no_reward) for u in users]
-            return [inv.to_model() for inv in engine.invite(gig_id, orders)]
+        return self._mutate(ops.Invite(gig_id=gig_id,
+                                       users=[(str(u.user_id), u.no_reward) for u in users]))
 
     @staticmethod
     def _matching(engine: Engine, query: InvitationFilter) -> list[Invitation]:
@@ -267,8 +282,7 @@ class LocalBackend:
 
     async def _transition(self, invitation_id: str, action: InvitationAction,
                           **options: Any) -> GigInvitation:
-        with self._call(mutation=True) as engine:
-            return engine.transition(invitation_id, action, **options).to_model()
+        return self._mutate(ops.Transition(invitation_id=invitation_id, action=action, **options))
 
     async def accept_invitation(self, invitation_id: str,
                                 no_reward: bool | None = None) -> GigInvitation:
@@ -291,9 +305,7 @@ class LocalBackend:
     async def upsert_worker_document(self, user_id: str, document: dict[str, object]) -> User:
         if not isinstance(document, dict):
             raise Unprocessable(f"document: must be an object, not {type(document).__name__}")
-        with self._call(mutation=True) as engine:
-            record = engine.upsert_worker(user_id, dict(document))
-            return space.user(engine, record["id"])
+        return self._mutate(ops.UpsertWorker(user_id=user_id, document=dict(document)))
 
     async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
                                  max_amount: int | None = None) -> InvitationAttempt:
@@ -306,27 +318,15 @@ class LocalBackend:
         except MQLError as exc:
             where = f"filter_query.{exc.path}" if exc.path else "filter_query"
             raise Unprocessable(f"{where}: {exc.message}") from None
-        with self._call(mutation=True) as engine:
-            record = engine.worker(user_id)
-            engine.invitation_attempt(user_id, gig_ids, max_amount, matched)
-            payload: dict[str, Any] = {"gig_ids": list(gig_ids)}
-            if max_amount is not None:
-                payload["max_amount"] = max_amount
-            return InvitationAttempt(
-                id=engine.next_id("attempt"), payload=payload,
-                gig_ids=[_attempt_id(g) for g in gig_ids],
-                app_worker_id=_attempt_id(record["document"].get("app_worker_id", record["id"])),
-                created_at=datetime.fromtimestamp(engine.clock, UTC).isoformat().replace("+00:00", "Z"),
-            )
+        return self._mutate(ops.InvitationAttemptOp(
+            user_id=user_id, gig_ids=list(gig_ids), max_amount=max_amount,
+            matched=sorted(matched)))
 
     async def create_user(self, user: UserCreate) -> User:
-        with self._call(mutation=True) as engine:
-            created, extra = space.create_user(engine, user)
-            return created.model_copy(update=extra)
+        return self._mutate(ops.CreateUser(user=user))
 
     async def delete_user(self, user_id: str) -> None:
-        with self._call(mutation=True) as engine:
-            space.delete_user(engine, user_id)
+        self._mutate(ops.DeleteUser(user_id=user_id))
 
     async def notification_preference(self, user_id: str) -> NotificationPreference:
         with self._call() as engine:
@@ -335,8 +335,7 @@ class LocalBackend:
     async def set_notification_preferences(
         self, user_id: str, change: NotificationPreferenceSet
     ) -> NotificationPreference:
-        with self._call(mutation=True) as engine:
-            return space.set_notification_preferences(engine, user_id, change)
+        return self._mutate(ops.SetNotificationPreferences(user_id=user_id, change=change))
 
     # What a finished gig produces --------------------------------------------------------------
     async def gig_results(self, gig_id: str | None = None,
@@ -345,8 +344,7 @@ class LocalBackend:
             return space.gig_results(engine, gig_id, user_id)
 
     async def create_gig_result(self, result: GigResultCreate) -> GigResult:
-        with self._call(mutation=True) as engine:
-            return space.create_gig_result(engine, result)[0]
+        return self._mutate(ops.CreateGigResult(result=result))
 
     async def gig_time_activities(self, gig_id: str | None = None,
                                   user_id: str | None = None) -> list[GigTimeActivity]:
@@ -354,8 +352,7 @@ class LocalBackend:
             return space.gig_time_activities(engine, gig_id, user_id)
 
     async def create_gig_time_activity(self, activity: GigTimeActivityCreate) -> GigTimeActivity:
-        with self._call(mutation=True) as engine:
-            return space.create_gig_time_activity(engine, activity)
+        return self._mutate(ops.CreateGigTimeActivity(activity=activity))
 
     # What the console derives ------------------------------------------------------------------
     async def gig_stats(self, gig_id: str) -> GigStats:
@@ -369,9 +366,12 @@ class LocalBackend:
     async def close(self) -> None:
         with self._lock:
             try:
-                if self._broken is None:
-                    self._save()
+                if self._broken is None and not self.read_only:
+                    self.persistence.checkpoint(self.engine)
+            except (StoreError, OSError) as exc:
+                raise UnusableData(f"simulation not saved: {self._reason(exc)}") from None
             finally:
+                self.persistence.close()
                 if self.store is not None:
                     self.store.close()
 
@@ -438,6 +438,12 @@ class LocalSimulation:
             backend.engine = engine
             if backend.store is not None:
                 backend.store.saved_version = None  # a new engine: its state is written whole
+            try:
+                backend.persistence.checkpoint(engine)  # a snapshot, not a journal entry
+            except (StoreError, OSError) as exc:
+                backend._undo(backend._reason(exc))
+                raise UnusableData(f"simulation not saved: {backend._reason(exc)}; the change "
+                                   "was undone") from None
         return engine.clock
 
     async def step_to_next_wave(self) -> int | None:
@@ -449,15 +455,11 @@ class LocalSimulation:
 
     async def run_wave_now(self, gig_id: str) -> WaveRecord | None:
         """Send one wave of the gig now (any mode); None when no candidate is left."""
-        with self._backend._call(mutation=True) as engine:
-            wave = engine.run_wave_now(gig_id)
-            return None if wave is None else engine.run_of(gig_id).wave_record(wave)
+        return self._backend._mutate(ops.RunWaveNow(gig_id=gig_id))
 
     async def update_settings(self, **changes: Any) -> SimSettings:
         """Change settings by name (values as for ``--set``); they apply from now on."""
-        with self._backend._call(mutation=True) as engine:
-            engine.update_settings(engine.settings.with_changes(**changes))
-            return engine.settings
+        return self._backend._mutate(ops.UpdateSettings(changes=changes))
 
     def population(self) -> list[dict[str, Any]]:
         """Every worker as ``{"id", "document"}`` (the documents are the live ones: do not edit)."""
