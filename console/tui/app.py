@@ -37,7 +37,6 @@ from console.tui.views import VIEWS
 from console.tui.views.base import ViewScreen
 from console.tui.views.gig_editor import GigEditor
 from console.tui.views.gigs import GigsScreen
-from console.tui.views.waves import WavesScreen
 from console.tui.widgets.dialogs import ConfirmDialog
 
 REMOTE_CONCURRENCY = 8
@@ -190,6 +189,9 @@ class CirroApp(App[None]):
             return
 
         def done(now: int) -> None:
+            # Here: the wave monitor's module is loaded when its view first opens.
+            from console.tui.views.waves import WavesScreen
+
             if self.clock is not None:
                 self.clock.set_speed(self.start_speed)
                 self.clock.paused = False

@@ -1,0 +1,64 @@
+"""The console's start imports only what its first view needs (bench/startup.py times it): the
+forecast (scipy, numpy), the query preview (numpy, tree-sitter), serve (uvicorn, starlette) and
+remote contexts (httpx, the JWT signer) load when they are used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from serve_process import copy_sim
+from terminal.harness import scratch_env
+
+# Packages and modules the gig list of a local context does not need.
+DEFERRED = ("scipy", "numpy", "uvicorn", "starlette", "httpx", "jwt", "tree_sitter",
+            "console.forecast", "console.query", "console.server", "console.remote",
+            "console.tui.views.queries", "console.tui.views.waves",
+            "console.tui.widgets.forecast_line")
+
+# The installed entry point on the default context, headless (Pilot) at 80x24 until the first
+# poll's rows are in the gig list; then the names of every module loaded.
+FIRST_FRAME = """
+import asyncio, json, sys, time
+from console.tui.app import CirroApp
+
+async def first_frame(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        deadline = time.monotonic() + 20
+        while app.snapshot is None or "of 8 gigs" not in str(app.screen.query_one("#gigs-status").render()):
+            if time.monotonic() > deadline:
+                raise SystemExit("no gig list after 20 s")
+            await pilot.pause(0.01)
+    print(json.dumps(sorted(sys.modules)))
+
+CirroApp.run = lambda app, *args, **kwargs: asyncio.run(first_frame(app))
+from console.cli.main import main
+main([])
+"""
+
+
+def loaded_modules(code: str, env: dict[str, str] | None = None) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def deferred(modules: list[str]) -> list[str]:
+    packages = tuple(f"{name}." for name in DEFERRED)
+    return [name for name in modules if name in DEFERRED or name.startswith(packages)]
+
+
+def test_importing_the_app_loads_none_of_the_deferred_modules():
+    modules = loaded_modules("import json, sys\nimport console.tui.app\n"
+                             "print(json.dumps(sorted(sys.modules)))")
+    assert deferred(modules) == []
+
+
+def test_the_console_shows_its_gig_list_without_the_deferred_modules(demo_dir, tmp_path: Path):
+    copy_sim(demo_dir, tmp_path / ".local/share/cirro-console/local")
+    modules = loaded_modules(FIRST_FRAME, scratch_env(tmp_path))
+    assert "console.tui.views.gigs" in modules  # it did reach the gig list
+    assert deferred(modules) == []
