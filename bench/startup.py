@@ -16,6 +16,7 @@ main`` and an editable install in its own venv) to print today's figure beside t
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -42,10 +43,19 @@ GIG_ROWS = re.compile(r"^1 +Onboarding survey .*^ 8 of 8 gigs", re.M | re.S)
 
 @dataclass
 class Timing:
-    """Seconds from the spawn to the first non-blank screen and to the awaited frame."""
+    """Seconds from the spawn to the first non-blank screen and to the awaited frame, and the
+    CPU seconds the program had used by then (what a loaded machine changes least)."""
 
     painted: float
     frame: float
+    cpu: float
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a running process (Linux: /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -70,7 +80,8 @@ def timed_start(program: Program, home: Path, deadline: float) -> Timing:
             if painted is None and text.strip():
                 painted = now
             if program.frame(text):
-                return Timing(painted if painted is not None else now, now)
+                return Timing(painted if painted is not None else now, now,
+                              cpu_seconds(terminal.process.pid))
             if not terminal.process.isalive():
                 raise SystemExit(f"{program.label} exited ({terminal.exit_status()}):\n"
                                  f"{text}\n{terminal.tail()}")
@@ -114,12 +125,17 @@ def report(programs: Sequence[Program], runs: int) -> None:
     print(f"{'program':<34} {'median':>7} {'min':>7} {'max':>7}  vs bare")
     for program in programs:
         print(row(program.label, [t.frame for t in program.runs], bare))
+    print("first paint (any text on the screen)")
     for program in programs[1:]:
-        print(row(f"  {program.label}: first paint", [t.painted for t in program.runs], bare))
+        print(row(program.label, [t.painted for t in program.runs], bare))
+    print("CPU seconds used by the first frame")
+    bare_cpu = statistics.median(t.cpu for t in programs[0].runs)
+    for program in programs:
+        print(row(program.label, [t.cpu for t in program.runs], bare_cpu))
     for program in programs[1:]:
         if program.first_start is not None:
             print(f"{program.label}: first start (builds the demo) "
-                  f"{program.first_start.frame:.3f} s")
+                  f"{program.first_start.frame:.3f} s, {program.first_start.cpu:.2f} s CPU")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """The console's start imports only what its first view needs (bench/startup.py times it): the
 forecast (scipy, numpy), the query preview (numpy, tree-sitter), serve (uvicorn, starlette) and
-remote contexts (httpx, the JWT signer) load when they are used."""
+remote contexts (httpx, the JWT signer), and the regex package for MQL's $regex, load when they
+are used."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from serve_process import copy_sim
 from terminal.harness import scratch_env
 
 # Packages and modules the gig list of a local context does not need.
-DEFERRED = ("scipy", "numpy", "uvicorn", "starlette", "httpx", "jwt", "tree_sitter",
+DEFERRED = ("scipy", "numpy", "uvicorn", "starlette", "httpx", "jwt", "tree_sitter", "regex",
             "console.forecast", "console.query", "console.server", "console.remote",
             "console.tui.views.queries", "console.tui.views.waves",
             "console.tui.widgets.forecast_line")
