@@ -7,30 +7,19 @@ To plug a view in:
    ``compose_body()``, and ``on_snapshot()`` for the live data of every poll;
 2. add its actions to ``console/tui/actions.py`` (ids ``<scope>.<name>``, the scope listed in
    ``SCOPES``): that gives them keys, remaps, footer entries, help and palette lines;
-3. set the screen as ``screen`` of its entry in :data:`VIEWS` (``opened_later`` for every view
-   but the first one shown).
+3. set the screen as ``screen`` of its entry in :data:`VIEWS` (through
+   :func:`~console.tui.views.later.opened_later` for every view but the first one shown).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
 from textual.screen import Screen
 
 from console.tui.views.gigs import GigsScreen
-
-
-def opened_later(module: str, name: str) -> Callable[[], Screen]:
-    """The screen ``name`` of ``module``, imported when its view first opens: the query editor
-    (numpy, tree-sitter) and the wave monitor (the forecast's scipy) would otherwise cost the
-    console's start most of its time."""
-
-    def screen() -> Screen:
-        return getattr(import_module(module), name)()
-
-    return screen
+from console.tui.views.later import opened_later
 
 
 @dataclass(frozen=True)
