@@ -316,6 +316,7 @@ class RemoteLike:
     """The LocalBackend seen as a remote context: same answers, no simulation to read workers."""
 
     kind = "remote"
+    simulation = None
 
     def __init__(self, local: LocalBackend) -> None:
         self._local = local

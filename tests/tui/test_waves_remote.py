@@ -18,6 +18,7 @@ class RemoteLike:
     controls, and a switch that makes every call fail as an unreachable API would."""
 
     kind = "remote"
+    simulation = None
     read_only = False
 
     def __init__(self) -> None:
