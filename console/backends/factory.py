@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from console.backends.base import Backend
 from console.backends.errors import NotFound
-from console.backends.local import LocalBackend
 from console.config import Config, RemoteContext
-from console.remote.auth import TokenSigner, load_private_key
-from console.remote.backend import RemoteBackend
-from console.remote.registry import GigRegistry
-from console.remote.transport import RetryPolicy, Transport
+
+if TYPE_CHECKING:
+    from console.remote.backend import RemoteBackend
 
 REGISTRY_FILE = "registry.json"
 
 
 def open_remote(name: str, context: RemoteContext, *, read_only: bool = False) -> RemoteBackend:
     """Raises ConfigError (naming the key file) when the private key cannot be used."""
+    # Imported here: a local context's start never loads httpx and the JWT signer.
+    from console.remote.auth import TokenSigner, load_private_key
+    from console.remote.backend import RemoteBackend
+    from console.remote.registry import GigRegistry
+    from console.remote.transport import RetryPolicy, Transport
+
     key = load_private_key(context.private_key)
     retry = RetryPolicy(attempts=context.retries + 1, base_delay=context.backoff)
     transport = Transport(context.base_url, TokenSigner(context.app_id, key),
@@ -30,6 +36,9 @@ def open_backend(config: Config, context_name: str | None, *, read_only: bool = 
     name, context = config.context(context_name)
     if isinstance(context, RemoteContext):
         return open_remote(name, context, read_only=read_only)
+    # Imported here: a remote context's start never loads the simulation engine.
+    from console.backends.local import LocalBackend
+
     if not read_only or context.read_only:
         return LocalBackend.from_context(name, context)
     # Read-only opens take no lock, so a headless read works while the console or serve holds

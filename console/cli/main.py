@@ -12,19 +12,31 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
+from typing import NoReturn
 
 from console import __version__
-from console.cli import calibrate, forecast, gigs, locate, replay, serve, simulate
 from console.cli.common import DEFAULT_DEADLINE
 from console.cli.output import CleanFormatter
 
-SUBCOMMANDS = (gigs, simulate, calibrate, forecast, replay, serve, locate)
+# Modules of console.cli, in the order --help lists them.
+SUBCOMMANDS = ("gigs", "simulate", "calibrate", "forecast", "replay", "serve", "locate")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _ConsoleOptions(argparse.ArgumentParser):
+    """Only the console's own options: any error is left to the whole parser to word."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``subcommands``, only the options of the console itself
+    (no -h either), to read a command line that names no subcommand."""
+    parser = (argparse.ArgumentParser if subcommands else _ConsoleOptions)(
         prog="cirro-console",
         description="Keyboard-driven operations console for Cirro gigs.",
+        add_help=subcommands, exit_on_error=subcommands,
     )
     parser.add_argument("--version", action="version", version=f"cirro-console {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0,
@@ -38,10 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"give up on a gigs command after this long in all (default "
                              f"{DEFAULT_DEADLINE:g}; each request also stops after the context's "
                              f"timeout)")
-    subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
-    for module in SUBCOMMANDS:
-        module.register(subparsers)
+    if subcommands:
+        subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
+        for name in SUBCOMMANDS:
+            import_module(f"console.cli.{name}").register(subparsers)
     return parser
+
+
+def console_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options of a command line that opens the console, read without loading any
+    subcommand's module (calibrate and forecast load scipy, serve uvicorn: most of the console's
+    start-up). None when it names a subcommand, asks for help or has an error: the whole parser
+    then reads it, and words it as always."""
+    try:
+        args, rest = build_parser(subcommands=False).parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return None if rest else args
 
 
 def _seconds(text: str) -> float:
@@ -55,8 +80,9 @@ def _seconds(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = console_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     # Warnings (a retry, a key others can read) reach stderr even without -v.
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     stderr = logging.StreamHandler()

@@ -22,14 +22,12 @@ Matching itself is bounded in time by :func:`timed_search`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-import regex
-
 from .errors import MQLTimeout
 
-OPTION_FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
 _NAMED_REF_CLOSERS = {"<": ">", "'": "'", "{": "}"}
 # The most items counted repeats may expand a pattern to (a{100000} compiles in about 0.2 s).
 MAX_EXPANSION = 100_000
@@ -39,9 +37,10 @@ MAX_PATTERN_LENGTH = 32_764
 # on its first search, in time that grows with the cube of its length and ignores the timeout
 # ("a" * 1000: 0.3 s, * 2000: 2.5 s, * 4000: 29 s); 500 take about 30 ms.
 MAX_RUN = 500
-# A counted repeat as PCRE reads one: {n}, {n,}, {n,m}.
-_QUANTIFIER = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
-_RECURSION = regex.compile(r"\(\?(?:R|[+-]?\d+|&|P>)")
+# A counted repeat as PCRE reads one: {n}, {n,}, {n,m}. These two are plain ``re``: the regex
+# package (tens of ms to import) is loaded by the first $regex compiled, not by importing MQL.
+_QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+_RECURSION = re.compile(r"\(\?(?:R|[+-]?\d+|&|P>)")
 _BRACED_ESCAPES = frozenset("pPxNgo")
 
 
@@ -50,12 +49,16 @@ class PatternError(ValueError):
 
 
 def compile_pcre(pattern: str, options: str) -> Any:
+    import regex  # see _QUANTIFIER
+
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise PatternError(f"the pattern is {len(pattern):,} characters long; MongoDB accepts at "
                            f"most {MAX_PATTERN_LENGTH:,}")
     flags = regex.V1
+    option_flags = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL,
+                    "x": regex.VERBOSE}
     for option in options:
-        flags |= OPTION_FLAGS.get(option, 0)  # "u" is a no-op: strings are always Unicode
+        flags |= option_flags.get(option, 0)  # "u" is a no-op: strings are always Unicode
     translated = translate(pattern, verbose="x" in options)
     refuse_costly(translated, verbose="x" in options)
     source = "(?-f)" + translated
@@ -84,6 +87,8 @@ def translate(pattern: str, verbose: bool = False) -> str:
             elif nxt == "Q":
                 end = pattern.find(r"\E", i + 2)
                 end = n if end == -1 else end
+                import regex
+
                 out.append(regex.escape(pattern[i + 2:end]))
                 i = end + 2
             else:

@@ -66,12 +66,14 @@ def key_bytes(*keys: str) -> str:
 class Terminal:
     """One console process on a pseudo-terminal, its output fed to a pyte screen by a thread."""
 
-    def __init__(self, args: Sequence[str], env: Mapping[str, str], cwd: Path | None = None) -> None:
+    def __init__(self, args: Sequence[str], env: Mapping[str, str], cwd: Path | None = None,
+                 program: Sequence[str] | None = None) -> None:
+        """``program`` (default: the installed console script) is the command ``args`` follow."""
         self.screen = pyte.Screen(COLUMNS, LINES)
         self._stream = pyte.ByteStream(self.screen)
         self._lock = threading.Lock()
         self.output = bytearray()  # everything the console wrote, for failure messages
-        self.process = PtyProcess.spawn([str(console_script()), *args], env=dict(env),
+        self.process = PtyProcess.spawn([*(program or [str(console_script())]), *args], env=dict(env),
                                         cwd=str(cwd) if cwd else None, dimensions=(LINES, COLUMNS))
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -7,7 +7,8 @@ To plug a view in:
    ``compose_body()``, and ``on_snapshot()`` for the live data of every poll;
 2. add its actions to ``console/tui/actions.py`` (ids ``<scope>.<name>``, the scope listed in
    ``SCOPES``): that gives them keys, remaps, footer entries, help and palette lines;
-3. set the screen as ``screen`` of its entry in :data:`VIEWS`.
+3. set the screen as ``screen`` of its entry in :data:`VIEWS` (through
+   :func:`~console.tui.views.later.opened_later` for every view but the first one shown).
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from console.tui.views.gigs import GigsScreen
-from console.tui.views.queries import QueriesScreen
-from console.tui.views.waves import WavesScreen
+from console.tui.views.later import opened_later
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class View:
 
 VIEWS: dict[str, View] = {
     "gigs": View("gigs", "Gigs", GigsScreen),
-    "queries": View("queries", "Queries", QueriesScreen),
-    "waves": View("waves", "Waves", WavesScreen),
+    "queries": View("queries", "Queries",
+                    opened_later("console.tui.views.queries", "QueriesScreen")),
+    "waves": View("waves", "Waves", opened_later("console.tui.views.waves", "WavesScreen")),
 }

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from console.tui.messages import Snapshot
+from console.tui.views import later
 from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -35,9 +36,14 @@ class ViewScreen(Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.cirro.snapshots.subscribe(self, self.on_snapshot, immediate=True)
+        self.cirro.snapshots.subscribe(self, self._show, immediate=True)
         if self.cirro.snapshot is not None:
-            self.on_snapshot(self.cirro.snapshot)
+            self._show(self.cirro.snapshot)
+
+    def _show(self, snapshot: Snapshot) -> None:
+        self.on_snapshot(snapshot)
+        if not later.requested():  # the first data on the screen: now the other views load
+            self.call_after_refresh(later.preload)
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Called with every poll's data while the screen is mounted."""

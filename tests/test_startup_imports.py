@@ -1,0 +1,89 @@
+"""The console's start imports only what its first view needs (bench/startup.py times it): the
+forecast (scipy, numpy), the query preview (numpy, tree-sitter), serve (uvicorn, starlette) and
+remote contexts (httpx, the JWT signer), and the regex package for MQL's $regex, load when they
+are used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from serve_process import copy_sim
+from terminal.harness import scratch_env
+
+# Packages and modules the gig list of a local context does not need.
+DEFERRED = ("scipy", "numpy", "uvicorn", "starlette", "httpx", "jwt", "tree_sitter", "regex",
+            "console.forecast", "console.query", "console.server", "console.remote",
+            "console.tui.views.queries", "console.tui.views.waves",
+            "console.tui.widgets.forecast_line")
+
+# The installed entry point on the default context, headless (Pilot) at 80x24, until the gig list
+# shows the first poll's data and asks for the other views to load: the modules loaded by then.
+FIRST_FRAME = """
+import asyncio, json, sys, time
+from console.tui.app import CirroApp
+from console.tui.views import later
+
+loaded = []
+later.preload = lambda: loaded.append(sorted(sys.modules))
+
+async def first_frame(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        deadline = time.monotonic() + 20
+        while not loaded:
+            if time.monotonic() > deadline:
+                raise SystemExit("no data in the gig list after 20 s")
+            await pilot.pause(0.01)
+        assert "of 8 gigs" in str(app.screen.query_one("#gigs-status").render())
+    print(json.dumps(loaded[0]))
+
+CirroApp.run = lambda app, *args, **kwargs: asyncio.run(first_frame(app))
+from console.cli.main import main
+main([])
+"""
+
+# The later views' modules, loaded in the background once asked.
+PRELOAD = """
+import json, sys, threading
+import console.tui.app
+from console.tui.views import later
+
+later.preload()
+for thread in threading.enumerate():
+    if thread.name == "preload-views":
+        thread.join(60)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_modules(code: str, env: dict[str, str] | None = None) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def deferred(modules: list[str]) -> list[str]:
+    packages = tuple(f"{name}." for name in DEFERRED)
+    return [name for name in modules if name in DEFERRED or name.startswith(packages)]
+
+
+def test_importing_the_app_loads_none_of_the_deferred_modules():
+    modules = loaded_modules("import json, sys\nimport console.tui.app\n"
+                             "print(json.dumps(sorted(sys.modules)))")
+    assert deferred(modules) == []
+
+
+def test_the_console_shows_its_gig_list_without_the_deferred_modules(demo_dir, tmp_path: Path):
+    copy_sim(demo_dir, tmp_path / ".local/share/cirro-console/local")
+    modules = loaded_modules(FIRST_FRAME, scratch_env(tmp_path))
+    assert "console.tui.views.gigs" in modules  # it did reach the gig list
+    assert deferred(modules) == []
+
+
+def test_the_other_views_load_in_the_background_once_asked():
+    modules = loaded_modules(PRELOAD)
+    assert {"console.tui.views.queries", "console.tui.views.waves",
+            "console.tui.widgets.forecast_line", "scipy"} <= set(modules)
