@@ -29,9 +29,10 @@ def no_space(monkeypatch):
 
     monkeypatch.setattr(atomic, "write_bytes_atomically", full)
     monkeypatch.setattr(atomic, "write_json_atomically", lambda path, data: full(path, data))
-    # The store imported the function by name.
+    # The store imported the functions by name.
     monkeypatch.setattr("console.sim.store.write_json_atomically",
                         lambda path, data: full(path, data))
+    monkeypatch.setattr("console.sim.store.write_bytes_atomically", full)
 
 
 def saved(path) -> dict:

@@ -3,6 +3,11 @@
 A population is a list of ``{"id": <user id>, "document": {...}, "traits": {...}}`` records kept in
 worker-id order (the final tie-breaker of every ranking). ``traits`` is optional and simulation
 only: ``responsiveness``, ``eagerness`` and ``pace`` scale the response model around 1.0.
+
+What scans it (the engine's rankings, the query preview) reads one :class:`Scan` of it: the ids and
+documents in that order and their columns (:mod:`console.mql.columns`), built once per path and
+shared by every reader until a worker changes. JSON is read and written with msgspec: ~3x
+faster than the standard library on a million workers, and integers stay exact.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ import math
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.sim.atomic import write_json_atomically
+import msgspec
+
+from console.mql.columns import Columns
+from console.sim.atomic import write_bytes_atomically
 from console.waves import worker_order_key
 
 DEFAULT_WORKERS = 5_000
@@ -89,20 +98,75 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def decode_json(data: bytes) -> Any:
+    """JSON bytes to Python objects; raises :class:`ValueError` with the reason. msgspec first;
+    what it refuses (a lone surrogate escape, deep nesting) goes to the standard library, as
+    before; NaN and Infinity, which JSON has not, are refused."""
+    try:
+        return msgspec.json.decode(data)
+    except (msgspec.MsgspecError, RecursionError):
+        pass
+    try:
+        return json.loads(data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError too
+        raise ValueError(str(exc) or type(exc).__name__) from None
+
+
+def encode_json(data: Any) -> bytes:
+    try:
+        return msgspec.json.encode(data)
+    except UnicodeEncodeError:  # a lone surrogate read by the fallback above: JSON escapes it
+        return json.dumps(data, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The population as scanned at one moment: ids and documents in worker order, and their
+    columns. A change to the population makes a new one; a reader keeps the one it took."""
+
+    ids: list[str]
+    documents: list[dict[str, Any]]
+    columns: Columns
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 class Population:
     def __init__(self, records: list[Record]) -> None:
         self.records = sorted(records, key=lambda r: worker_order_key(r["id"]))
         self.by_id: dict[str, Record] = {r["id"]: r for r in self.records}
-        self._keys: list[tuple[int, str]] | None = None
+        self._scan: Scan | None = None
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def __getitem__(self, index: int) -> Record:
+        return self.records[index]
+
+    def scan(self) -> Scan:
+        """The ids, documents and columns every scan reads (one copy, built on first use)."""
+        scan = self._scan
+        if scan is None:
+            with gc_paused():
+                documents = [r["document"] for r in self.records]
+                scan = self._scan = Scan([r["id"] for r in self.records], documents,
+                                         Columns(documents))
+        return scan
 
     def get(self, user_id: str) -> Record | None:
         return self.by_id.get(user_id)
 
     def upsert(self, user_id: str, document: dict[str, Any]) -> Record:
         """Create or replace a worker's document, keeping worker-id order."""
+        self._scan = None
         record = self.by_id.get(user_id)
         if record is not None:
             record["document"] = document
@@ -118,6 +182,7 @@ class Population:
         record = self.by_id.pop(user_id, None)
         if record is None:
             return False
+        self._scan = None
         self.records.remove(record)
         return True
 
@@ -176,19 +241,21 @@ def population_from_json(data: Any, source: str) -> Population:
 def load_population(path: Path) -> Population:
     """Read a population file (a JSON array of ``{id, document}``)."""
     try:
-        with gc_paused(), open(path, "rb") as handle:
-            data = json.load(handle)
+        data = path.read_bytes()
     except OSError as exc:
         raise PopulationError(f"{path}: cannot read population: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
     with gc_paused():
-        return population_from_json(data, str(path))
+        try:
+            items = decode_json(data)
+        except ValueError as exc:
+            raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
+        del data
+        return population_from_json(items, str(path))
 
 
 def save_population(population: Population, path: Path) -> None:
     """Write the population file atomically (temp file, then rename)."""
-    write_json_atomically(path, population.as_list())
+    write_bytes_atomically(path, encode_json(population.as_list()))
 
 
 # The generator ----------------------------------------------------------------------------------
