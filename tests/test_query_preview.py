@@ -138,7 +138,7 @@ class _Remote:
 
 def test_remote_without_population_says_so():
     source = preview_population(_Remote(), None)
-    assert source.records is None
+    assert source.population is None
     assert "remote context 'staging'" in source.description
     assert "population =" in source.description
 
@@ -147,17 +147,17 @@ def test_remote_reads_the_population_file(tmp_path: Path):
     path = tmp_path / "workers.json"
     save_population(generate_population(12, seed=1), path)
     source = preview_population(_Remote(), path)
-    assert source.records is not None and len(source.records) == 12
+    assert source.population is not None and len(source.population) == 12
     assert str(path) in source.description
     path.write_text('[{"id": "1"}]')
     broken = preview_population(_Remote(), path)
-    assert broken.records is None and "[0].document" in broken.description
+    assert broken.population is None and "[0].document" in broken.description
 
 
 def test_local_backend_previews_its_simulation():
     backend = LocalBackend(Engine(generate_population(20, seed=2)))
     source = preview_population(backend, None)
-    assert source.records is not None and len(source.records) == 20
+    assert source.population is not None and len(source.population) == 20
 
 
 def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):

@@ -43,7 +43,7 @@ from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
 from console.sim.engine import Engine, InviteOrder
 from console.sim.errors import NotFoundError, RuleError
 from console.sim import space
-from console.sim.population import DEFAULT_WORKERS, Population, gc_paused
+from console.sim.population import DEFAULT_WORKERS, Population
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError, StoreLocked
@@ -459,11 +459,11 @@ class LocalSimulation:
             engine.update_settings(engine.settings.with_changes(**changes))
             return engine.settings
 
-    def population(self) -> list[dict[str, Any]]:
-        """Every worker as ``{"id", "document"}`` (the documents are the live ones: do not edit)."""
-        # A million new dicts with the cyclic GC on cost ~3 s of collections (view 2's first preview).
-        with self._backend._call() as engine, gc_paused():
-            return [{"id": r["id"], "document": r["document"]} for r in engine.population.records]
+    def population(self) -> Population:
+        """The live population (do not edit it): no copy, so the preview reads the columns the
+        engine's rankings built, and one copy of a million workers is in memory."""
+        with self._backend._call() as engine:
+            return engine.population
 
     async def events_since(self, seq: int = 0) -> list[dict[str, Any]]:
         """Feed entries newer than ``seq``: ``{seq, at, kind, gig_id, message, ...}``."""
