@@ -10,6 +10,7 @@ columns the query preview reads too.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
@@ -70,11 +71,16 @@ class Ranking:
 
     def __init__(self, ranked: list[str], invited: Mapping[str, Any]) -> None:
         self.ranked = ranked
-        self.position = {user_id: i for i, user_id in enumerate(ranked)}
         self.cursor = 0
         # Invited workers still ahead of the cursor (manual invites, invitation attempts, or
         # invitations from before a re-ranking): the cursor will skip them.
-        self.invited_ahead = sum(1 for user_id in invited if user_id in self.position)
+        self.invited_ahead = (sum(1 for user_id in invited if user_id in self.position)
+                              if invited else 0)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each ranked id's place; built when first needed (half a million ids cost ~0.3 s)."""
+        return dict(zip(self.ranked, range(len(self.ranked))))
 
     @property
     def left(self) -> int:

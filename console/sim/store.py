@@ -35,6 +35,7 @@ from .engine import Engine
 from .population import (
     Population,
     PopulationError,
+    WellFormed,
     decode_json,
     encode_json,
     gc_paused,
@@ -254,7 +255,7 @@ class SimStore:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
                 f"workers: {self._population_advice()}"))
-        tables = self._population_tables()
+        tables, checked = self._population_tables()
         workers = tables.get(WORKERS_TABLE)
         if workers is None:
             raise self._refuse_if_damaged(StoreCorrupt(
@@ -263,7 +264,8 @@ class SimStore:
         try:
             with gc_paused():
                 population = population_from_json(list(workers.values()),
-                                                  f"{self.population_path}: {WORKERS_TABLE}")
+                                                  f"{self.population_path}: {WORKERS_TABLE}",
+                                                  checked)
         except PopulationError as exc:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{exc}; it was left as it is: {self._population_advice()}")) from None
@@ -271,28 +273,29 @@ class SimStore:
         self.saved_population_version = 0
         return population
 
-    def _population_tables(self) -> dict[str, Any]:
+    def _population_tables(self) -> tuple[dict[str, Any], bool]:
         """The population file as TinyDB wrote it, read with the fast parser (it is most of what
-        a large simulation reads); a damaged file is reported as the state file's would be."""
+        a large simulation reads), and whether its records were checked as they were decoded;
+        a damaged file is reported as the state file's would be."""
         try:
             data = self.population_path.read_bytes()
         except FileNotFoundError:
-            return {}
+            return {}, False
         except OSError as exc:
             raise self._refuse_if_damaged(StoreError(
                 f"{self.population_path}: cannot read: {exc.strerror or exc}")) from None
         try:
             with gc_paused():
-                tables = decode_json(data)
+                tables, checked = decode_json(data, dict[str, dict[str, WellFormed]])
         except ValueError as exc:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: damaged or truncated simulation file ({exc}); it was "
                 f"left as it is: {self._population_advice()}")) from None
-        if not isinstance(tables, dict):
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: not a TinyDB database (expected an object of tables); "
                 f"it was left as it is: {self._population_advice()}"))
-        return tables
+        return tables, checked
 
     def load_tables(self) -> dict[str, list[dict[str, Any]]]:
         tables = self._raw_tables(self._state())
