@@ -85,3 +85,9 @@ class SimulationControls(Protocol):
         ``scan()``, whose columns the simulation's rankings share); ``None`` when there are none
         (a recording). Its first scan takes a while on a large population: not on a loop."""
         ...
+
+    def prepare_population(self) -> None:
+        """Build the population's columns for the paths the gigs' queries read, ahead of the
+        query view and the next rankings (seconds on a million workers: in a thread, once the
+        console has shown its first view); nothing to do without workers."""
+        ...

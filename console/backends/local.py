@@ -465,6 +465,12 @@ class LocalSimulation:
         with self._backend._call() as engine:
             return engine.population
 
+    def prepare_population(self) -> None:
+        with self._backend._call() as engine:
+            population = engine.population
+            queries = [(run.gig.filter_query, run.gig.sort_query) for run in engine.gigs.values()]
+        population.prepare(queries)
+
     async def events_since(self, seq: int = 0) -> list[dict[str, Any]]:
         """Feed entries newer than ``seq``: ``{seq, at, kind, gig_id, message, ...}``."""
         with self._backend._call() as engine:

@@ -12,6 +12,7 @@ the per-document evaluator.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -124,6 +125,9 @@ class Columns:
     def __init__(self, documents: Sequence[dict]) -> None:
         self.documents = documents
         self._columns: dict[str, Column] = {}
+        # One builder at a time: a reader asking for a column being built (the query view while
+        # a loading thread prepares it) waits for it instead of building it a second time.
+        self._building = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -134,5 +138,9 @@ class Columns:
     def column(self, path: Path, between: Callable[[], None] = _nothing) -> Column:
         column = self._columns.get(path.dotted)
         if column is None:
-            column = self._columns[path.dotted] = build_column(self.documents, path, between)
+            with self._building:
+                column = self._columns.get(path.dotted)
+                if column is None:
+                    column = self._columns[path.dotted] = build_column(self.documents, path,
+                                                                       between)
         return column

@@ -17,7 +17,8 @@ import gc
 import json
 import math
 import random
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -27,7 +28,11 @@ from typing import Annotated, Any, NotRequired, TypedDict
 
 import msgspec
 
+from console.mql import MQLError, query_fields
+from console.mql.column_sort import column_ranks
 from console.mql.columns import Columns
+from console.mql.paths import parse_path
+from console.mql.sort import parse_sort
 from console.sim.atomic import write_bytes_atomically
 from console.waves import worker_order_key
 
@@ -172,6 +177,7 @@ class Population:
         self.records = list(records)
         self.by_id: dict[str, Record] = dict(zip(ids, self.records))
         self._scan: Scan | None = None
+        self._scanning = threading.Lock()  # one scan, whichever thread asks first
 
     def __len__(self) -> int:
         return len(self.records)
@@ -184,13 +190,30 @@ class Population:
 
     def scan(self) -> Scan:
         """The ids, documents and columns every scan reads (one copy, built on first use)."""
-        scan = self._scan
-        if scan is None:
-            with gc_paused():
-                documents = [r["document"] for r in self.records]
-                scan = self._scan = Scan([r["id"] for r in self.records], documents,
-                                         Columns(documents))
+        with self._scanning:
+            scan = self._scan
+            if scan is None:
+                with gc_paused():
+                    documents = list(map(itemgetter("document"), self.records))
+                    ids = list(map(itemgetter("id"), self.records))
+                    scan = self._scan = Scan(ids, documents, Columns(documents))
         return scan
+
+    def prepare(self, queries: Iterable[tuple[Any, Any]]) -> None:
+        """Build, now, the columns (and sort ranks) that these (filter, sort) queries read: a
+        loading thread does it, so the query view's first preview and the next rankings find
+        them built. A query that does not parse is left to whoever runs it to report."""
+        columns = self.scan().columns
+        for filter_query, sort_query in queries:
+            try:
+                fields = query_fields(filter_query, sort_query)
+                sort = parse_sort(sort_query or {})
+            except MQLError:
+                continue
+            for dotted in fields:
+                columns.column(parse_path(dotted))
+            for path, _ in sort:
+                column_ranks(columns.column(path), False)
 
     def get(self, user_id: str) -> Record | None:
         return self.by_id.get(user_id)
