@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import count
 from operator import methodcaller
 from typing import Any
 
@@ -112,9 +113,15 @@ def build_column(
     strings: tuple[str, ...] = ()
     if is_string.any():
         texts = objects[is_string].tolist()
-        strings = tuple(sorted(dict.fromkeys(texts)))
+        # One hashing pass over the texts: each one's first-seen number; the few distinct
+        # texts are then sorted, and each row's code found from its first-seen number.
+        first_seen: dict[str, int] = {}
+        seen = np.fromiter(map(first_seen.setdefault, texts, count()), np.int64, len(texts))
+        strings = tuple(sorted(first_seen))
         code = {text: i for i, text in enumerate(strings)}
-        values[is_string] = np.fromiter(map(code.__getitem__, texts), np.float64, len(texts))
+        firsts = np.fromiter(first_seen.values(), np.int64, len(first_seen))  # ascending
+        codes = np.fromiter(map(code.__getitem__, first_seen), np.float64, len(first_seen))
+        values[is_string] = codes[np.searchsorted(firsts, seen)]
     values[tags == ODD] = 0.0
     return Column(tags, values, strings, np.flatnonzero(tags == ODD))
 
