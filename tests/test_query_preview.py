@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from console.backends.local import LocalBackend
+from console.models import GigCreate
 from console.mql import compile_filter, compile_sort
 from console.mql import sort as mql_sort
 from console.query import preview as preview_module
@@ -138,7 +139,7 @@ class _Remote:
 
 def test_remote_without_population_says_so():
     source = preview_population(_Remote(), None)
-    assert source.records is None
+    assert source.population is None
     assert "remote context 'staging'" in source.description
     assert "population =" in source.description
 
@@ -147,17 +148,35 @@ def test_remote_reads_the_population_file(tmp_path: Path):
     path = tmp_path / "workers.json"
     save_population(generate_population(12, seed=1), path)
     source = preview_population(_Remote(), path)
-    assert source.records is not None and len(source.records) == 12
+    assert source.population is not None and len(source.population) == 12
     assert str(path) in source.description
     path.write_text('[{"id": "1"}]')
     broken = preview_population(_Remote(), path)
-    assert broken.records is None and "[0].document" in broken.description
+    assert broken.population is None and "[0].document" in broken.description
 
 
 def test_local_backend_previews_its_simulation():
     backend = LocalBackend(Engine(generate_population(20, seed=2)))
     source = preview_population(backend, None)
-    assert source.records is not None and len(source.records) == 20
+    assert source.population is not None and len(source.population) == 20
+
+
+async def test_the_preview_reads_the_columns_the_simulation_prepared_and_ranks_with():
+    engine = Engine(generate_population(400, seed=2), clock=1_780_000_000)
+    engine.create_gig(GigCreate.model_validate({
+        "title": "t", "description": "d", "url": "https://x/1", "start_at": 1_780_003_600,
+        "end_at": 1_780_086_400, "total_seats": 5, "invitation_mode": "manual",
+        "filter_query": {"status": "active", "devices.os": "ios"}, "sort_query": {"rating": -1},
+    }))
+    backend = LocalBackend(engine)
+    backend.simulation.prepare_population()
+    population = backend.simulation.population()
+    columns = population.scan().columns
+    assert all(columns.built(path) for path in ("status", "devices.os", "rating"))
+    # One copy: the preview's columns are the population's, those the engine's rankings read.
+    assert PreviewEngine(population).columns is columns
+    assert engine.ranked_candidates("1", 3) and engine.population.scan().columns is columns
+    await backend.close()
 
 
 def test_warming_answers_every_clause_and_ranks_everyone(monkeypatch):

@@ -8,10 +8,13 @@ A replay can also go back (:class:`Rewind`); the live simulation cannot (``rewin
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from console.models import WaveRecord
 from console.waves import SimSettings
+
+if TYPE_CHECKING:
+    from console.sim.population import Population
 
 
 @runtime_checkable
@@ -77,7 +80,14 @@ class SimulationControls(Protocol):
         when there is no feed (a recording: the monitor tells events from what changed)."""
         ...
 
-    def population(self) -> list[dict[str, Any]] | None:
-        """Every worker as ``{"id", "document"}`` (live documents: do not edit); ``None`` when
-        there are none (a recording). Takes a while on a large population: not on a loop."""
+    def population(self) -> Population | None:
+        """The simulation's workers, the live population itself (do not edit it: read its
+        ``scan()``, whose columns the simulation's rankings share); ``None`` when there are none
+        (a recording). Its first scan takes a while on a large population: not on a loop."""
+        ...
+
+    def prepare_population(self) -> None:
+        """Build the population's columns for the paths the gigs' queries read, ahead of the
+        query view and the next rankings (seconds on a million workers: in a thread, once the
+        console has shown its first view); nothing to do without workers."""
         ...

@@ -46,7 +46,7 @@ from console.sim.errors import NotFoundError, RuleError
 from console.sim import operations as ops
 from console.sim import space
 from console.sim.persistence import Persistence
-from console.sim.population import DEFAULT_WORKERS, Population, gc_paused
+from console.sim.population import DEFAULT_WORKERS, Population
 from console.sim.ranking import QueryCompiler
 from console.sim.state import Invitation
 from console.sim.store import SimStore, StoreError, StoreLocked
@@ -461,11 +461,17 @@ class LocalSimulation:
         """Change settings by name (values as for ``--set``); they apply from now on."""
         return self._backend._mutate(ops.UpdateSettings(changes=changes))
 
-    def population(self) -> list[dict[str, Any]]:
-        """Every worker as ``{"id", "document"}`` (the documents are the live ones: do not edit)."""
-        # A million new dicts with the cyclic GC on cost ~3 s of collections (view 2's first preview).
-        with self._backend._call() as engine, gc_paused():
-            return [{"id": r["id"], "document": r["document"]} for r in engine.population.records]
+    def population(self) -> Population:
+        """The live population (do not edit it): no copy, so the preview reads the columns the
+        engine's rankings built, and one copy of a million workers is in memory."""
+        with self._backend._call() as engine:
+            return engine.population
+
+    def prepare_population(self) -> None:
+        with self._backend._call() as engine:
+            population = engine.population
+            queries = [(run.gig.filter_query, run.gig.sort_query) for run in engine.gigs.values()]
+        population.prepare(queries)
 
     async def events_since(self, seq: int = 0) -> list[dict[str, Any]]:
         """Feed entries newer than ``seq``: ``{seq, at, kind, gig_id, message, ...}``."""

@@ -70,10 +70,10 @@ def _from_context(args: argparse.Namespace) -> tuple[list[GigHistory], dict[str,
             documents: dict[str, Any] = {}
             if args.by and args.population is None:
                 source = preview_population(backend, context_population(args.context))
-                if source.records is None:
+                if source.population is None:
                     raise FitError(f"--by {args.by}: " + source.description.replace(
                         "No preview", "no worker documents") + " (or give --population FILE)")
-                documents = _documents(source.records)
+                documents = _documents(source.population)
             return histories, documents
         finally:
             await backend.close()
@@ -99,7 +99,7 @@ def _calibrate(args: argparse.Namespace) -> int:
                             "SOURCE instead", EXIT_USAGE)
             histories, documents, source = _from_context(args)
         if args.population is not None:
-            documents = _documents(load_population(args.population).as_list())
+            documents = _documents(load_population(args.population))
         model = calibrate(histories, source=source, by=args.by, documents=documents)
     except (RecordingError, SourceError, PopulationError, FitError) as exc:
         return fail(str(exc), EXIT_USAGE)

@@ -45,7 +45,7 @@ class GigState:
     last_wave_at: int | None
 
 
-def rank_candidates(gig: Gig, records: Sequence[Mapping[str, Any]],
+def rank_candidates(gig: Gig, population: Population,
                     invited: set[str]) -> list[tuple[str, Mapping[str, Any]]]:
     try:
         predicate, sorter = compile_queries(default_compiler(), gig.filter_query, gig.sort_query)
@@ -53,8 +53,7 @@ def rank_candidates(gig: Gig, records: Sequence[Mapping[str, Any]],
         raise ForecastError(f"gig {gig.id}: {exc}") from None
     # Many small objects on a large heap: collections would cost more than the ranking itself.
     with gc_paused():
-        population = Population(list(records))  # type: ignore[arg-type]
-        ranking = rank(population, predicate, sorter, {})
+        ranking = rank(population, predicate, sorter, {}, (gig.filter_query, gig.sort_query))
         return [(uid, population.by_id[uid]["document"])
                 for uid in ranking.ranked if uid not in invited]
 
@@ -80,13 +79,14 @@ def state_from(reading: GigReading, backend: Backend, population_file: Path | No
     """The CPU half: the population's records and the gig's ranking (in a thread or a command,
     never on the console's event loop). Raises ForecastError when there is no population."""
     source = preview_population(backend, population_file)
-    if source.records is None:
+    population = source.population
+    if population is None:
         raise ForecastError(source.description.replace("No preview", "No forecast"))
     history = reading.history
     invited = {inv.user_id for inv in history.invitations}
-    candidates = rank_candidates(history.gig, source.records, invited)
+    candidates = rank_candidates(history.gig, population, invited)
     with gc_paused():
-        documents = {r["id"]: r["document"] for r in source.records}
+        documents = {r["id"]: r["document"] for r in population.records}
     return GigState(history.gig, history.observed_at, history.invitations, candidates, documents,
                     reading.settings, reading.last_wave_at)
 

@@ -285,6 +285,9 @@ class ReplayControls:
     def population(self) -> None:
         return None  # a recording holds no workers
 
+    def prepare_population(self) -> None:
+        return None  # nor columns of them
+
     async def step_to_next_wave(self) -> int | None:
         """One frame on (the operator steps through a recording frame by frame)."""
         if self.cursor.at_end():

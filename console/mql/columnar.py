@@ -57,24 +57,42 @@ def _clause_supported(clause: FieldClause) -> bool:
     return not any(type(x) is int and abs(x) >= EXACT for x in operands)
 
 
-def evaluate(query: Any, columns: Columns, between: Callable[[], None] = _nothing) -> Mask:
+def evaluate(
+    query: Any, columns: Columns, between: Callable[[], None] = _nothing,
+    within: Mask | None = None,
+) -> Mask:
     """Which rows match ``query`` (supported, see :func:`supported`); ``between`` runs between
-    clauses (it may raise to stop)."""
-    return _node(parse_query(query), columns, between)
+    clauses (it may raise to stop). With ``within``, only those rows are asked (the others are
+    False): an ``$and`` then asks each clause only the rows the ones before it let through,
+    clauses without per-document rows first, so the slow per-document fallback runs on fewer."""
+    node = parse_query(query)
+    if within is None:
+        return _node(node, columns, between, None)
+    return _node(node, columns, between, within) & within
 
 
-def _node(node: Node, columns: Columns, between: Callable[[], None]) -> Mask:
+def _cost(node: Node, columns: Columns, between: Callable[[], None]) -> float:
+    """Rows a node answers per document: a clause's ODD rows; a logical node, unknown (last)."""
     if isinstance(node, FieldClause):
-        return clause_mask(node, columns, between)
-    masks = [_node(child, columns, between) for child in node.children]
+        return len(columns.column(node.path, between).odd)
+    return math.inf
+
+
+def _node(node: Node, columns: Columns, between: Callable[[], None], within: Mask | None) -> Mask:
+    """The node's answers, right on ``within`` (every row when None), anything elsewhere."""
+    if isinstance(node, FieldClause):
+        return clause_mask(node, columns, between, within)
     if node.op == "$and":
-        out = np.ones(len(columns), bool)
-        for mask in masks:
-            out &= mask
+        out = np.ones(len(columns), bool) if within is None else within.copy()
+        children = node.children
+        if within is not None:
+            children = sorted(children, key=lambda child: _cost(child, columns, between))
+        for child in children:
+            out &= _node(child, columns, between, None if within is None else out)
         return out
     out = np.zeros(len(columns), bool)
-    for mask in masks:
-        out |= mask
+    for child in node.children:
+        out |= _node(child, columns, between, within)
     return out if node.op == "$or" else ~out
 
 
@@ -86,16 +104,19 @@ def clause_query(clause: FieldClause) -> dict[str, Any]:
 
 
 def clause_mask(
-    clause: FieldClause, columns: Columns, between: Callable[[], None] = _nothing
+    clause: FieldClause, columns: Columns, between: Callable[[], None] = _nothing,
+    within: Mask | None = None,
 ) -> Mask:
-    """One supported clause over every row: vectorised on scalars, per document on ODD rows."""
+    """One supported clause: vectorised on scalars, per document on ODD rows (of ``within`` only,
+    when given: the answers on other rows are then left undefined)."""
     between()
     column = columns.column(clause.path, between)
     mask = _scalar(clause, column)
-    if len(column.odd):
+    odd = column.odd if within is None else column.odd[within[column.odd]]
+    if len(odd):
         matches = compile_filter(clause_query(clause))
         documents = columns.documents
-        odd = column.odd.tolist()
+        odd = odd.tolist()
         for start in range(0, len(odd), ODD_CHUNK):
             between()
             part = odd[start : start + ODD_CHUNK]
@@ -122,8 +143,9 @@ def _scalar(clause: FieldClause, column: Column) -> Mask:
         tags = [tag for code in x for tag in _TYPE_TAGS.get(code, ())]
         return np.isin(column.tags, tags)
     if op == "$regex":
-        search = x.compiled.search
-        hits = np.array([search(s) is not None for s in column.strings] or [False])
+        # The time-limited search: a pattern that backtracks exponentially raises MQLTimeout here
+        # as it does in compile_filter, instead of holding the thread for minutes.
+        hits = np.array([x.search(s) for s in column.strings] or [False])
         is_string = column.tags == STRING
         return is_string & hits[np.where(is_string, column.values, 0).astype(np.intp)]
     if op == "$not":

@@ -12,10 +12,12 @@ the per-document evaluator.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import count
 from operator import methodcaller
 from typing import Any
 
@@ -111,9 +113,15 @@ def build_column(
     strings: tuple[str, ...] = ()
     if is_string.any():
         texts = objects[is_string].tolist()
-        strings = tuple(sorted(dict.fromkeys(texts)))
+        # One hashing pass over the texts: each one's first-seen number; the few distinct
+        # texts are then sorted, and each row's code found from its first-seen number.
+        first_seen: dict[str, int] = {}
+        seen = np.fromiter(map(first_seen.setdefault, texts, count()), np.int64, len(texts))
+        strings = tuple(sorted(first_seen))
         code = {text: i for i, text in enumerate(strings)}
-        values[is_string] = np.fromiter(map(code.__getitem__, texts), np.float64, len(texts))
+        firsts = np.fromiter(first_seen.values(), np.int64, len(first_seen))  # ascending
+        codes = np.fromiter(map(code.__getitem__, first_seen), np.float64, len(first_seen))
+        values[is_string] = codes[np.searchsorted(firsts, seen)]
     values[tags == ODD] = 0.0
     return Column(tags, values, strings, np.flatnonzero(tags == ODD))
 
@@ -124,6 +132,9 @@ class Columns:
     def __init__(self, documents: Sequence[dict]) -> None:
         self.documents = documents
         self._columns: dict[str, Column] = {}
+        # One builder at a time: a reader asking for a column being built (the query view while
+        # a loading thread prepares it) waits for it instead of building it a second time.
+        self._building = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -134,5 +145,9 @@ class Columns:
     def column(self, path: Path, between: Callable[[], None] = _nothing) -> Column:
         column = self._columns.get(path.dotted)
         if column is None:
-            column = self._columns[path.dotted] = build_column(self.documents, path, between)
+            with self._building:
+                column = self._columns.get(path.dotted)
+                if column is None:
+                    column = self._columns[path.dotted] = build_column(self.documents, path,
+                                                                       between)
         return column

@@ -24,10 +24,10 @@ import numpy as np
 
 from console.mql import compile_filter, get_path_values, query_fields
 from console.mql.columnar import evaluate, supported
-from console.mql.columns import Columns
 from console.query.masks import Cancelled, Lru, PartialResult
 from console.query.ranking import Ranker
 from console.query.validate import Checked, FilterFn
+from console.sim.population import Population
 
 Record = dict[str, Any]
 NON_MATCHING_SAMPLE = 200
@@ -73,13 +73,18 @@ class _Clause:
 
 
 class PreviewEngine:
-    """Previews over one population, given as records ``{id, document}`` in worker order."""
+    """Previews over one population (or its records ``{id, document}``, in worker order). A
+    population's columns are its own: the simulation's rankings build and read the same ones."""
 
-    def __init__(self, records: Sequence[Record], invited: Iterable[str] = (), limit: int = 20):
-        self.ids = [r["id"] for r in records]
-        self.documents = [r["document"] for r in records]
+    def __init__(self, population: Population | Sequence[Record], invited: Iterable[str] = (),
+                 limit: int = 20):
+        if not isinstance(population, Population):
+            population = Population(list(population))
+        scan = population.scan()
+        self.ids = scan.ids
+        self.documents = scan.documents
         self.limit = limit
-        self.columns = Columns(self.documents)
+        self.columns = scan.columns
         self.ranker = Ranker(self.documents, self.columns)
         self._everyone = b"\x01" * len(self.ids)
         self._clauses = Lru(64)

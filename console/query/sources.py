@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from console.backends.base import Backend
-from console.sim.population import PopulationError, load_population
-
-Record = dict[str, Any]
+from console.sim.population import Population, PopulationError, load_population
 
 
 @dataclass(frozen=True)
 class PopulationSource:
-    """The records to preview against, and how to name them; or why there are none."""
+    """The population to preview against, and how to name it; or why there is none."""
 
-    records: list[Record] | None
+    population: Population | None
     description: str
 
 
 def preview_population(backend: Backend, population_file: Path | None) -> PopulationSource:
-    if backend.simulation is not None and (records := backend.simulation.population()) is not None:
-        return PopulationSource(records, f"simulation {backend.context!r}")
+    if (backend.simulation is not None
+            and (population := backend.simulation.population()) is not None):
+        return PopulationSource(population, f"simulation {backend.context!r}")
     if population_file is None:
         return PopulationSource(
             None,
@@ -35,4 +33,4 @@ def preview_population(backend: Backend, population_file: Path | None) -> Popula
         population = load_population(population_file.expanduser())
     except PopulationError as exc:
         return PopulationSource(None, f"No preview: {exc}")
-    return PopulationSource(population.as_list(), f"population file {population_file}")
+    return PopulationSource(population, f"population file {population_file}")

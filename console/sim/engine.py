@@ -52,7 +52,7 @@ from console.waves import (
 
 from .errors import NotFoundError, RuleError
 from .population import DocumentError, Population, Record, check_document
-from .ranking import QueryCompiler, Ranking, compile_queries, default_compiler, rank
+from .ranking import QueryCompiler, Ranking, compile_queries, default_compiler, is_default, rank
 from .profiles import bench_status
 from .records import SpaceRecords
 from .responses import draw_response
@@ -260,7 +260,9 @@ class Engine:
             run.compiled = compile_queries(self.compiler, run.gig.filter_query, run.gig.sort_query)
         if run.ranking is None:
             predicate, sorter = run.compiled
-            run.ranking = rank(self.population, predicate, sorter, run.invited)
+            queries = ((run.gig.filter_query, run.gig.sort_query) if is_default(self.compiler)
+                       else None)
+            run.ranking = rank(self.population, predicate, sorter, run.invited, queries)
         return run.ranking
 
     def ranked_candidates(self, gig_id: str, count: int) -> list[str]:

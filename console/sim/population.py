@@ -3,6 +3,11 @@
 A population is a list of ``{"id": <user id>, "document": {...}, "traits": {...}}`` records kept in
 worker-id order (the final tie-breaker of every ranking). ``traits`` is optional and simulation
 only: ``responsiveness``, ``eagerness`` and ``pace`` scale the response model around 1.0.
+
+What scans it (the engine's rankings, the query preview) reads one :class:`Scan` of it: the ids and
+documents in that order and their columns (:mod:`console.mql.columns`), built once per path and
+shared by every reader until a worker changes. JSON is read and written with msgspec: ~3x
+faster than the standard library on a million workers, and integers stay exact.
 """
 
 from __future__ import annotations
@@ -12,12 +17,23 @@ import gc
 import json
 import math
 import random
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from operator import gt, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NotRequired, TypedDict
 
-from console.sim.atomic import write_json_atomically
+import msgspec
+
+from console.mql import MQLError, query_fields
+from console.mql.column_sort import column_ranks
+from console.mql.columns import Columns
+from console.mql.paths import parse_path
+from console.mql.sort import parse_sort
+from console.sim.atomic import write_bytes_atomically
 from console.waves import worker_order_key
 
 DEFAULT_WORKERS = 5_000
@@ -89,20 +105,122 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+_Trait = Annotated[int, msgspec.Meta(ge=0)] | Annotated[float, msgspec.Meta(ge=0)]
+
+
+class WellFormed(TypedDict):
+    """A record as :func:`population_from_json` keeps it as it is, checked while it is decoded
+    (a million records checked in Python cost more than their decoding)."""
+
+    id: Annotated[str, msgspec.Meta(min_length=1)]
+    document: dict[str, Any]
+    traits: NotRequired[dict[str, _Trait]]
+
+
+def decode_json(data: bytes, shape: Any = None) -> tuple[Any, bool]:
+    """JSON bytes to Python objects, and whether they have ``shape`` (a type msgspec checks);
+    raises :class:`ValueError` with the reason. msgspec first; what it refuses (a lone surrogate
+    escape, deep nesting) goes to the standard library, as before; NaN and Infinity, which JSON
+    has not, are refused."""
+    if shape is not None:
+        try:
+            return msgspec.json.decode(data, type=shape), True
+        except (msgspec.ValidationError, RecursionError):
+            pass  # valid JSON of another shape, perhaps: read untyped, checked by the caller
+        except msgspec.DecodeError:
+            return _decode_untyped(data), False
+    return _decode_untyped(data), False
+
+
+def _decode_untyped(data: bytes) -> Any:
+    try:
+        return msgspec.json.decode(data)
+    except (msgspec.MsgspecError, RecursionError):
+        pass
+    try:
+        return json.loads(data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError too
+        raise ValueError(str(exc) or type(exc).__name__) from None
+
+
+def encode_json(data: Any) -> bytes:
+    try:
+        return msgspec.json.encode(data)
+    except UnicodeEncodeError:  # a lone surrogate read by the fallback above: JSON escapes it
+        return json.dumps(data, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The population as scanned at one moment: ids and documents in worker order, and their
+    columns. A change to the population makes a new one; a reader keeps the one it took."""
+
+    ids: list[str]
+    documents: list[dict[str, Any]]
+    columns: Columns
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 class Population:
     def __init__(self, records: list[Record]) -> None:
-        self.records = sorted(records, key=lambda r: worker_order_key(r["id"]))
-        self.by_id: dict[str, Record] = {r["id"]: r for r in self.records}
-        self._keys: list[tuple[int, str]] | None = None
+        ids = list(map(itemgetter("id"), records))
+        keys = list(zip(map(len, ids), ids))  # worker_order_key of each, built in C
+        if any(map(gt, keys, islice(keys, 1, None))):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            records, ids = [records[i] for i in order], [ids[i] for i in order]
+        self.records = list(records)
+        self.by_id: dict[str, Record] = dict(zip(ids, self.records))
+        self._scan: Scan | None = None
+        self._scanning = threading.Lock()  # one scan, whichever thread asks first
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def __getitem__(self, index: int) -> Record:
+        return self.records[index]
+
+    def scan(self) -> Scan:
+        """The ids, documents and columns every scan reads (one copy, built on first use)."""
+        with self._scanning:
+            scan = self._scan
+            if scan is None:
+                with gc_paused():
+                    documents = list(map(itemgetter("document"), self.records))
+                    ids = list(map(itemgetter("id"), self.records))
+                    scan = self._scan = Scan(ids, documents, Columns(documents))
+        return scan
+
+    def prepare(self, queries: Iterable[tuple[Any, Any]]) -> None:
+        """Build, now, the columns (and sort ranks) that these (filter, sort) queries read: a
+        loading thread does it, so the query view's first preview and the next rankings find
+        them built. A query that does not parse is left to whoever runs it to report."""
+        columns = self.scan().columns
+        for filter_query, sort_query in queries:
+            try:
+                fields = query_fields(filter_query, sort_query)
+                sort = parse_sort(sort_query or {})
+            except MQLError:
+                continue
+            for dotted in fields:
+                columns.column(parse_path(dotted))
+            for path, _ in sort:
+                column_ranks(columns.column(path), False)
 
     def get(self, user_id: str) -> Record | None:
         return self.by_id.get(user_id)
 
     def upsert(self, user_id: str, document: dict[str, Any]) -> Record:
         """Create or replace a worker's document, keeping worker-id order."""
+        self._scan = None
         record = self.by_id.get(user_id)
         if record is not None:
             record["document"] = document
@@ -118,6 +236,7 @@ class Population:
         record = self.by_id.pop(user_id, None)
         if record is None:
             return False
+        self._scan = None
         self.records.remove(record)
         return True
 
@@ -159,10 +278,11 @@ def _check_record(item: Any, index: int, source: str) -> Record:
     return record
 
 
-def population_from_json(data: Any, source: str) -> Population:
+def population_from_json(data: Any, source: str, checked: bool = False) -> Population:
+    """``checked``: every item was decoded as :class:`WellFormed` (kept without a look)."""
     if not isinstance(data, list):
         raise PopulationError(f"{source}: a population must be a JSON array of {{id, document}}")
-    records = [_check_record(item, i, source) for i, item in enumerate(data)]
+    records = data if checked else [_check_record(item, i, source) for i, item in enumerate(data)]
     population = Population(records)
     if len(population.by_id) != len(records):
         seen: set[str] = set()
@@ -176,19 +296,21 @@ def population_from_json(data: Any, source: str) -> Population:
 def load_population(path: Path) -> Population:
     """Read a population file (a JSON array of ``{id, document}``)."""
     try:
-        with gc_paused(), open(path, "rb") as handle:
-            data = json.load(handle)
+        data = path.read_bytes()
     except OSError as exc:
         raise PopulationError(f"{path}: cannot read population: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
     with gc_paused():
-        return population_from_json(data, str(path))
+        try:
+            items, checked = decode_json(data, list[WellFormed])
+        except ValueError as exc:
+            raise PopulationError(f"{path}: not a valid JSON population ({exc})") from None
+        del data
+        return population_from_json(items, str(path), checked)
 
 
 def save_population(population: Population, path: Path) -> None:
     """Write the population file atomically (temp file, then rename)."""
-    write_json_atomically(path, population.as_list())
+    write_bytes_atomically(path, encode_json(population.as_list()))
 
 
 # The generator ----------------------------------------------------------------------------------

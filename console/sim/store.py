@@ -20,12 +20,11 @@ and left untouched: nothing is written once a read has failed.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import ValidationError
 from tinydb.storages import Storage
@@ -39,7 +38,15 @@ from .engine import Engine
 from .errors import NotFoundError, RuleError
 from .journal import JournalCorrupt, Located, read_entries
 from .operations import OPERATIONS, Operation
-from .population import Population, PopulationError, gc_paused, population_from_json
+from .population import (
+    Population,
+    PopulationError,
+    WellFormed,
+    decode_json,
+    encode_json,
+    gc_paused,
+    population_from_json,
+)
 from .ranking import QueryCompiler
 
 STATE_FILE = "state.json"
@@ -75,13 +82,15 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            with gc_paused(), open(self.path, "rb") as handle:
-                data = json.load(handle)
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        try:
+            with gc_paused():
+                data, _ = decode_json(raw)
+        except ValueError as exc:
             raise StoreCorrupt(
                 f"{self.path}: damaged or truncated simulation file ({exc}); it was left as it is: "
                 f"{self.advice}"
@@ -101,7 +110,14 @@ class AtomicJSONStorage(Storage):
 
 
 def _encode(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode()
+    return encode_json(data)
+
+
+class _PopulationFile(TypedDict, total=False):
+    """The population file's shape, checked while it is decoded (see ``WellFormed``)."""
+
+    workers: dict[str, WellFormed]
+    journal: dict[str, dict[str, Any]]
 
 
 def _tables(tables: dict[str, list[dict[str, Any]]], seq: int) -> dict[str, dict[str, Any]]:
@@ -272,7 +288,7 @@ class SimStore:
                 f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
                 f"workers: {self._population_advice()}"))
         advice = self._population_advice()
-        tables = self._raw_tables(self._storage(self.population_path, advice))
+        tables, checked = self._population_tables(advice)
         workers = tables.get(WORKERS_TABLE)
         if workers is None:
             raise self._refuse_if_damaged(StoreCorrupt(
@@ -282,13 +298,38 @@ class SimStore:
         try:
             with gc_paused():
                 population = population_from_json(list(workers.values()),
-                                                  f"{self.population_path}: {WORKERS_TABLE}")
+                                                  f"{self.population_path}: {WORKERS_TABLE}",
+                                                  checked)
         except PopulationError as exc:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{exc}; it was left as it is: {advice}")) from None
         # A new engine over this population starts at version 0: that is what the file holds.
         self.saved_population_version = 0
         return population
+
+    def _population_tables(self, advice: str) -> tuple[dict[str, Any], bool]:
+        """The population file, read with its records checked as they are decoded when it has
+        the shape this store writes (most of what a large simulation reads), and whether it had;
+        any other shape is read untyped and checked record by record."""
+        try:
+            data = self.population_path.read_bytes()
+        except FileNotFoundError:
+            return {}, False
+        except OSError as exc:
+            raise self._refuse_if_damaged(StoreError(
+                f"{self.population_path}: cannot read: {exc.strerror or exc}")) from None
+        try:
+            with gc_paused():
+                tables, checked = decode_json(data, _PopulationFile)
+        except ValueError as exc:
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.population_path}: damaged or truncated simulation file ({exc}); it was "
+                f"left as it is: {advice}")) from None
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{self.population_path}: not a TinyDB database (expected an object of tables); "
+                f"it was left as it is: {advice}"))
+        return tables, checked
 
     def load_tables(self) -> dict[str, list[dict[str, Any]]]:
         advice = self._state_advice()

@@ -63,13 +63,18 @@ def _has_wide_int(value) -> bool:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(DOCS, max_size=12), st.lists(QUERIES.filter(_valid), min_size=1, max_size=4))
-def test_columnar_answers_equal_compile_filter(docs, queries):
+@given(st.lists(DOCS, max_size=12), st.lists(QUERIES.filter(_valid), min_size=1, max_size=4),
+       st.lists(st.booleans(), min_size=12, max_size=12))
+def test_columnar_answers_equal_compile_filter(docs, queries, asked):
     columns = Columns(docs)  # shared by the queries, as the preview shares it between edits
+    within = np.array(asked[: len(docs)], bool)
     for query in queries:
         expected = [compile_filter(query)(d) for d in docs]
         if supported(query):
             assert evaluate(query, columns).tolist() == expected, query
+            # Asked on some rows only (the engine's rankings): those rows' answers, False elsewhere.
+            assert evaluate(query, columns, within=within).tolist() == [
+                e and w for e, w in zip(expected, asked)], query
         else:  # only what the generator makes unsupported on purpose
             assert "$mod" in repr(query) or _has_wide_int(query), query
 
@@ -127,3 +132,25 @@ def test_folded_ranks_order_by_each_key_then_position_even_when_they_overflow_in
     assert np.argsort(fold_column_ranks(ranks, 4)).tolist() == [3, 1, 0, 2]
     huge = [(np.array([1, 0, 1, 0]), 2**40), (np.array([0, 1, 0, 0]), 2**40)]
     assert np.argsort(fold_column_ranks(huge, 4)).tolist() == [3, 1, 0, 2]
+
+
+def test_a_regex_past_its_time_limit_stops_over_columns_as_it_does_per_document():
+    import threading
+
+    from console.mql.errors import MQLTimeout
+
+    columns = Columns([{"email": "a" * 27 + "b"}, {"email": "ok"}])
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            evaluate({"email": {"$regex": "^(a|a)+$"}}, columns)
+        except BaseException as exc:  # what the evaluation raised, for the assertion below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)  # an unbounded search would never end
+    worker.start()
+    worker.join(timeout=15)
+    assert not worker.is_alive(), "the search ran on past its time limit"
+    assert len(outcome) == 1 and isinstance(outcome[0], MQLTimeout)
+    assert outcome[0].path == "email.$regex"

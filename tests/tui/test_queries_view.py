@@ -42,7 +42,7 @@ def backend() -> LocalBackend:
 
 
 def records(backend: LocalBackend) -> list[dict]:
-    return backend.simulation.population()
+    return [{"id": r["id"], "document": r["document"]} for r in backend.simulation.population()]
 
 
 async def open_queries(backend: LocalBackend, **kwargs) -> tuple[CirroApp, object]:

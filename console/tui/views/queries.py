@@ -301,8 +301,9 @@ class QueriesScreen(ViewScreen):
         # Reading 100k workers (or a population file) and indexing them stays off the UI thread.
         source = await asyncio.to_thread(preview_population, self.cirro.backend, population_file)
         self.source_note = source.description
-        if source.records is not None:
-            self.engine = await asyncio.to_thread(PreviewEngine, source.records, (), PREVIEW_ROWS)
+        if source.population is not None:
+            self.engine = await asyncio.to_thread(PreviewEngine, source.population, (),
+                                                  PREVIEW_ROWS)
             keep_out_of_gc()  # the population and its index live as long as the view
         self._show_note()
 
