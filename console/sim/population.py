@@ -24,17 +24,18 @@ from dataclasses import dataclass
 from itertools import islice
 from operator import gt, itemgetter
 from pathlib import Path
-from typing import Annotated, Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypedDict
 
 import msgspec
 
 from console.mql import MQLError, query_fields
-from console.mql.column_sort import column_ranks
-from console.mql.columns import Columns
 from console.mql.paths import parse_path
 from console.mql.sort import parse_sort
 from console.sim.atomic import write_bytes_atomically
 from console.waves import worker_order_key
+
+if TYPE_CHECKING:
+    from console.mql.columns import Columns
 
 DEFAULT_WORKERS = 5_000
 # A fixed reference time keeps generated documents (last_active_at) independent of the wall clock.
@@ -190,6 +191,8 @@ class Population:
 
     def scan(self) -> Scan:
         """The ids, documents and columns every scan reads (one copy, built on first use)."""
+        from console.mql.columns import Columns  # numpy: loaded by the first scan, not at start
+
         with self._scanning:
             scan = self._scan
             if scan is None:
@@ -203,6 +206,8 @@ class Population:
         """Build, now, the columns (and sort ranks) that these (filter, sort) queries read: a
         loading thread does it, so the query view's first preview and the next rankings find
         them built. A query that does not parse is left to whoever runs it to report."""
+        from console.mql.column_sort import column_ranks
+
         columns = self.scan().columns
         for filter_query, sort_query in queries:
             try:

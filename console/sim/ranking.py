@@ -13,10 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any, Protocol
 
-import numpy as np
-
-from console.mql.column_sort import column_ranks, fold_column_ranks
-from console.mql.columnar import evaluate, supported
 from console.mql.sort import parse_sort
 from console.waves import candidates_for_wave
 
@@ -120,6 +116,12 @@ def rank(
 
 def _by_columns(scan: Scan, filter_query: dict[str, Any], sort_query: dict[str, Any],
                 predicate: Predicate, sorter: Sorter | None) -> list[str]:
+    # numpy and the columns load with the first ranking, not with the console.
+    import numpy as np
+
+    from console.mql.column_sort import column_ranks, fold_column_ranks
+    from console.mql.columnar import evaluate, supported
+
     if supported(filter_query):
         # Asked of every row: ``within`` lets the per-document fallback skip rows already out.
         rows = np.flatnonzero(evaluate(filter_query, scan.columns, within=np.ones(len(scan), bool)))

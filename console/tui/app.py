@@ -126,11 +126,6 @@ class CirroApp(App[None]):
             self.notify("\n".join(self.key_warnings), title="Keys (also listed in ? help)",
                         severity="warning", timeout=15)
         self.poll_now()
-        if self.backend.simulation is not None:
-            # The query view's first preview and the next rankings read the population's
-            # columns: built now, in a thread, while the operator reads the first view.
-            self.run_worker(self.backend.simulation.prepare_population, thread=True,
-                            group="prepare-population", exit_on_error=False)
 
     # Views, help, palette ------------------------------------------------------------------------
     def action_show_view(self, view_id: str) -> None:
@@ -272,6 +267,11 @@ class CirroApp(App[None]):
         self.snapshots.publish(message.snapshot)
         if first:
             keep_out_of_gc()  # Textual and the first rows live as long as the app
+            if self.backend.simulation is not None:
+                # The query view's first preview and the next rankings read the population's
+                # columns: built in a thread once the first view is shown.
+                self.run_worker(self.backend.simulation.prepare_population, thread=True,
+                                group="prepare-population", exit_on_error=False)
         self._bump()
         self._schedule_poll()
 
