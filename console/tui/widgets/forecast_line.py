@@ -140,6 +140,7 @@ class ForecastLine(Static):
             return await asyncio.to_thread(function, *args)
 
         state = await step(state_from, reading, backend, population_file)
-        chosen, plan = await step(live_plan, state)
+        # The context's forecast_model, read when the console started.
+        chosen, plan = await step(live_plan, state, getattr(self.app, "forecast_model", None))
         (outcome,) = await step(run_plans, [plan], RUNS, 0, executor, 1)
         return await step(live_result, state, chosen, plan, outcome)
