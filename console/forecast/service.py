@@ -103,5 +103,6 @@ def live_result(state: GigState, chosen: ChosenModel, plan: Plan,
         ends.append(forecast.seats_max_at["p90"])
     until = min(max((t for t in ends if t is not None), default=plan.gig.end_at), plan.gig.end_at)
     band = accepted_band(outcome, plan.accepted, state.now, until)
-    line = monitor_line(forecast) + (f" · model {chosen.name}" if chosen.name else "")
+    # Last and short: at 80 columns the line has no room for more.
+    line = monitor_line(forecast) + (f" · {chosen.name}" if chosen.name else "")
     return LiveForecast(forecast, band, line)

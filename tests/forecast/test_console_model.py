@@ -67,4 +67,4 @@ async def test_the_monitor_line_runs_on_the_given_model_and_names_it(tmp_path):
             screen = app.screen
             if isinstance(screen, WavesScreen):
                 line = str(screen.query_one("#wv-forecast").render())
-        assert line.startswith("forecast: ") and line.endswith(" · model team.toml")
+        assert line.startswith("forecast: ") and line.endswith(" · team.toml")
