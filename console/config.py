@@ -34,6 +34,9 @@ class _WithDataDir(_Strict):
     """Every context keeps files: the simulation, or the remote context's gig registry."""
 
     data_dir: Path | None = None
+    # A response model from `calibrate --out` the wave monitor's forecast line uses (the
+    # workers it was measured on are this context's); without it, as `forecast` without --model.
+    forecast_model: Path | None = None
 
     def resolved_data_dir(self, name: str) -> Path:
         return (self.data_dir or paths.data_dir() / name).expanduser()

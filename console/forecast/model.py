@@ -144,6 +144,14 @@ class ResponseModel:
         return _toml(self.to_json()) + "\n"
 
 
+@dataclass(frozen=True)
+class ModelFile:
+    """A model and the file it was read from (the console's forecasts name it)."""
+
+    path: Path
+    model: ResponseModel
+
+
 def load_model(path: Path) -> ResponseModel:
     """A model written by `calibrate --out` (TOML) or `calibrate --json` (JSON)."""
     try:

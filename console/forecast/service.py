@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from pathlib import Path
 
 from console.models import Gig
 from console.monitor.snapshot import GigSnapshot
@@ -16,7 +17,7 @@ from .calibrate import calibrate
 from .continuation import Outcome, Plan
 from .executors import run_plans
 from .fit import FitError
-from .model import ResponseModel
+from .model import ModelFile, ResponseModel
 from .observations import GigHistory
 from .report import monitor_line
 from .state import GigReading, GigState, build_plan
@@ -33,11 +34,14 @@ MAX_RESPOND_WIDTH = 0.3
 class ChosenModel:
     model: ResponseModel | None
     description: str
+    # The given model's file name, for the monitor's line ("" when not given).
+    name: str = ""
 
 
 def choose_model(state: GigState, given: ResponseModel | None, given_name: str = "") -> ChosenModel:
     if given is not None:
-        return ChosenModel(given, f"{given_name or 'given model'} ({given.source})")
+        return ChosenModel(given, f"{given_name or 'given model'} ({given.source})",
+                           Path(given_name).name if given_name else "")
     history = GigHistory(state.gig, list(state.invitations), state.now, {})
     try:
         own = calibrate([history], source=f"gig {state.gig.id}")
@@ -82,9 +86,11 @@ def reading_of(snapshot: GigSnapshot, settings: SimSettings) -> GigReading:
     return GigReading(history, snapshot.stats.last_wave_at, settings)
 
 
-def live_plan(state: GigState) -> tuple[ChosenModel, Plan]:
-    """The monitor's model (as `forecast` without --model) and plan; CPU: call from a thread."""
-    chosen = choose_model(state, None)
+def live_plan(state: GigState, given: ModelFile | None = None) -> tuple[ChosenModel, Plan]:
+    """The monitor's model (the context's forecast_model, else as `forecast` without --model)
+    and plan; CPU: call from a thread."""
+    chosen = (choose_model(state, given.model, str(given.path)) if given is not None
+              else choose_model(state, None))
     return chosen, build_plan(state, chosen.model)
 
 
@@ -97,4 +103,6 @@ def live_result(state: GigState, chosen: ChosenModel, plan: Plan,
         ends.append(forecast.seats_max_at["p90"])
     until = min(max((t for t in ends if t is not None), default=plan.gig.end_at), plan.gig.end_at)
     band = accepted_band(outcome, plan.accepted, state.now, until)
-    return LiveForecast(forecast, band, monitor_line(forecast))
+    # Last and short: at 80 columns the line has no room for more.
+    line = monitor_line(forecast) + (f" · {chosen.name}" if chosen.name else "")
+    return LiveForecast(forecast, band, line)

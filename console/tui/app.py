@@ -18,6 +18,7 @@ from textual.signal import Signal
 
 from console.backends.base import Backend
 from console.backends.errors import BackendError, ConnectionFailed
+from console.forecast.model import ModelFile
 from console.models import Gig, GigCreate, GigStats, GigUpdate
 from console.monitor import speeds
 from console.paths import styles_dir
@@ -68,6 +69,7 @@ class CirroApp(App[None]):
         speed: float = 60.0,
         poll_seconds: float = 1.0,
         population_file: Path | None = None,
+        forecast_model: ModelFile | None = None,
         start_view: str = "gigs",
     ) -> None:
         super().__init__()
@@ -95,6 +97,8 @@ class CirroApp(App[None]):
         self.selected_gig_id: str | None = None
         # A remote context's population file ([{id, document}]) for the query preview.
         self.population_file = population_file
+        # The context's forecast_model for the wave monitor's forecast line (None: as `forecast`).
+        self.forecast_model = forecast_model
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:

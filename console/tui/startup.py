@@ -11,6 +11,8 @@ from console.backends.base import Backend
 from console.backends.errors import BackendError
 from console.backends.factory import open_backend
 from console.config import Config, ConfigError, RemoteContext, load_config
+from console.forecast.context_model import context_model
+from console.forecast.model import ModelFile
 from console.tui.actions import KeymapError, check_keymap
 from console.tui.app import CirroApp
 from console.tui.theme import known_themes
@@ -28,7 +30,8 @@ def check_ui(config: Config) -> None:
                           f"(known: {', '.join(known_themes())})")
 
 
-def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> CirroApp:
+def create_app(config: Config, backend: Backend, *, read_only: bool = False,
+               forecast_model: ModelFile | None = None) -> CirroApp:
     simulation = backend.simulation
     context = config.contexts.get(backend.context)
     return CirroApp(
@@ -42,6 +45,7 @@ def create_app(config: Config, backend: Backend, *, read_only: bool = False) -> 
         poll_seconds=(config.ui.refresh_seconds if simulation is not None
                       else config.ui.poll_seconds),
         population_file=context.population if isinstance(context, RemoteContext) else None,
+        forecast_model=forecast_model,
     )
 
 
@@ -49,8 +53,9 @@ def prepare(context: str | None = None, read_only: bool = False) -> tuple[CirroA
     """The app and its backend, ready to run; raises ConfigError or BackendError."""
     config = load_config()
     check_ui(config)
+    model = context_model(config, context)  # before the backend: a bad file opens nothing
     backend = open_backend(config, context, read_only=read_only)
-    return create_app(config, backend, read_only=read_only), backend
+    return create_app(config, backend, read_only=read_only, forecast_model=model), backend
 
 
 def run_console(context: str | None = None, read_only: bool = False) -> int:

@@ -132,6 +132,7 @@ class ForecastLine(Static):
                         executor: Executor) -> LiveForecast:
         """In steps on a thread (ranking and planning), the runs in the background process."""
         state = await asyncio.to_thread(state_from, reading, backend, population_file)
-        chosen, plan = await asyncio.to_thread(live_plan, state)
+        # The context's forecast_model, read when the console started.
+        chosen, plan = await asyncio.to_thread(live_plan, state, self.app.forecast_model)
         (outcome,) = await asyncio.to_thread(run_plans, [plan], RUNS, 0, executor, 1)
         return await asyncio.to_thread(live_result, state, chosen, plan, outcome)
