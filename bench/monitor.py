@@ -9,8 +9,9 @@ the first repaint that shows the pane it asked for.
   fastest speed plays the whole gig in about a second) until ``--busy-keys`` are measured;
 - after it ran out of events: more keys in the last round, the clock still at the fastest speed;
 - paused: the clock paused on the same gig, the invitations pane open; the CPU the process uses.
-Targets: key to repaint within 100 ms (the 95th percentile and the worst key, over all keys);
-paused, close to idle (under 5% of one core).
+Targets: key to repaint within 33 ms at the 95th percentile and 50 ms for the worst key, over all
+keys; paused, close to idle (under 5% of one core). Also printed: the simulated seconds the
+clock covered per wall second while the keys were pressed (keys must not slow the simulation).
 
     python bench/monitor.py                  # 10,000 workers, 80 keys while running, 20 after
     python bench/monitor.py --busy-keys 40 --settled-keys 10 --paused-seconds 3
@@ -38,7 +39,8 @@ from console.waves import SimSettings  # noqa: E402
 from textual import events  # noqa: E402, I001
 from textual.screen import Screen  # noqa: E402
 
-KEY_TARGET_MS = 100.0
+P95_TARGET_MS = 33.0
+WORST_TARGET_MS = 50.0
 IDLE_TARGET_CPU = 0.05
 PANE_KEYS = {"w": "waves", "c": "chart", "i": "invitations", "e": "events"}
 
@@ -117,10 +119,17 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
             await asyncio.sleep(rng.uniform(0.05, 0.15))
             return app.latencies[-1]
 
+        # The clock's progress while keys are pressed, up to the last key that still found
+        # events to run (past the last one the clock jumps to the gig's end in one slice).
+        sim_from, wall_from = sim.now, time.perf_counter()
+        found["busy_sim_s"] = found["busy_wall_s"] = 0.0
         while not ended and len(found["busy"]) < busy_wanted:
             if sim.next_event_at() is None:
                 break
             found["busy"].append(await one_key())
+            if sim.next_event_at() is not None:
+                found["busy_sim_s"] = sim.now - sim_from
+                found["busy_wall_s"] = time.perf_counter() - wall_from
         if last:
             deadline = time.perf_counter() + 300
             while not ended:  # the rest of the run, unmeasured: "after" means after
@@ -173,6 +182,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "settled": summary([ms for _, ms in last["settled"]]),
         "all": summary([ms for _, ms in every]),
         "by_pane": by_pane, "paused_cpu": last["paused_cpu"],
+        # Simulated seconds per wall second over every round's keys-pressed stretch.
+        "sim_rate": (sum(r.get("busy_sim_s", 0) for r in rounds)
+                     / max(sum(r.get("busy_wall_s", 0) for r in rounds), 1e-9)),
         "busy_wanted": args.busy_keys,
     }
 
@@ -185,17 +197,18 @@ def report(r: dict[str, Any]) -> None:
     for part, label in (("busy", "while the simulation runs"),
                         ("settled", "after it ran out of events"), ("all", "all keys")):
         s = r[part]
-        rows += [(f"{label}: median (ms)", s["n"], s["p50"], KEY_TARGET_MS),
-                 (f"{label}: 95th pct (ms)", s["n"], s["p95"], KEY_TARGET_MS),
-                 (f"{label}: worst (ms)", s["n"], s["max"], KEY_TARGET_MS)]
-    rows += [(f"  worst, {pane} pane (ms)", None, ms, KEY_TARGET_MS)
+        rows += [(f"{label}: median (ms)", s["n"], s["p50"], P95_TARGET_MS),
+                 (f"{label}: 95th pct (ms)", s["n"], s["p95"], P95_TARGET_MS),
+                 (f"{label}: worst (ms)", s["n"], s["max"], WORST_TARGET_MS)]
+    rows += [(f"  worst, {pane} pane (ms)", None, ms, WORST_TARGET_MS)
              for pane, ms in r["by_pane"].items()]
     rows.append(("CPU while paused (% of a core)", None, r["paused_cpu"] * 100,
                  IDLE_TARGET_CPU * 100))
     for name, keys, value, target in rows:
         shown = "" if keys is None else str(keys)
         print(f"{name:<40}{shown:>6}{value:>10.1f}{target:>9.1f}{value / target:>7.2f}")
-    verdict = (r["all"]["p95"] <= KEY_TARGET_MS and r["all"]["max"] <= KEY_TARGET_MS
+    print(f"simulated seconds per wall second while keys were pressed: {r['sim_rate']:,.0f}")
+    verdict = (r["all"]["p95"] <= P95_TARGET_MS and r["all"]["max"] <= WORST_TARGET_MS
                and r["busy"]["n"] >= r["busy_wanted"] and r["paused_cpu"] <= IDLE_TARGET_CPU)
     print(f"{r['all']['n']} keys; target {'met' if verdict else 'NOT met'} (95th percentile and "
           f"worst key to repaint over all keys, {r['busy_wanted']} of them while the simulation "
