@@ -316,6 +316,7 @@ class RemoteLike:
     """The LocalBackend seen as a remote context: same answers, no simulation to read workers."""
 
     kind = "remote"
+    simulation = None  # the API has no clock and lists no workers
 
     def __init__(self, local: LocalBackend) -> None:
         self._local = local
@@ -323,8 +324,6 @@ class RemoteLike:
         self.read_only = False
 
     def __getattr__(self, name: str):
-        if name == "simulation":
-            raise AttributeError(name)
         return getattr(self._local, name)
 
 

@@ -7,6 +7,7 @@ context polls the open gig on its own schedule, since listing every invitation i
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
@@ -35,7 +36,6 @@ from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui.gig_form import update_changes
-from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
 from console.tui.views.base import ViewScreen
 from console.tui.views.gigs import FilterInput
@@ -284,7 +284,6 @@ class WavesScreen(ViewScreen):
     async def _load_detail(self) -> None:
         """One reading of the open gig into the monitor, then a repaint of what changed. With
         the simulation's event feed the log comes from the feed, else from snapshot diffs."""
-        await self.cirro.keys_first.pause()  # its first reads run in one go: not before a key
         gig_id, monitor = self.gig_id, self.monitor
         if gig_id is None or monitor is None:
             return
@@ -302,15 +301,12 @@ class WavesScreen(ViewScreen):
             return  # the operator moved on while we read, or the console is closing
         # Taken only now: a reading cut short (a newer one cancels it) reads the same entries again.
         self._feed_seq = feed_seq
-        first = monitor.snapshot is None
         monitor.update(snap, feed)
         self.selected &= set(monitor.invitations)
         await self._build_event_rows(monitor)
         if monitor is not self.monitor or self._torn_down():
             return
         self.paint_detail()
-        if first:
-            keep_out_of_gc()
 
     def _torn_down(self) -> bool:
         """Closing, Textual marks the screen and its widgets as pruned, then removes the widgets
@@ -390,7 +386,7 @@ class WavesScreen(ViewScreen):
         new: list[Row] = []
         for start in range(0, fresh, ROWS_PER_CHUNK):
             if start:
-                await self.cirro.keys_first.pause()
+                await asyncio.sleep(0)
                 if monitor is not self.monitor:
                     return
             new += [event_row(first + start + i, e)
@@ -450,7 +446,7 @@ class WavesScreen(ViewScreen):
         """The rows of the invitations that changed only, a chunk at a time with the event loop
         free in between. A hidden table takes them at once (it repaints nothing), so showing it
         only swaps the pane; the shown one at its next repaint."""
-        await self.cirro.keys_first.pause()
+        await asyncio.sleep(0)
         if monitor is not self.monitor:
             return
         current = monitor.invitations
@@ -473,7 +469,7 @@ class WavesScreen(ViewScreen):
                 work += 1
             if work >= SCAN_PER_CHUNK:
                 work = 0
-                await self.cirro.keys_first.pause()
+                await asyncio.sleep(0)
                 if monitor is not self.monitor:
                     return  # the operator opened another gig (or went back) meanwhile
                 new, dropped = self._invitations_new, self._invitations_dropped
@@ -483,8 +479,6 @@ class WavesScreen(ViewScreen):
             self._paint_invitations()
         elif built:
             self._paint_pane(now=False)
-        if built >= ROWS_PER_CHUNK:
-            keep_out_of_gc()
 
     def _repaint_selection(self, inv_ids: set[str]) -> None:
         if self.monitor is None:
@@ -583,7 +577,7 @@ class WavesScreen(ViewScreen):
         self.monitor = GigMonitor(gig_id)
         self.selected = set()
         self._feed_seq = 0
-        self._lister = lister_for(self.backend, self.cirro.keys_first.pause)
+        self._lister = lister_for(self.backend)
         self._event_rows.clear()
         self._events_seen = 0
         self._events_new, self._events_dropped, self._events_reset = [], [], False
