@@ -38,7 +38,7 @@ F = TypeVar("F")
 FASTEST_FRAME = 0.1
 ACTION_FRAME = 0.05
 # At the fastest speed: the GIL is released this long after each slice (see the module doc).
-FASTEST_GAP = 0.002
+FASTEST_GAP = 0.004
 # At a finite speed the clock moves at most this often (600x: 30 simulated seconds per step).
 TICK = 0.05
 # While things change, what lives on (the engine's records, the models handed out, the

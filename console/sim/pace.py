@@ -67,7 +67,7 @@ class SliceSizer:
     slice that overshoots small.
     """
 
-    def __init__(self, budget: float = 0.002, start: int = 60, largest: int = 7 * 86400):
+    def __init__(self, budget: float = 0.001, start: int = 60, largest: int = 7 * 86400):
         self.budget = budget
         self.size = start
         self.largest = largest

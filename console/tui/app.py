@@ -6,6 +6,7 @@ mutation (confirmed, read-only aware).
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -17,7 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
 
-from console.backends.base import Backend
+from console.backends.base import Backend, KeepsLastRead
 from console.backends.controls import Frame
 from console.backends.errors import BackendError, ConnectionFailed
 from console.models import Gig, GigCreate, GigStats, GigUpdate
@@ -41,6 +42,8 @@ from console.tui.views.waves import WavesScreen
 from console.tui.widgets.dialogs import ConfirmDialog
 
 REMOTE_CONCURRENCY = 8
+# Seconds a busy thread keeps the interpreter before another may take it (see on_mount).
+SWITCH_INTERVAL = 0.02
 
 
 class CirroApp(App[None]):
@@ -110,10 +113,16 @@ class CirroApp(App[None]):
         return self.snapshot.now if self.snapshot is not None else int(time.time())
 
     def on_mount(self) -> None:
+        # A thread that wants the interpreter takes it from this one after the switch interval:
+        # 5 ms by default, so the simulation host (or a preview worker) cut into a key's 10-30 ms
+        # repaint several times. The host gives the interpreter back after each 1 ms slice on its
+        # own; a longer interval lets a repaint finish first.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.set_keymap(self.keymap)
         self.switch_mode(self.start_view)
         # e.g. a private key others can read: said once, where the operator looks.
-        for warning in getattr(self.backend, "warnings", ()):
+        for warning in self.backend.warnings:
             self.notify(str(warning), title="Warning", severity="warning", timeout=15)
         if self.key_warnings:
             self.notify("\n".join(self.key_warnings), title="Keys (also listed in ? help)",
@@ -127,6 +136,7 @@ class CirroApp(App[None]):
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        sys.setswitchinterval(self._switch_interval)
 
     # Views, help, palette ------------------------------------------------------------------------
     def action_show_view(self, view_id: str) -> None:
@@ -226,8 +236,8 @@ class CirroApp(App[None]):
             gigs = await self.backend.list_gigs()
             stats = await self._all_stats(gigs)
             # A remote context keeps its last good read, to show while the API cannot be reached.
-            if (remember := getattr(self.backend, "remember_read", None)) is not None:
-                await remember(gigs, stats)
+            if isinstance(self.backend, KeepsLastRead):
+                await self.backend.remember_read(gigs, stats)
         except BackendError as exc:
             reason = exc.reason if isinstance(exc, ConnectionFailed) else str(exc)
             self.post_message(PollFailed(reason, await self._last_read()))
@@ -248,8 +258,8 @@ class CirroApp(App[None]):
 
     async def _last_read(self) -> Snapshot | None:
         """Before any poll answered: the last good read a remote context kept, if any."""
-        last_read = getattr(self.backend, "last_read", None)
-        if self.snapshot is not None or last_read is None or (last := await last_read()) is None:
+        if (self.snapshot is not None or not isinstance(self.backend, KeepsLastRead)
+                or (last := await self.backend.last_read()) is None):
             return None
         return Snapshot(last.now, last.gigs, {s.gig_id: s for s in last.stats}, time.monotonic(),
                         read_at=last.read_at)

@@ -124,6 +124,7 @@ class FakeBackend:
         self.results: list[GigResult] = []
         self.activities: list[GigTimeActivity] = []
         self.simulation = FakeClock(self)
+        self.warnings: list[str] = []
 
     async def now(self) -> int:
         return self.clock

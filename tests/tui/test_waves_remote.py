@@ -20,6 +20,7 @@ class RemoteLike:
     kind = "remote"
     read_only = False
     simulation = None  # the API has no clock to move
+    warnings: list[str] = []
 
     def __init__(self) -> None:
         self.local, self.gig_id = scenario(workers=300)
