@@ -29,9 +29,9 @@ def no_space(monkeypatch):
 
     monkeypatch.setattr(atomic, "write_bytes_atomically", full)
     monkeypatch.setattr(atomic, "write_json_atomically", lambda path, data: full(path, data))
-    # The store imported the function by name.
-    monkeypatch.setattr("console.sim.store.write_json_atomically",
-                        lambda path, data: full(path, data))
+    # The store imported the function by name; changes reach the disk through the journal.
+    monkeypatch.setattr("console.sim.store.write_bytes_atomically", full)
+    monkeypatch.setattr("console.sim.journal.append_durably", full)
 
 
 def saved(path) -> dict:

@@ -89,7 +89,7 @@ def test_a_lock_that_is_a_directory(local, demo_dir, capsys):
 def test_a_first_start_on_a_full_disk(local, monkeypatch, capsys):
     def full(path, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-    monkeypatch.setattr("console.sim.store.write_json_atomically", lambda p, d: full(p, d))
+    monkeypatch.setattr("console.sim.store.write_bytes_atomically", full)
     assert main(["gigs", "list"]) == 2
     one_line_error(capsys, str(local), "No space left on device")
 
@@ -100,7 +100,8 @@ def test_a_change_on_a_full_disk(local, demo_dir, monkeypatch, capsys):
 
     def full(path, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr("console.sim.store.write_json_atomically", lambda p, d: full(p, d))
+    monkeypatch.setattr("console.sim.store.write_bytes_atomically", full)
+    monkeypatch.setattr("console.sim.journal.append_durably", full)  # where a change goes first
     assert main(["gigs", "archive", "3"]) == 2  # a live gig of the demo
     one_line_error(capsys, f"simulation not saved: {local}: No space left on device",
                    "the change was undone")

@@ -2,10 +2,12 @@
 
 The engine and its store belong to a :class:`console.sim.host.SimHost`, one thread that runs
 every call in order and moves the clock itself; every method here is an honest async client of
-it (it awaits the host's answer, it never blocks the loop and never takes a lock). Mutations
-are saved by the host before they are answered; time advances at most once per
-``save_interval`` wall seconds (and on close). ``backend.simulation`` sets the clock's pace and
-hands out the host's frames.
+it (it awaits the host's answer, it never blocks the loop and never takes a lock). A mutation
+is an Operation, applied and journaled by the host and answered once it is on the disk (the
+fsync is waited for off the host, so waiting writers share one); time advances go into a
+snapshot at most once per ``save_interval`` wall seconds (and on close): see
+console/sim/persistence.py. ``backend.simulation`` sets the clock's pace and hands out the
+host's frames.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,8 +44,9 @@ from console.models import (
 )
 from console.mql import MQLError
 from console.sim.demo import DEMO_NOW, DEMO_SEED, build_demo
-from console.sim.engine import Engine, InviteOrder
+from console.sim.engine import Engine
 from console.sim.errors import NotFoundError, RuleError
+from console.sim import operations as ops
 from console.sim import space
 from console.sim.host import ClockState, HostStopped, PersistError, SimHost
 from console.sim.invitation_reader import EngineInvitations
@@ -66,12 +68,6 @@ T = TypeVar("T")
 # so a slow evaluation (a regex near its time limit) holds neither the simulation nor the loop;
 # however many hang, they hold at most this many threads.
 QUERY_THREADS = 4
-
-
-def _attempt_id(value: Any) -> int | str:
-    """Cirro answers an attempt's ids as integers; a simulated id that is no number stays text."""
-    text = str(value)
-    return int(text) if text.isdigit() else text
 
 
 def describe(engine: Engine, clock: ClockState) -> Frame:
@@ -165,13 +161,20 @@ class LocalBackend:
                         read_only=settings.read_only, seed=settings.seed,
                         workers=settings.workers, **options)
 
-    async def _call(self, run: Callable[[Engine], T], mutation: bool = False) -> T:
-        """Run one request on the host: refuse mutations when read-only, map simulation errors
-        onto the API's status codes; the host saves what a mutation changed."""
-        if mutation and self.read_only:
+    async def _call(self, run: Callable[[Engine], T]) -> T:
+        """Run one request on the host, mapping simulation errors onto the API's status codes."""
+        return await self._answer(self.host.call(run))
+
+    async def _mutate(self, op: ops.Operation) -> Any:
+        """An operator's change (refused when read-only), answered once it is saved: the host's
+        one way to the disk (SimHost.apply)."""
+        if self.read_only:
             raise ReadOnlyError(f"context {self.context!r} is read-only")
+        return await self._answer(self.host.apply(op))
+
+    async def _answer(self, call: Awaitable[T]) -> T:
         try:
-            return await self.host.call(run, mutation=mutation)
+            return await call
         except NotFoundError as exc:
             raise NotFound(str(exc)) from None
         except (RuleError, SettingError) as exc:
@@ -202,33 +205,29 @@ class LocalBackend:
         return await self._call(lambda engine: engine.run_of(gig_id).gig)
 
     async def create_gig(self, gig: GigCreate) -> Gig:
-        return await self._call(lambda engine: engine.create_gig(gig), mutation=True)
+        return await self._mutate(ops.CreateGig(gig=gig))
 
     async def update_gig(self, gig_id: str, update: GigUpdate) -> Gig:
-        return await self._call(lambda engine: engine.update_gig(gig_id, update), mutation=True)
+        return await self._mutate(ops.UpdateGig(gig_id=gig_id, update=update))
 
     async def archive_gig(self, gig_id: str, archive_at: int | None = None, *,
                           archived_at: int | None = None) -> Gig:
-        return await self._call(
-            lambda engine: engine.archive_gig(gig_id, archive_at, archived_at=archived_at),
-            mutation=True)
+        return await self._mutate(ops.ArchiveGig(gig_id=gig_id, archive_at=archive_at,
+                                                 archived_at=archived_at))
 
     async def delete_gig(self, gig_id: str) -> None:
-        await self._call(lambda engine: engine.delete_gig(gig_id), mutation=True)
+        await self._mutate(ops.DeleteGig(gig_id=gig_id))
 
     async def add_task(self, gig_id: str, task: GigTaskCreate) -> GigTask:
-        return await self._call(lambda engine: engine.add_task(gig_id, task), mutation=True)
+        return await self._mutate(ops.AddTask(gig_id=gig_id, task=task))
 
     async def update_task(self, gig_id: str, task_id: str, task: GigTaskUpdate) -> GigTask:
-        return await self._call(lambda engine: engine.update_task(gig_id, task_id, task),
-                                mutation=True)
+        return await self._mutate(ops.UpdateTask(gig_id=gig_id, task_id=task_id, task=task))
 
     # Invitations -------------------------------------------------------------------------------
     async def invite(self, gig_id: str, users: Sequence[InviteRequest]) -> list[GigInvitation]:
-        orders = [InviteOrder(str(u.user_id), u.no_reward) for u in users]
-        return await self._call(
-            lambda engine: [inv.to_model() for inv in engine.invite(gig_id, orders)],
-            mutation=True)
+        return await self._mutate(ops.Invite(gig_id=gig_id,
+                                             users=[(str(u.user_id), u.no_reward) for u in users]))
 
     @staticmethod
     def _matching(engine: Engine, query: InvitationFilter) -> list[Invitation]:
@@ -264,9 +263,8 @@ class LocalBackend:
 
     async def _transition(self, invitation_id: str, action: InvitationAction,
                           **options: Any) -> GigInvitation:
-        return await self._call(
-            lambda engine: engine.transition(invitation_id, action, **options).to_model(),
-            mutation=True)
+        return await self._mutate(ops.Transition(invitation_id=invitation_id, action=action,
+                                                 **options))
 
     async def accept_invitation(self, invitation_id: str,
                                 no_reward: bool | None = None) -> GigInvitation:
@@ -288,11 +286,7 @@ class LocalBackend:
     async def upsert_worker_document(self, user_id: str, document: dict[str, object]) -> User:
         if not isinstance(document, dict):
             raise Unprocessable(f"document: must be an object, not {type(document).__name__}")
-
-        def upsert(engine: Engine) -> User:
-            record = engine.upsert_worker(user_id, dict(document))
-            return space.user(engine, record["id"])
-        return await self._call(upsert, mutation=True)
+        return await self._mutate(ops.UpsertWorker(user_id=user_id, document=dict(document)))
 
     async def invitation_attempt(self, user_id: str, gig_ids: Sequence[str],
                                  max_amount: int | None = None) -> InvitationAttempt:
@@ -310,28 +304,15 @@ class LocalBackend:
             where = f"filter_query.{exc.path}" if exc.path else "filter_query"
             raise Unprocessable(f"{where}: {exc.message}") from None
 
-        def apply(engine: Engine) -> InvitationAttempt:
-            record = engine.worker(user_id)
-            engine.invitation_attempt(user_id, gig_ids, max_amount, matched)
-            payload: dict[str, Any] = {"gig_ids": list(gig_ids)}
-            if max_amount is not None:
-                payload["max_amount"] = max_amount
-            return InvitationAttempt(
-                id=engine.next_id("attempt"), payload=payload,
-                gig_ids=[_attempt_id(g) for g in gig_ids],
-                app_worker_id=_attempt_id(record["document"].get("app_worker_id", record["id"])),
-                created_at=datetime.fromtimestamp(engine.clock, UTC).isoformat().replace("+00:00", "Z"),
-            )
-        return await self._call(apply, mutation=True)
+        return await self._mutate(ops.InvitationAttemptOp(
+            user_id=user_id, gig_ids=list(gig_ids), max_amount=max_amount,
+            matched=sorted(matched)))
 
     async def create_user(self, user: UserCreate) -> User:
-        def create(engine: Engine) -> User:
-            created, extra = space.create_user(engine, user)
-            return created.model_copy(update=extra)
-        return await self._call(create, mutation=True)
+        return await self._mutate(ops.CreateUser(user=user))
 
     async def delete_user(self, user_id: str) -> None:
-        await self._call(lambda engine: space.delete_user(engine, user_id), mutation=True)
+        await self._mutate(ops.DeleteUser(user_id=user_id))
 
     async def notification_preference(self, user_id: str) -> NotificationPreference:
         return await self._call(lambda engine: space.notification_preference(engine, user_id))
@@ -339,9 +320,7 @@ class LocalBackend:
     async def set_notification_preferences(
         self, user_id: str, change: NotificationPreferenceSet
     ) -> NotificationPreference:
-        return await self._call(
-            lambda engine: space.set_notification_preferences(engine, user_id, change),
-            mutation=True)
+        return await self._mutate(ops.SetNotificationPreferences(user_id=user_id, change=change))
 
     # What a finished gig produces --------------------------------------------------------------
     async def gig_results(self, gig_id: str | None = None,
@@ -349,16 +328,14 @@ class LocalBackend:
         return await self._call(lambda engine: space.gig_results(engine, gig_id, user_id))
 
     async def create_gig_result(self, result: GigResultCreate) -> GigResult:
-        return await self._call(lambda engine: space.create_gig_result(engine, result)[0],
-                                mutation=True)
+        return await self._mutate(ops.CreateGigResult(result=result))
 
     async def gig_time_activities(self, gig_id: str | None = None,
                                   user_id: str | None = None) -> list[GigTimeActivity]:
         return await self._call(lambda engine: space.gig_time_activities(engine, gig_id, user_id))
 
     async def create_gig_time_activity(self, activity: GigTimeActivityCreate) -> GigTimeActivity:
-        return await self._call(lambda engine: space.create_gig_time_activity(engine, activity),
-                                mutation=True)
+        return await self._mutate(ops.CreateGigTimeActivity(activity=activity))
 
     # What the console derives ------------------------------------------------------------------
     async def gig_stats(self, gig_id: str) -> GigStats:
@@ -368,7 +345,7 @@ class LocalBackend:
         return await self._call(lambda engine: engine.wave_records(gig_id))
 
     async def close(self) -> None:
-        await self.host.close()
+        await self._answer(self.host.close())
         if self._matcher is not None:
             self._matcher.shutdown(wait=False, cancel_futures=True)
 
@@ -483,13 +460,8 @@ class LocalSimulation:
         engine = await asyncio.to_thread(build_demo, seed=old.seed, compiler=old.compiler,
                                          population=population)
 
-        def swap(_: Engine) -> int:
-            engine.population_version = old.population_version  # the same workers: not rewritten
-            self._host.replace_engine(engine)
-            if backend.store is not None:
-                backend.store.saved_version = None  # a new engine: its state is written whole
-            return engine.clock
-        return await backend._call(swap, mutation=True)
+        engine.population_version = old.population_version  # the same workers: not rewritten
+        return await backend._answer(self._host.replace_whole(engine))
 
     async def step_to_next_wave(self) -> int | None:
         """Advance to the next wave of any gig; its time, or None when no wave will come."""
@@ -501,17 +473,11 @@ class LocalSimulation:
 
     async def run_wave_now(self, gig_id: str) -> WaveRecord | None:
         """Send one wave of the gig now (any mode); None when no candidate is left."""
-        def wave_now(engine: Engine) -> WaveRecord | None:
-            wave = engine.run_wave_now(gig_id)
-            return None if wave is None else engine.run_of(gig_id).wave_record(wave)
-        return await self._backend._call(wave_now, mutation=True)
+        return await self._backend._mutate(ops.RunWaveNow(gig_id=gig_id))
 
     async def update_settings(self, **changes: Any) -> SimSettings:
         """Change settings by name (values as for ``--set``); they apply from now on."""
-        def update(engine: Engine) -> SimSettings:
-            engine.update_settings(engine.settings.with_changes(**changes))
-            return engine.settings
-        return await self._backend._call(update, mutation=True)
+        return await self._backend._mutate(ops.UpdateSettings(changes=changes))
 
     def population(self) -> list[dict[str, Any]]:
         """Every worker as ``{"id", "document"}`` (the documents are the live ones: do not edit).

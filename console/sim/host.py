@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .engine import Engine
+from .operations import Operation
 from .pace import Pace, SliceSizer
+from .persistence import Persistence
 from .store import SimStore, StoreError
 
 T = TypeVar("T")
@@ -79,7 +81,6 @@ class ClockState:
 @dataclass
 class _Command(Generic[T]):
     run: Callable[[Engine], T]
-    mutation: bool
     future: concurrent.futures.Future[T]
     # False for closing: a broken simulation still releases its files.
     refuse_if_broken: bool = True
@@ -143,6 +144,9 @@ class SimHost(Generic[F]):
         # Set when a failed save could not be undone: the engine then holds changes the files do
         # not, and every command refuses rather than answer from it.
         self.broken: str | None = None
+        # Operator changes go to a journal; it decides when snapshots are written.
+        self.persistence = Persistence(store, read_only)
+        self.persistence.open(engine)
         self._use(engine)
         self._thread = threading.Thread(target=self._serve, name="sim-host", daemon=True)
         self._thread.start()
@@ -158,21 +162,60 @@ class SimHost(Generic[F]):
         engine.on_checkpoint = self.save_advance
 
     # Commands ----------------------------------------------------------------------------------
-    def submit(self, run: Callable[[Engine], T], *, mutation: bool = False,
+    def submit(self, run: Callable[[Engine], T], *,
                _refuse_if_broken: bool = True) -> concurrent.futures.Future[T]:
-        """Queue ``run(engine)``; with ``mutation`` its change is saved (see :meth:`_persist`)
-        before the future is answered."""
+        """Queue ``run(engine)``: a read, or a change that is not an operator's (changes go
+        through :meth:`apply`)."""
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
         if self._stopped:
             future.set_exception(HostStopped("the simulation is closed"))
         else:
-            self._commands.put(_Command(run, mutation, future, _refuse_if_broken))
+            self._commands.put(_Command(run, future, _refuse_if_broken))
         return future
 
-    async def call(self, run: Callable[[Engine], T], *, mutation: bool = False) -> T:
+    async def call(self, run: Callable[[Engine], T]) -> T:
         """:meth:`submit` and await the answer without blocking the loop. A caller cancelled
         before the host took the command up cancels the command too."""
-        return await asyncio.wrap_future(self.submit(run, mutation=mutation))
+        return await asyncio.wrap_future(self.submit(run))
+
+    async def apply(self, op: Operation) -> Any:
+        """An operator's change: the one way changes reach the disk. Applied and journaled on
+        the host; answered once the journal has it on the disk, waited for off the host (so
+        waiting writers share one fsync, and the host goes on meanwhile). A change that could
+        not be saved is undone, with every later one: the simulation goes back to what its
+        files hold (unsaved time advances with it, kept in memory only as between snapshots)."""
+        def run(engine: Engine) -> tuple[Any, Any]:
+            self._urgent = True  # its effect shows in a frame at once
+            return self.persistence.apply(engine, op)
+
+        result, ticket = await self.call(run)
+        if ticket is None:
+            return result
+        try:
+            await asyncio.to_thread(ticket.wait)
+        except OSError as exc:
+            reason = self._reason(exc)
+            await asyncio.wrap_future(self.submit(lambda _: self._undo(reason)))
+            raise PersistError(f"simulation not saved: {reason}; the change was undone",
+                               undone=True) from None
+        return result
+
+    async def replace_whole(self, engine: Engine) -> int:
+        """Put ``engine`` in place of the running one (a demo reset), saved as a snapshot (not a
+        journal entry) before the answer; returns its clock."""
+        def swap(old: Engine) -> int:
+            self.replace_engine(engine)
+            if self.store is not None:
+                self.store.saved_version = None  # a new engine: its state is written whole
+            try:
+                self.persistence.checkpoint(engine)
+            except (StoreError, OSError) as exc:
+                reason = self._reason(exc)
+                self._undo(reason)
+                raise PersistError(f"simulation not saved: {reason}; the change was undone",
+                                   undone=True) from None
+            return engine.clock
+        return await self.call(swap)
 
     def call_blocking(self, run: Callable[[Engine], T]) -> T:
         """:meth:`submit` and wait, from a thread that is not the host's (or any loop's)."""
@@ -340,48 +383,41 @@ class SimHost(Generic[F]):
             if self.broken is not None and command.refuse_if_broken:
                 raise PersistError(self.broken, undone=False)
             result = command.run(self._engine)
-            if command.mutation:
-                self._persist()
-                self._urgent = True
         except BaseException as exc:
             command.future.set_exception(exc)
         else:
             command.future.set_result(result)
         return not self._stopped
 
-    # Saving ------------------------------------------------------------------------------------
+    # Saving ----------------------------------------------------------------------------------
     def save_advance(self) -> None:
-        """Save a time advance, at most once per ``save_interval`` (moving time is not an
-        operator action: allowed read-only, kept in memory then)."""
-        self._save(min_interval=self.save_interval)
+        """After time moved: a snapshot now and then, at most once per ``save_interval`` (moving
+        time is not an operator action: allowed read-only, kept in memory then)."""
+        if not self.read_only:
+            self.persistence.advanced(self._engine, self.save_interval)
 
-    def _save(self, min_interval: float = 0.0) -> None:
-        if self.store is None or self.read_only:
+    def _reason(self, exc: StoreError | OSError) -> str:
+        if isinstance(exc, StoreError) or self.store is None:
+            return str(exc)
+        return f"{exc.filename or self.store.directory}: {exc.strerror or exc}"
+
+    def _undo(self, reason: str) -> None:
+        """Back to what the files hold, after a journal write failed (once, whichever waiting
+        change gets here first)."""
+        if not self.persistence.failed:
             return
-        self.store.save(self._engine, min_interval=min_interval)
-
-    def _persist(self) -> None:
-        """Save an operator's change: the one place mutations reach the disk. A failed save
-        puts the simulation back to what its files hold: a change answered "not saved" must not
-        stay live, nor reach the disk with a later save (unsaved time advances go back with it:
-        they were kept in memory only, as between throttled saves)."""
+        self.persistence.drain()
         try:
-            self._save()
-        except (StoreError, OSError) as exc:
-            assert self.store is not None
-            reason = str(exc) if isinstance(exc, StoreError) else (
-                f"{exc.filename or self.store.directory}: {exc.strerror or exc}")
-            try:
-                self._reload()
-            except (StoreError, OSError) as reload_exc:
-                self.broken = (f"simulation not saved ({reason}) and not reloaded ({reload_exc}): "
-                               "restart to continue from the last save")
-                raise PersistError(self.broken, undone=False) from None
-            raise PersistError(f"simulation not saved: {reason}; the change was undone",
-                               undone=True) from None
+            self._reload()
+        except (StoreError, OSError) as reload_exc:
+            self.broken = (f"simulation not saved ({reason}) and not reloaded ({reload_exc}): "
+                           "restart to continue from the last save")
+            raise PersistError(self.broken, undone=False) from None
+        self.persistence.recovered()
 
     def _reload(self) -> None:
-        """The engine as last saved; the population is read again only if it changed since."""
+        """The engine as its files hold it; the population is read again only if it changed
+        since it was last written."""
         assert self.store is not None
         engine = self._engine
         population = (engine.population
@@ -399,12 +435,13 @@ class SimHost(Generic[F]):
         self._thread.join()
 
     def _stop(self) -> concurrent.futures.Future[None]:
-        def stop(_: Engine) -> None:
+        def stop(engine: Engine) -> None:
             self._stopped = True
             try:
-                if self.broken is None:
-                    self._save()
+                if self.broken is None and not self.read_only:
+                    self.persistence.checkpoint(engine)
             finally:
+                self.persistence.close()
                 if self.store is not None:
                     self.store.close()
         if self._stopped:

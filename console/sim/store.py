@@ -1,16 +1,20 @@
-"""The simulation's files: TinyDB databases in one directory, written atomically, one writer.
+"""The simulation's files, in one directory, one writer.
 
-- ``population.json``: the workers (table ``workers``), read-mostly, rewritten only when a worker
-  document changes.
+- ``population.json``: the workers (TinyDB format, table ``workers``), read-mostly, rewritten
+  only by a snapshot after a worker document changed.
 - ``state.json``: gigs, invitations, queued responses, the event feed and the clock (one table
-  each), rewritten as a whole per checkpoint (after a wave, or when the caller saves).
+  each), the last snapshot of the state, written whole and atomically (temp file + rename).
+- ``journal.<seq>.jsonl``: the operator's changes since that snapshot (:mod:`console.sim.journal`);
+  opening replays them over it.
 - ``.lock``: held with ``flock`` by the one process allowed to write; the kernel releases it when
   that process dies, even by SIGKILL. The holder removes the temp files a killed writer left.
 
-TinyDB rebuilds a table in Python on each operation and overwrites its file in place, so every
-write here goes through :class:`BatchingMiddleware` (one file write per checkpoint) into
-:class:`AtomicJSONStorage` (temp file + ``os.replace``). A file that does not parse is reported by
-name and left untouched: nothing is written once a read has failed.
+Both snapshot files carry, in a table ``journal``, the sequence number of the last journal entry
+they hold. A snapshot writes the state first, then the population (when it changed), then
+removes the journal segments; a crash between any two steps is repaired on opening: entries up to
+the state's number are not applied again, and those the population file lacks (the population's
+number is lower) give it their change of workers. A file that does not parse is reported by name
+and left untouched: nothing is written once a read has failed.
 """
 
 from __future__ import annotations
@@ -18,20 +22,23 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 from console.models import problems_from_validation
+from console.mql import MQLError
+from console.waves import SettingError
 
-from .atomic import leftover_temp_files, open_private, write_json_atomically
+from .atomic import leftover_temp_files, open_private, write_bytes_atomically
 from .engine import Engine
+from .errors import NotFoundError, RuleError
+from .journal import JournalCorrupt, Located, read_entries
+from .operations import OPERATIONS, Operation
 from .population import Population, PopulationError, gc_paused, population_from_json
 from .ranking import QueryCompiler
 
@@ -40,6 +47,9 @@ POPULATION_FILE = "population.json"
 LOCK_FILE = ".lock"
 STATE_TABLES = ("meta", "gigs", "invitations", "queue", "events")
 WORKERS_TABLE = "workers"
+JOURNAL_TABLE = "journal"  # {"1": {"seq": the last journal entry the file holds}}
+# What an operation may raise live; replay expects the same outcome.
+SIMULATION_ERRORS = (NotFoundError, RuleError, SettingError, MQLError)
 
 
 class StoreError(Exception):
@@ -84,31 +94,43 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        write_json_atomically(self.path, data)
+        write_bytes_atomically(self.path, _encode(data))
 
     def close(self) -> None:
         pass
 
 
-class BatchingMiddleware(CachingMiddleware):
-    """Keeps every TinyDB write in memory until :meth:`flush`: one file write per checkpoint."""
-
-    WRITE_CACHE_SIZE = sys.maxsize
-
-    def flush(self) -> None:
-        try:
-            super().flush()
-        except BaseException:
-            # What was not saved must not reach the disk with a later write: forget it, and let
-            # the next read come from the file again.
-            self.cache = None
-            self._cache_modified_count = 0
-            raise
+def _encode(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
-def _database(path: Path, read_only: bool, advice: str) -> TinyDB:
-    # TinyDB passes its positional arguments to the storage class the middleware wraps.
-    return TinyDB(path, read_only, advice, storage=BatchingMiddleware(AtomicJSONStorage))
+def _tables(tables: dict[str, list[dict[str, Any]]], seq: int) -> dict[str, dict[str, Any]]:
+    """TinyDB's file format: each table an object of documents by id (from 1)."""
+    data = {name: {str(i): doc for i, doc in enumerate(docs, start=1)}
+            for name, docs in tables.items()}
+    data[JOURNAL_TABLE] = {"1": {"seq": seq}}
+    return data
+
+
+def _journal_seq(tables: dict[str, dict[str, Any]]) -> int:
+    """The last journal entry a file holds; files from before the journal hold none."""
+    row = tables.get(JOURNAL_TABLE, {}).get("1", {})
+    seq = row.get("seq", 0) if isinstance(row, dict) else None
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise ValueError(f"{JOURNAL_TABLE}: seq must be a whole number, not {seq!r}")
+    return seq
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A simulation's files' content at one journal entry, encoded (under the simulation's
+    lock) so that writing it can happen anywhere while the simulation goes on."""
+    seq: int
+    version: int
+    population_version: int
+    state: bytes
+    population: bytes | None  # None: the population file is up to date
+    encoding: float  # wall seconds spent encoding it
 
 
 def _reason(exc: BaseException) -> str:
@@ -120,12 +142,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
-
-
-def _replace_table(db: TinyDB, name: str, documents: list[dict[str, Any]]) -> None:
-    table = db.table(name, cache_size=0)
-    table.truncate()
-    table.insert_multiple(documents)
 
 
 class SimStore:
@@ -141,10 +157,14 @@ class SimStore:
         self.state_path = self.directory / STATE_FILE
         self.population_path = self.directory / POPULATION_FILE
         self._lock_fd: int | None = None
-        self._state_db: TinyDB | None = None
-        self._population_db: TinyDB | None = None
         self.saved_version: int | None = None
         self.saved_population_version: int | None = None
+        # The last journal entry each file holds, and the last one in the journal.
+        self.state_seq = 0
+        self.population_seq = 0
+        self.last_seq = 0
+        # Journal entries applied by the last load_engine (a snapshot then makes them whole).
+        self.replayed = 0
         self._last_save = 0.0
         self._last_cost = 0.0
         # Set when a file failed to load: this store then refuses to write over it.
@@ -164,7 +184,6 @@ class SimStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
     def _lock(self) -> None:
         path = self.directory / LOCK_FILE
         try:
@@ -202,7 +221,6 @@ class SimStore:
                 temp.unlink(missing_ok=True)
 
     def close(self) -> None:
-        # The databases are never closed through TinyDB: that would flush; saves are explicit.
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
@@ -226,21 +244,13 @@ class SimStore:
         return (f"restore it, or move the directory {self.directory} away to start afresh "
                 "with the demo")
 
-    def _state(self) -> TinyDB:
-        if self._state_db is None:
-            self._state_db = _database(self.state_path, self.read_only, self._state_advice())
-        return self._state_db
+    def _storage(self, path: Path, advice: str) -> AtomicJSONStorage:
+        return AtomicJSONStorage(path, self.read_only, advice)
 
-    def _population(self) -> TinyDB:
-        if self._population_db is None:
-            self._population_db = _database(self.population_path, self.read_only,
-                                            self._population_advice())
-        return self._population_db
-
-    def _raw_tables(self, db: TinyDB) -> dict[str, dict[str, Any]]:
-        """The database as read; a damaged file is reported here and then never written."""
+    def _raw_tables(self, storage: AtomicJSONStorage) -> dict[str, dict[str, Any]]:
+        """The file as read; a damaged file is reported here and then never written."""
         try:
-            return db.storage.read() or {}
+            return storage.read() or {}
         except StoreError as exc:
             self._damaged = exc
             raise
@@ -249,39 +259,52 @@ class SimStore:
         self._damaged = exc
         return exc
 
+    def _seq_of(self, tables: dict[str, dict[str, Any]], path: Path, advice: str) -> int:
+        try:
+            return _journal_seq(tables)
+        except ValueError as exc:
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{path}: {exc}; it was left as it is: {advice}")) from None
+
     def load_population(self) -> Population:
         if not self.population_path.exists() and self.exists():
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
                 f"workers: {self._population_advice()}"))
-        tables = self._raw_tables(self._population())
+        advice = self._population_advice()
+        tables = self._raw_tables(self._storage(self.population_path, advice))
         workers = tables.get(WORKERS_TABLE)
         if workers is None:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: no {WORKERS_TABLE!r} table; it was left as it is: "
-                f"{self._population_advice()}"))
+                f"{advice}"))
+        self.population_seq = self._seq_of(tables, self.population_path, advice)
         try:
             with gc_paused():
                 population = population_from_json(list(workers.values()),
                                                   f"{self.population_path}: {WORKERS_TABLE}")
         except PopulationError as exc:
             raise self._refuse_if_damaged(StoreCorrupt(
-                f"{exc}; it was left as it is: {self._population_advice()}")) from None
+                f"{exc}; it was left as it is: {advice}")) from None
         # A new engine over this population starts at version 0: that is what the file holds.
         self.saved_population_version = 0
         return population
 
     def load_tables(self) -> dict[str, list[dict[str, Any]]]:
-        tables = self._raw_tables(self._state())
+        advice = self._state_advice()
+        tables = self._raw_tables(self._storage(self.state_path, advice))
         missing = [name for name in STATE_TABLES if name not in tables]
         if missing:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.state_path}: missing tables {', '.join(missing)}; it was left as it is: "
-                f"{self._state_advice()}"))
+                f"{advice}"))
+        self.state_seq = self._seq_of(tables, self.state_path, advice)
         with gc_paused():
             return {name: list(tables[name].values()) for name in STATE_TABLES}
 
     def load_engine(self, population: Population, compiler: QueryCompiler | None = None) -> Engine:
+        """The last snapshot with the journal replayed over it (call :meth:`load_population`
+        first: the population's journal number matters here)."""
         tables = self.load_tables()
         try:
             engine = Engine.restore(tables, population, compiler)
@@ -291,40 +314,100 @@ class SimStore:
                 f"as it is: {self._state_advice()}")) from None
         self.saved_version = engine.version
         self.saved_population_version = engine.population_version
+        try:
+            entries = read_entries(self.directory, min(self.state_seq, self.population_seq),
+                                   self.state_seq)
+        except JournalCorrupt as exc:
+            raise self._refuse_if_damaged(StoreCorrupt(str(exc))) from None
+        except OSError as exc:
+            raise StoreError(f"{exc.filename or self.directory}: cannot read the journal: "
+                             f"{_reason(exc)}") from None
+        self.replayed = 0
+        self.last_seq = self.state_seq
+        for located in entries:
+            self._replay(engine, located)
+            self.last_seq = located.entry.seq
         return engine
 
-    # Writing -----------------------------------------------------------------------------------
-    def save_population(self, population: Population) -> None:
-        db = self._population()
-        _replace_table(db, WORKERS_TABLE, population.as_list())
-        db.storage.flush()
+    def _replay(self, engine: Engine, located: Located) -> None:
+        entry = located.entry
+        where = f"{located.path} line {located.line}"
+        kind = OPERATIONS.get(entry.op)
+        if kind is None:
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{where}: unknown operation {entry.op!r} (written by a newer version?); the "
+                "journal was left as it is"))
+        try:
+            op: Operation = kind.model_validate(entry.args)
+        except ValidationError as exc:
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{where}: {entry.op}: {_reason(exc)}; the journal was left as it is")) from None
+        if entry.seq <= self.state_seq:
+            # The state snapshot holds it; the population file (older) may not.
+            if entry.seq > self.population_seq:
+                op.apply_to_population(engine.population)
+                engine.population_version += 1
+            return
+        failure: Exception | None = None
+        try:
+            engine.advance_to(entry.clock)
+            op.apply(engine)
+        except SIMULATION_ERRORS as exc:
+            failure = exc
+        if (failure is not None) != entry.failed:
+            outcome = f"failed ({failure})" if failure is not None else "succeeded"
+            raise self._refuse_if_damaged(StoreCorrupt(
+                f"{where}: {entry.op} {outcome} on replay, unlike when it ran: the journal does "
+                f"not follow from {STATE_FILE}; both were left as they are"))
+        self.replayed += 1
 
-    def save(self, engine: Engine, *, min_interval: float = 0.0) -> bool:
-        """Write what changed since the last save. With ``min_interval`` (wall seconds), skip the
-        write if the last one was more recent, or more recent than twenty times what it cost (so
-        throttled saves take at most ~5% of the time). Returns whether anything was written."""
+    # Writing -----------------------------------------------------------------------------------
+    def snapshot(self, engine: Engine, seq: int) -> Snapshot:
+        """The engine's state as of journal entry ``seq``, encoded; the population too if it
+        changed since it was last written. Cheap next to writing it: call under the lock."""
+        started = time.monotonic()
+        population = None
+        if self.keep_population and engine.population_version != self.saved_population_version:
+            with gc_paused():
+                population = _encode(_tables({WORKERS_TABLE: engine.population.as_list()}, seq))
+        with gc_paused():
+            state = _encode(_tables(engine.snapshot(), seq))
+        return Snapshot(seq, engine.version, engine.population_version, state, population,
+                        time.monotonic() - started)
+
+    def write_snapshot(self, snapshot: Snapshot) -> None:
+        """Write a snapshot: the state, then the population (see the module's docstring)."""
         if self.read_only:
-            return False
+            raise StoreError(f"{self.directory}: opened read-only")
         if self._damaged is not None:
             raise StoreError(f"not saving over a damaged file: {self._damaged}")
+        started = time.monotonic()
+        write_bytes_atomically(self.state_path, snapshot.state)
+        self.saved_version, self.state_seq = snapshot.version, snapshot.seq
+        if snapshot.population is not None:
+            write_bytes_atomically(self.population_path, snapshot.population)
+            self.saved_population_version = snapshot.population_version
+        self.population_seq = snapshot.seq
+        self._last_save = time.monotonic()
+        self._last_cost = self._last_save - started + snapshot.encoding
+
+    def due(self, engine: Engine, min_interval: float = 0.0) -> bool:
+        """Whether a snapshot has anything to write, and (with ``min_interval``, wall seconds)
+        the last one is older than that and than twenty times what it cost (so throttled
+        snapshots take at most ~5% of the time)."""
+        if self.read_only:
+            return False
         if min_interval and (time.monotonic() - self._last_save
                              < max(min_interval, 20 * self._last_cost)):
             return False
-        started = time.monotonic()
-        written = False
-        if self.keep_population and engine.population_version != self.saved_population_version:
-            self.save_population(engine.population)
-            self.saved_population_version = engine.population_version
-            written = True
-        if engine.version != self.saved_version or not self.exists():
-            db = self._state()
-            for name, documents in engine.snapshot().items():
-                _replace_table(db, name, documents)
-            db.storage.flush()
-            self.saved_version = engine.version
-            written = True
-        self._last_save = time.monotonic()
-        if written:
-            self._last_cost = self._last_save - started
-        return written
+        return (engine.version != self.saved_version or not self.exists()
+                or (self.keep_population
+                    and engine.population_version != self.saved_population_version))
 
+    def save(self, engine: Engine, *, min_interval: float = 0.0) -> bool:
+        """Write a snapshot now, in this thread, if :meth:`due`; returns whether it wrote.
+        For callers without a journal (``simulate``) and for a simulation's first files."""
+        if not self.due(engine, min_interval):
+            return False
+        self.write_snapshot(self.snapshot(engine, self.last_seq))
+        return True

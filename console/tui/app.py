@@ -31,14 +31,13 @@ from console.tui.clock import Clock
 from console.tui.format import full_timestamp
 from console.tui.help import HelpScreen
 from console.tui.key_order import KeyOrder
-from console.tui.messages import Connection, PollFailed, Snapshot, SnapshotReady
+from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed, Snapshot,
+                                  SnapshotReady)
 from console.tui.palette import ActionsProvider
 from console.tui.theme import CIRRO_THEMES
 from console.tui.views import VIEWS
 from console.tui.views.base import ViewScreen
 from console.tui.views.gig_editor import GigEditor
-from console.tui.views.gigs import GigsScreen
-from console.tui.views.waves import WavesScreen
 from console.tui.widgets.dialogs import ConfirmDialog
 
 REMOTE_CONCURRENCY = 8
@@ -204,12 +203,11 @@ class CirroApp(App[None]):
             except KeyError:  # the wave monitor was never opened
                 waves = []
             for screen in waves:
-                if isinstance(screen, WavesScreen):
-                    screen.action_back()  # it watched a gig of the old simulation
+                screen.post_message(DemoReset())  # it watched a gig of the old simulation
             self.notify(f"Demo reset: the clock is back at {full_timestamp(now)} UTC, "
                         f"running {speeds.label(self.start_speed)}")
 
-        self._confirm_then(
+        self.confirm_then(
             "Reset the demo?",
             # Lines short enough for the dialog at 80 columns.
             f"All gigs, invitations and events of {self.backend.context!r} are replaced\n"
@@ -337,9 +335,9 @@ class CirroApp(App[None]):
                         title="Refused", severity="error")
         return self.read_only
 
-    def _confirm_then(self, title: str, detail: str, call: Callable[[], Awaitable[Any]],
-                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None,
-                      declined: Callable[[], None] | None = None) -> None:
+    def confirm_then(self, title: str, detail: str, call: Callable[[], Awaitable[Any]],
+                     done: Callable[[Any], None], failed: Callable[[str], None] | None = None,
+                     declined: Callable[[], None] | None = None) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
                 self._mutate(call, done, failed)
@@ -368,7 +366,7 @@ class CirroApp(App[None]):
         if gig.archived_at is not None:
             self.notify(f"Gig {gig_id} is already archived")
             return
-        self._confirm_then(
+        self.confirm_then(
             f"Archive gig {gig_id}?", f"{gig.title!r}: no more waves; it leaves the live list.",
             lambda: self.backend.archive_gig(gig_id),
             lambda g: self.notify(f"Archived gig {g.id}"),
@@ -387,22 +385,21 @@ class CirroApp(App[None]):
             if isinstance(self.screen, GigEditor):
                 self.screen.dismiss()
 
-        self._confirm_then(f"Delete gig {gig_id}?", f"{gig.title!r} is removed for good.",
-                           lambda: self.backend.delete_gig(gig_id), deleted)
+        self.confirm_then(f"Delete gig {gig_id}?", f"{gig.title!r} is removed for good.",
+                          lambda: self.backend.delete_gig(gig_id), deleted)
 
     def confirm_create(self, create: GigCreate, editor: GigEditor) -> None:
         def created(gig: Gig) -> None:
             self.notify(f"Created gig {gig.id}")
             editor.dismiss()
-            gigs = self.screen_stack[0]
-            if isinstance(gigs, GigsScreen):
-                gigs.focus_gig_when_listed(gig.id)
+            for screen in self.screen_stack:  # the gig list takes it; other screens let it pass
+                screen.post_message(GigCreated(gig.id))
 
         detail = f"{create.invitation_mode} mode, {plural(create.total_seats, 'seat')}"
         warning = gig_form.empty_filter_warning(create.invitation_mode, create.filter_query)
-        self._confirm_then(f"Create gig {create.title!r}?",
-                           detail if warning is None else f"{detail}\n{warning}",
-                           lambda: self.backend.create_gig(create), created, editor.show_problem)
+        self.confirm_then(f"Create gig {create.title!r}?",
+                          detail if warning is None else f"{detail}\n{warning}",
+                          lambda: self.backend.create_gig(create), created, editor.show_problem)
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
         changes = update.changes()
@@ -411,6 +408,6 @@ class CirroApp(App[None]):
                                                 changes.get("filter_query", gig.filter_query))
         if warning is not None and ({"filter_query", "invitation_mode"} & changes.keys()):
             lines = [*lines, warning]
-        self._confirm_then(f"Save gig {gig.id}?", "\n".join(lines),
-                           lambda: self.backend.update_gig(gig.id, update), editor.saved,
-                           editor.show_problem)
+        self.confirm_then(f"Save gig {gig.id}?", "\n".join(lines),
+                          lambda: self.backend.update_gig(gig.id, update), editor.saved,
+                          editor.show_problem)

@@ -49,3 +49,15 @@ class PollFailed(Message):
         super().__init__()
         self.error = error
         self.last_read = last_read
+
+
+class GigCreated(Message):
+    """The app created a gig: the gig list puts its cursor on it once a poll lists it."""
+
+    def __init__(self, gig_id: str) -> None:
+        super().__init__()
+        self.gig_id = gig_id
+
+
+class DemoReset(Message):
+    """The demo was reset: a view watching a gig of the old simulation lets it go."""

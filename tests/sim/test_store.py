@@ -32,7 +32,7 @@ def test_save_and_reload_continue_where_it_stopped(tmp_path):
     reloaded.run()
     assert reloaded.snapshot() == engine.snapshot()
     tables = json.loads((tmp_path / "state.json").read_text())
-    assert set(tables) == {"meta", "gigs", "invitations", "queue", "events"}
+    assert set(tables) == {"meta", "gigs", "invitations", "queue", "events", "journal"}
 
 
 def test_save_writes_only_what_changed(tmp_path):

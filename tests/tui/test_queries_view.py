@@ -316,7 +316,7 @@ class RemoteLike:
     """The LocalBackend seen as a remote context: same answers, no simulation to read workers."""
 
     kind = "remote"
-    simulation = None  # the API has no clock and lists no workers
+    simulation = None  # as the remote API: no simulation controls
 
     def __init__(self, local: LocalBackend) -> None:
         self._local = local

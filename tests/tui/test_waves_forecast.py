@@ -38,7 +38,7 @@ async def test_the_forecast_line_and_band_show_without_holding_keys():
         await pilot.pause()
         assert screen.pane == "chart"
         await wait_for(lambda: screen.query_one(ForecastLine).result is not None)
-        chart = "\n".join("".join(r.text for r in line) for line in screen._draw_chart(90, 20))
+        chart = "\n".join("".join(r.text for r in line) for line in screen.chart.draw(90, 20))
         assert "░ forecast" in chart
         assert "░" in chart or "." in chart.splitlines()[0]
 

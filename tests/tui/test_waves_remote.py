@@ -18,8 +18,8 @@ class RemoteLike:
     controls, and a switch that makes every call fail as an unreachable API would."""
 
     kind = "remote"
+    simulation = None
     read_only = False
-    simulation = None  # the API has no clock to move
     warnings: list[str] = []
 
     def __init__(self) -> None:

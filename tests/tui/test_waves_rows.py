@@ -1,5 +1,5 @@
-"""The wave monitor builds invitation rows in the background, whatever pane shows: the
-invitations table is current before it is shown, so showing it builds nothing."""
+"""The wave monitor builds invitation rows in a thread, whatever pane shows: the invitations
+table is current before it is shown, so showing it builds nothing."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ async def test_the_hidden_invitations_table_is_current_and_showing_it_builds_not
         assert len(expected) > 100
         # built and handed over while the waves pane showed
         assert {row.key: row.cells for row in table.visible_rows()} == expected
-        assert not screen._invitations_new and not screen._invitations_dropped
+        assert not table.building
         # in the worker order, rows placed a few at a time as a full sort would
         assert [row.key for row in table.visible_rows()] == sorted(
             expected, key=lambda key: (worker_order_key(expected[key][1]), key))
@@ -53,7 +53,7 @@ async def test_a_reading_during_a_build_makes_it_go_round_again_and_loses_no_row
         await backend.simulation.advance_by(3 * 3600)
         app.poll_now()  # ...and another reading comes before it ends
         await settle(pilot, rounds=5)
-        assert not screen._invitations_building
+        assert not screen.invitations_table.building
         expected = await listed_rows(backend, gig_id)
         table = screen.invitations_table
         assert {row.key: row.cells for row in table.visible_rows()} == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-import types
+import threading
 
 from rich.color import ColorType
 
@@ -13,7 +13,6 @@ from console.monitor.feed import feed_events
 from console.monitor.scenario import scenario
 from console.tui import format as fmt
 from console.tui.app import CirroApp
-from console.tui.views import waves as waves_view
 from console.tui.views.waves import WavesScreen
 
 from .screen import screen_lines
@@ -56,7 +55,7 @@ async def assert_view_matches_backend(screen, backend, gig_id) -> None:
         f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}")
     if stats.next_wave_at is not None:
         assert f"next wave in {fmt.duration(stats.next_wave_at - now)}" in text(screen, "#wv-title")
-    gauge = "".join(run.text for line in screen._draw_gauge(90, 1) for run in line)
+    gauge = "".join(run.text for line in screen.header.draw_gauge(90, 1) for run in line)
     assert f"{stats.accepted} accepted" in gauge
     pane = screen.pane
     screen.show_pane("waves")  # a hidden pane is painted when shown
@@ -256,58 +255,72 @@ async def test_the_view_renders_with_the_16_colour_theme():
         assert not any(glyph in line for line in lines for glyph in "█•░▏▕")
 
 
-async def test_a_reading_cut_short_by_a_newer_one_loses_no_logged_event():
-    # A reading is cancelled when a newer one starts (the detail worker is exclusive). It had
-    # already taken its share of the simulation's event feed, and those events were lost.
+async def test_a_reading_asked_for_during_a_slow_one_loses_no_logged_event():
+    # A reading was cancelled when a newer one started, after it had taken its share of the
+    # simulation's event feed: those events were lost. Now the newer one waits its turn.
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         await pilot.press("e")
         await settle(pilot)
-        lister, held, calls = screen._lister, asyncio.Event(), []
+        source = screen.source
+        lister, held, calls = source.lister, asyncio.Event(), []
 
         async def first_one_hangs(backend_, gig_id_):
             calls.append(gig_id_)
             if len(calls) == 1:
-                await held.wait()  # never set: the next reading cancels this one
+                await held.wait()
             return await lister(backend_, gig_id_)
 
-        screen._lister = first_one_hangs
+        source.lister = first_one_hangs
         await backend.simulation.advance_by(3 * 3600)
         screen.refresh_detail()
-        await pilot.pause(0.1)
-        assert calls  # the first reading hangs in the lister
+        await wait_for(lambda: calls)  # the first reading hangs in the lister
+        await backend.simulation.advance_by(3600)
         screen.refresh_detail()
-        await pilot.pause(0.5)  # not settle(): waiting for the cancelled worker raises
-        await pilot.pause()
-        assert len(calls) >= 2
+        screen.refresh_detail()  # asked for twice meanwhile: one more reading, not two
+        held.set()
         logged = feed_events(await backend.simulation.events_since(0), gig_id)
         assert len(logged) > 0
-        assert screen.monitor.appended == len(logged)
-        assert screen.events_table.total_count == len(logged)
+        await wait_for(lambda: screen.events_table.total_count == len(logged))
+        assert len(calls) == 2 and screen.monitor.appended == len(logged)
+        lines = screen_lines(app)
+        newest = screen.events_table.visible_rows()[0]
+        assert any(newest.cells[2][:40] in line for line in lines)
 
 
-async def test_a_row_build_that_wakes_after_the_console_closed_paints_nothing(monkeypatch):
+async def test_rows_built_after_the_console_closed_paint_nothing():
     # Closing, Textual removes the screen's widgets before it cancels its workers; a row build
-    # that woke in between looked for its table and crashed the console on the way out.
+    # that woke in between looked for its table and crashed the console on the way out. Rows
+    # are built in a thread now and posted to their table: a closed table drops them.
     app, backend, gig_id = make_app()
-    released = asyncio.Event()
+    release, finished = threading.Event(), threading.Event()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
+        table = screen.invitations_table
+        build = table.build
+
+        def held(base, data):
+            release.wait(10)
+            try:
+                return build(base, data)
+            finally:
+                finished.set()
+
+        table.build = held
         await backend.simulation.advance_by(3 * 3600)
         app.poll_now()
-        await settle(pilot)
-        monitor = screen.monitor
-        monitor.snapshot.invitations = {inv_id: inv.model_copy() for inv_id, inv in
-                                        monitor.invitations.items()}  # every row built again
+        await wait_for(lambda: table.building)
+        taken = table.total_count
+    release.set()  # the console has closed; the build ends now
+    assert await asyncio.to_thread(finished.wait, 10)
+    assert table.total_count == taken  # built, but taken by no table
+    assert app.return_code in (0, None)
 
-        async def held(_: float) -> None:
-            await released.wait()
 
-        # The build's next yield between chunks waits until the console has closed.
-        monkeypatch.setattr(waves_view, "asyncio", types.SimpleNamespace(sleep=held))
-        build = asyncio.create_task(screen._build_invitation_rows_once(monitor))
-        await pilot.pause()
-    released.set()  # the console has closed; the build wakes now
-    await asyncio.wait_for(build, 5.0)  # raised NoMatches before
-    assert screen._invitations_new  # built, but handed to no table
+async def wait_for(condition, seconds: float = 10.0) -> None:
+    """Until ``condition()`` holds (a test failure after ``seconds``)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,28 +15,13 @@ from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui.export import ExportError, write_export
-from console.tui.messages import Snapshot
+from console.tui.messages import GigCreated, Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
+from console.tui.widgets.filter_input import FilterInput
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
 from console.tui.widgets.wrapped import Wrapped
-
-
-class FilterInput(Input):
-    """The ``/`` filter line: applies as you type; ``enter`` keeps it, ``escape`` clears it."""
-
-    BINDINGS: ClassVar = [("escape", "clear_filter", "Clear filter")]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Compact is Textual's one-line input: a hand-made "height: 1; border: none" lost to
-        # Input's own ":focus" border rule, which then took the only line and hid the text.
-        super().__init__(*args, compact=True, **kwargs)
-
-    def action_clear_filter(self) -> None:
-        self.value = ""
-        self.remove_class("-shown")
-        self.screen.query_one(VirtualTable).focus()
 
 
 class GigsScreen(ViewScreen):
@@ -92,10 +77,10 @@ class GigsScreen(ViewScreen):
         if gig_id is not None:
             self.cirro.selected_gig_id = gig_id
 
-    def focus_gig_when_listed(self, gig_id: str) -> None:
-        """Put the cursor on a gig as soon as a poll lists it (after a create)."""
-        self._focus_when_listed = gig_id
-        if self.table.move_cursor_to(gig_id):
+    def on_gig_created(self, message: GigCreated) -> None:
+        """Put the cursor on the new gig as soon as a poll lists it."""
+        self._focus_when_listed = message.gig_id
+        if self.table.move_cursor_to(message.gig_id):
             self._focus_when_listed = None
 
     def _update_status(self) -> None:

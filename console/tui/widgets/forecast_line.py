@@ -130,16 +130,8 @@ class ForecastLine(Static):
 
     async def _forecast(self, reading: GigReading, backend: Any, population_file: Path | None,
                         executor: Executor) -> LiveForecast:
-        """In steps on a thread, each after any key has repainted (the thread holds the GIL
-        while it ranks and plans, and a key's repaint should not share it)."""
-        pause = getattr(getattr(self.app, "keys_first", None), "pause", None)
-
-        async def step(function: Any, *args: Any) -> Any:
-            if pause is not None:
-                await pause()
-            return await asyncio.to_thread(function, *args)
-
-        state = await step(state_from, reading, backend, population_file)
-        chosen, plan = await step(live_plan, state)
-        (outcome,) = await step(run_plans, [plan], RUNS, 0, executor, 1)
-        return await step(live_result, state, chosen, plan, outcome)
+        """In steps on a thread (ranking and planning), the runs in the background process."""
+        state = await asyncio.to_thread(state_from, reading, backend, population_file)
+        chosen, plan = await asyncio.to_thread(live_plan, state)
+        (outcome,) = await asyncio.to_thread(run_plans, [plan], RUNS, 0, executor, 1)
+        return await asyncio.to_thread(live_result, state, chosen, plan, outcome)

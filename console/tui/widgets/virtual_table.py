@@ -423,13 +423,9 @@ class VirtualTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def watch_has_focus(self, has_focus: bool) -> None:
         self._styles.clear()  # the cursor looks different with focus
-        super()._on_focus(event)
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._styles.clear()
-        super()._on_blur(event)
+        super().watch_has_focus(has_focus)
 
     def _style(self, name: str) -> Style:
         """Component styles, computed once per theme/focus change rather than once per cell."""

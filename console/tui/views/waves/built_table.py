@@ -1,0 +1,93 @@
+"""A table whose rows a thread builds from its data, then swaps in whole.
+
+The build runs in a thread worker (``@work(thread=True)``) and never touches a widget: it posts
+its result, and the table takes it on the event loop in one go. One build at a time: data that
+comes during a build waits, and only the latest of it is built next (a build cut short by newer
+data would never finish at the fastest speed). A build starts from the rows the table has
+(``base``); a result whose base is no longer the table's (the gig changed, a selection mark was
+redrawn meanwhile) is dropped and its data built again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from textual import work
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from console.tui.widgets.keyed_table import KeyedTable
+
+Data = TypeVar("Data")
+Base = TypeVar("Base")
+
+
+class RowsBuilt(Message, bubble=False):
+    def __init__(self, generation: int, base: Any, data: Any, result: Any) -> None:
+        super().__init__()
+        self.generation, self.base, self.data, self.result = generation, base, data, result
+
+
+class RowsSwapped(Message):
+    """A table took a build's rows (its counts changed)."""
+
+
+class BuiltTable(KeyedTable, Generic[Data, Base]):
+    """Subclasses give :meth:`build` (runs in the thread) and :meth:`take` (on the loop), and
+    hold their rows' state in ``self.base``, replaced (never changed in place) by :meth:`take`."""
+
+    def __init__(self, *args: Any, base: Base, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base: Base = base
+        self._next: Data | None = None
+        self._building = False
+        self._generation = 0  # bumped by reset: a build of before is dropped, not redone
+
+    def build_from(self, data: Data) -> None:
+        """Build rows for ``data``: now, or after the build in flight."""
+        self._next = data
+        if not self._building:
+            self._start()
+
+    def reset(self, base: Base) -> None:
+        """Start over (another gig): no rows, and nothing of before is built or taken."""
+        self._generation += 1
+        self._next = None
+        self.base = base
+        self.set_rows(())
+
+    @property
+    def building(self) -> bool:
+        return self._building
+
+    def _start(self) -> None:
+        data, self._next = self._next, None
+        self._building = True
+        self._build(self._generation, self.base, data)
+
+    # A description of its own: Textual's default one is the repr of the arguments, 10,000
+    # invitations each time, made on the event loop.
+    @work(thread=True, exclusive=True, group="rows", description="rows")
+    def _build(self, generation: int, base: Base, data: Data) -> None:
+        result = self.build(base, data)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RowsBuilt(generation, base, data, result))
+
+    def on_rows_built(self, message: RowsBuilt) -> None:
+        self._building = False
+        current = message.generation == self._generation  # else another gig's rows
+        if current and message.base is self.base:
+            self.take(message.result)
+            self.post_message(RowsSwapped())
+        elif current and self._next is None:
+            self._next = message.data  # built on rows the table no longer has: again
+        if self._next is not None:
+            self._start()
+
+    def build(self, base: Base, data: Data) -> Any:
+        """The new rows (in a thread: read ``base`` and ``data``, touch no widget)."""
+        raise NotImplementedError
+
+    def take(self, result: Any) -> None:
+        """Put a build's rows in the table and make them the new ``base``."""
+        raise NotImplementedError

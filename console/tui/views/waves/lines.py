@@ -1,0 +1,66 @@
+"""The two lines of the wave monitor that are the screen's own: the pane tabs (with the shown
+table's counts) and the status line (clock, replay frame, polling, filter error)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.widgets import Static
+
+from console.monitor import speeds
+from console.plural import plural
+from console.tui.widgets.virtual_table import VirtualTable
+from console.tui.widgets.wrapped import Wrapped
+
+PANES = ("waves", "chart", "invitations", "events")
+PANE_KEYS = {"waves": "w", "chart": "c", "invitations": "i", "events": "e"}
+
+
+class MonitorLines:
+    """Mixed into the screen, which gives what these lines say."""
+
+    cirro: Any
+    backend: Any
+    gig_id: str | None
+    pane: str
+    selected: set[str]
+    poll_clock: Any
+    overview: VirtualTable
+    filter_error: str | None
+    query_one: Any
+    current_table: Any
+    _tabs_text: str = ""
+
+    # Lines ----------------------------------------------------------------------------------------
+    def _paint_tabs(self) -> None:
+        if self.gig_id is None:
+            return
+        parts = [f"[reverse]{PANE_KEYS[p]} {p}[/reverse]" if p == self.pane else
+                 f"{PANE_KEYS[p]} {p}" for p in PANES]
+        if (table := self.current_table()) is not None:
+            parts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
+            if table.filter_text:
+                parts.append(f"filter {table.filter_text!r}")
+        if self.pane == "invitations":
+            parts.append(f"{len(self.selected)} selected")
+        if (text := "  ".join(parts)) != self._tabs_text:  # fixed size: no layout pass
+            self._tabs_text = text
+            self.query_one("#wv-tabs", Static).update(text, layout=False)
+
+    def _paint_status(self) -> None:
+        parts = []
+        clock, sim = self.cirro.clock, self.backend.simulation
+        if sim is not None and (rewind := sim.rewind) is not None:
+            frame, last = rewind.position
+            parts.append(f"replay frame {frame}/{last}")
+        if clock is not None:
+            parts.append("paused (p)" if clock.paused else f"running {speeds.label(clock.speed)}")
+        if self.poll_clock is not None:
+            status = self.poll_clock.status(time.monotonic())
+            parts.append(f"{status.describe()} · polls every {status.interval:g} s (u)")
+        if self.gig_id is None:
+            parts.append(f"{plural(self.overview.total_count, 'live gig')} · enter watches one")
+        if self.filter_error:
+            parts.append(f"filter error: {self.filter_error}")
+        self.query_one("#wv-status", Wrapped).show(*parts)
