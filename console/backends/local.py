@@ -433,6 +433,7 @@ class LocalSimulation:
         def advance(engine: Engine) -> int:
             engine.advance_to(int(t))
             self._host.save_advance()
+            self._host.shown_soon()
             return engine.clock
         return await self._backend._call(advance)
 
@@ -440,6 +441,7 @@ class LocalSimulation:
         def advance(engine: Engine) -> int:
             engine.advance_to(engine.clock + int(seconds))
             self._host.save_advance()
+            self._host.shown_soon()
             return engine.clock
         return await self._backend._call(advance)
 
@@ -468,6 +470,7 @@ class LocalSimulation:
         def step(engine: Engine) -> int | None:
             t = engine.step_to_next_wave()
             self._host.save_advance()
+            self._host.shown_soon()
             return t
         return await self._backend._call(step)
 

@@ -3,14 +3,16 @@
 Everything that touches the engine runs on the host's thread, in order: operator actions and
 reads arrive as commands (each answered through a ``concurrent.futures.Future`` that the async
 side awaits), and between commands the host moves the clock itself (``Pace``: a speed, paused,
-or as fast as possible in slices of ~2 ms), saves, and publishes immutable frames to
+or as fast as possible in slices of ~1 ms), saves (operator changes through one method,
+:meth:`SimHost.apply`, into the journal), and publishes immutable frames to
 subscribers at a bounded rate. The one-writer rule is the host's, not a lock around calls.
 
 The GIL: on two cores a busy host thread would take the interpreter from the console's thread
-for up to ``sys.getswitchinterval()`` (5 ms) at a time, and a key's repaint needs 10-30 ms of
-it. So the host's work is short slices, and after each slice at the fastest speed it waits
-``FASTEST_GAP`` with the GIL released: a key never waits behind more than one slice, and
-the console's thread gets most of the interpreter while it has work to do.
+after ``sys.getswitchinterval()`` at a time, and a key's repaint needs 10-30 ms of it. So the
+host's work is short slices (~1 ms), and after each slice at the fastest speed it waits
+``FASTEST_GAP`` with the GIL released: a key never waits behind more than one slice, and the
+console's thread gets most of the interpreter while it has work to do (docs/architecture.md
+has the figures).
 """
 
 from __future__ import annotations
@@ -222,6 +224,10 @@ class SimHost(Generic[F]):
         if threading.current_thread() is self._thread:
             return run(self._engine)
         return self.submit(run).result()
+
+    def shown_soon(self) -> None:
+        """From a command that moved time for an operator (a step): its frame goes out at once."""
+        self._urgent = True
 
     def replace_engine(self, engine: Engine) -> None:
         """Swap the engine (a reset or a reload); only from a command."""
