@@ -37,9 +37,11 @@ from .store import SimStore, StoreError
 T = TypeVar("T")
 F = TypeVar("F")
 
-# Wall seconds between frames: at the fastest speed, and the shortest gap after an operator's
-# action (its effect shows at once, a burst of actions does not flood the console).
-FASTEST_FRAME = 0.1
+# Wall seconds between frames: at the fastest speed (each frame makes the console repaint its
+# tables: at 0.1 s keys waited behind those repaints, P95 62-67 ms against 43-50 ms at 0.25 s,
+# bench/monitor.py on a quiet machine), and the shortest gap after an operator's action (its
+# effect shows at once, a burst of actions does not flood the console).
+FASTEST_FRAME = 0.25
 ACTION_FRAME = 0.05
 # At the fastest speed: the GIL is released this long after each slice (see the module doc).
 FASTEST_GAP = 0.004
@@ -48,9 +50,10 @@ TICK = 0.05
 # While things change, what lives on (the engine's records, the models handed out, the
 # console's rows) is moved out of the cyclic collector's reach this often: full collections over
 # a watched gig's 10,000 invitations, their models and rows took 50-220 ms each, every few
-# seconds, stalling both threads (bench/monitor.py, loaded machine). That data holds no cycles:
-# reference counting still frees it once dropped.
-FREEZE_EVERY = 2.0
+# seconds, stalling both threads (bench/monitor.py, loaded machine); freezing every 2 s still
+# left 18 of 15-46 ms in a bench run on a quiet machine, every 0.5 s 2. That data holds no
+# cycles: reference counting still frees it once dropped.
+FREEZE_EVERY = 0.5
 
 
 class HostStopped(RuntimeError):
