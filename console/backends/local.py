@@ -356,7 +356,7 @@ def _match(filters: Mapping[str, Callable[[Any], bool]], document: Any) -> set[s
 
 class LocalSimulation:
     """The simulation's :class:`console.backends.controls.SimulationControls`, plus
-    ``advance_by`` and ``next_event_at`` for scripts and tests."""
+    ``advance_by`` for scripts and tests."""
 
     rewind = None  # a live simulation does not go back
 
@@ -425,9 +425,6 @@ class LocalSimulation:
         return await self._backend._call(read)
 
     # Moves -------------------------------------------------------------------------------------
-    def next_event_at(self) -> int | None:
-        return self._host.call_blocking(lambda engine: engine.next_event_at())
-
     async def advance_to(self, t: int) -> int:
         """Run the simulation up to simulated second ``t``; returns the new clock."""
         def advance(engine: Engine) -> int:
