@@ -9,8 +9,9 @@ the first repaint that shows the pane it asked for.
   fastest speed plays the whole gig in about a second) until ``--busy-keys`` are measured;
 - after it ran out of events: more keys in the last round, the clock still at the fastest speed;
 - paused: the clock paused on the same gig, the invitations pane open; the CPU the process uses.
-Targets: key to repaint within 100 ms (the 95th percentile and the worst key, over all keys);
-paused, close to idle (under 5% of one core).
+Targets: key to repaint within 33 ms at the 95th percentile and 50 ms for the worst key, over all
+keys; paused, close to idle (under 5% of one core). Also printed: the simulated seconds the
+clock covered per wall second while the keys were pressed (keys must not slow the simulation).
 
     python bench/monitor.py                  # 10,000 workers, 80 keys while running, 20 after
     python bench/monitor.py --busy-keys 40 --settled-keys 10 --paused-seconds 3
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import statistics
 import sys
@@ -30,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The console first, as the installed command does: it sets Textual's options before Textual loads.
+from console.backends.controls import Frame  # noqa: E402
 from console.monitor.scenario import scenario  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
 from console.tui.views.waves import WavesScreen  # noqa: E402
@@ -38,7 +40,8 @@ from console.waves import SimSettings  # noqa: E402
 from textual import events  # noqa: E402, I001
 from textual.screen import Screen  # noqa: E402
 
-KEY_TARGET_MS = 100.0
+P95_TARGET_MS = 33.0
+WORST_TARGET_MS = 50.0
 IDLE_TARGET_CPU = 0.05
 PANE_KEYS = {"w": "waves", "c": "chart", "i": "invitations", "e": "events"}
 
@@ -80,8 +83,7 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
         invitation_frequency=1, seats_min=args.workers, seats_max=None,
         settings=SimSettings(response_median_hours=2.0))
     sim = backend.simulation
-    app = TimedApp(backend, advance=sim.advance_by, speed=60)
-    app.clock.paused = True
+    app = TimedApp(backend, speed=60, paused=True)
     found: dict[str, Any] = {"busy": [], "settled": [], "paused_cpu": None}
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")
@@ -91,12 +93,20 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
         screen = app.screen
         assert isinstance(screen, WavesScreen) and screen.gig_id == gig_id
         await pilot.press("greater_than_sign", "greater_than_sign", "p")  # 60x -> 600x -> max
-        assert app.clock.fastest
+        # (fastest, unless a loaded machine held the keys until the gig had run to its end)
+        assert app.clock.speed == math.inf
+        # What is left to happen, as the simulation's frames say (asking it would wait on it).
+        latest: list[Frame] = []
+        unsubscribe = sim.subscribe(lambda frame: latest.append(frame))
+
+        def events_left() -> bool:
+            return not latest or latest[-1].next_event_at is not None
+
         wall_start = time.perf_counter()
         ended: list[float] = []  # wall seconds until the simulation had nothing left to run
 
         async def watch_the_end() -> None:
-            while sim.next_event_at() is not None:
+            while events_left():
                 await asyncio.sleep(0.02)
             ended.append(time.perf_counter() - wall_start)
 
@@ -117,10 +127,17 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
             await asyncio.sleep(rng.uniform(0.05, 0.15))
             return app.latencies[-1]
 
+        # The clock's progress while keys are pressed, up to the last key that still found
+        # events to run (past the last one the clock jumps to the gig's end in one slice).
+        sim_from, wall_from = sim.now, time.perf_counter()
+        found["busy_sim_s"] = found["busy_wall_s"] = 0.0
         while not ended and len(found["busy"]) < busy_wanted:
-            if sim.next_event_at() is None:
+            if not events_left():
                 break
             found["busy"].append(await one_key())
+            if events_left():
+                found["busy_sim_s"] = sim.now - sim_from
+                found["busy_wall_s"] = time.perf_counter() - wall_from
         if last:
             deadline = time.perf_counter() + 300
             while not ended:  # the rest of the run, unmeasured: "after" means after
@@ -129,13 +146,15 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
                 await asyncio.sleep(0.05)
             found["settled"] = [await one_key() for _ in range(args.settled_keys)]
         watcher.cancel()
-        while not ended and sim.next_event_at() is not None:
+        unsubscribe()
+        while not ended and (await sim.frame()).next_event_at is not None:
             await sim.advance_by(3600)  # finish the gig at once (unmeasured) for its figures
         found["sim_done_s"] = ended[0] if ended else None
         stats = await backend.gig_stats(gig_id)
         found["invited"], found["waves"] = stats.invited, stats.waves_sent
         if last:
-            await pilot.press("p")  # pause
+            if not app.clock.paused:  # it may have paused itself at the last event
+                await pilot.press("p")
             assert app.clock.paused
             await pilot.press("i")  # the heaviest pane stays open while paused
             await pilot.pause(1.0)
@@ -173,6 +192,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "settled": summary([ms for _, ms in last["settled"]]),
         "all": summary([ms for _, ms in every]),
         "by_pane": by_pane, "paused_cpu": last["paused_cpu"],
+        # Simulated seconds per wall second over every round's keys-pressed stretch.
+        "sim_rate": (sum(r.get("busy_sim_s", 0) for r in rounds)
+                     / max(sum(r.get("busy_wall_s", 0) for r in rounds), 1e-9)),
         "busy_wanted": args.busy_keys,
     }
 
@@ -185,17 +207,18 @@ def report(r: dict[str, Any]) -> None:
     for part, label in (("busy", "while the simulation runs"),
                         ("settled", "after it ran out of events"), ("all", "all keys")):
         s = r[part]
-        rows += [(f"{label}: median (ms)", s["n"], s["p50"], KEY_TARGET_MS),
-                 (f"{label}: 95th pct (ms)", s["n"], s["p95"], KEY_TARGET_MS),
-                 (f"{label}: worst (ms)", s["n"], s["max"], KEY_TARGET_MS)]
-    rows += [(f"  worst, {pane} pane (ms)", None, ms, KEY_TARGET_MS)
+        rows += [(f"{label}: median (ms)", s["n"], s["p50"], P95_TARGET_MS),
+                 (f"{label}: 95th pct (ms)", s["n"], s["p95"], P95_TARGET_MS),
+                 (f"{label}: worst (ms)", s["n"], s["max"], WORST_TARGET_MS)]
+    rows += [(f"  worst, {pane} pane (ms)", None, ms, WORST_TARGET_MS)
              for pane, ms in r["by_pane"].items()]
     rows.append(("CPU while paused (% of a core)", None, r["paused_cpu"] * 100,
                  IDLE_TARGET_CPU * 100))
     for name, keys, value, target in rows:
         shown = "" if keys is None else str(keys)
         print(f"{name:<40}{shown:>6}{value:>10.1f}{target:>9.1f}{value / target:>7.2f}")
-    verdict = (r["all"]["p95"] <= KEY_TARGET_MS and r["all"]["max"] <= KEY_TARGET_MS
+    print(f"simulated seconds per wall second while keys were pressed: {r['sim_rate']:,.0f}")
+    verdict = (r["all"]["p95"] <= P95_TARGET_MS and r["all"]["max"] <= WORST_TARGET_MS
                and r["busy"]["n"] >= r["busy_wanted"] and r["paused_cpu"] <= IDLE_TARGET_CPU)
     print(f"{r['all']['n']} keys; target {'met' if verdict else 'NOT met'} (95th percentile and "
           f"worst key to repaint over all keys, {r['busy_wanted']} of them while the simulation "

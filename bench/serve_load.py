@@ -279,28 +279,43 @@ TARGETS = {"read p99 ms": "<= 50", "writes/s": ">= 300", "write p99 ms": "<= 100
            "slow: extra read p99 ms": "<= 50"}
 
 
-# The backend alone, without HTTP: 20 threads updating gigs through LocalBackend, as serve's
-# worker threads do. Run with the checkout's own code, on its own fresh demo.
+# The backend alone, without HTTP: 20 clients updating gigs through LocalBackend, as serve's
+# requests do: tasks awaiting the simulation host, or (a checkout from before the host) worker
+# threads each completing a call. Run with the checkout's own code, on its own fresh demo.
 BACKEND_ALONE = """
-import json, sys, tempfile, threading, time
+import asyncio, json, sys, tempfile, threading, time
 from pathlib import Path
 from console.backends.local import LocalBackend
 from console.models import GigUpdate
-from console.server.offloop import _complete
 backend = LocalBackend.open(Path(tempfile.mkdtemp()) / "sim")
 seconds, clients = float(sys.argv[1]), int(sys.argv[2])
 latencies = []
-def writer(n):
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        started = time.perf_counter()
-        _complete(backend.update_gig(("7", "8")[n % 2], GigUpdate(title=f"alone {n}")))
-        latencies.append(time.perf_counter() - started)
-threads = [threading.Thread(target=writer, args=(n,)) for n in range(clients)]
-for thread in threads:
-    thread.start()
-for thread in threads:
-    thread.join()
+def update(n):
+    return backend.update_gig(("7", "8")[n % 2], GigUpdate(title=f"alone {n}"))
+try:
+    from console.server.offloop import _complete
+except ImportError:
+    async def writer(n):
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            await update(n)
+            latencies.append(time.perf_counter() - started)
+    async def writers():
+        await asyncio.gather(*(writer(n) for n in range(clients)))
+    asyncio.run(writers())
+else:
+    def writer(n):
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            _complete(update(n))
+            latencies.append(time.perf_counter() - started)
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 print(json.dumps(latencies))
 """
 

@@ -4,6 +4,7 @@ snapshots remove the journal they hold, and a snapshot cut short is repaired."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import logging
@@ -16,14 +17,13 @@ import pytest
 from console.backends import BackendError
 from console.backends.local import LocalBackend
 from console.models import GigUpdate, InvitationStatus
-from console.server.offloop import _complete
 from console.sim import journal, persistence, store
 from console.sim.journal import segments
 
 
 def stopped(backend: LocalBackend) -> None:
     """As if killed: the journal's thread ends, the lock goes, and no snapshot is written."""
-    backend.persistence.close()
+    backend.host.persistence.close()
     backend.store.close()
 
 
@@ -115,7 +115,7 @@ async def test_snapshots_remove_the_journal_they_hold(tmp_path, monkeypatch):
     gig = (await backend.list_gigs())[-1]
     for n in range(4):
         await backend.update_gig(gig.id, GigUpdate(title=f"title {n}"))
-    backend.persistence.drain()
+    backend.host.persistence.drain()
     saved = json.loads((tmp_path / "sim" / "state.json").read_text())
     assert saved["journal"]["1"]["seq"] == 3  # the snapshot after the third change
     (left,) = segments(tmp_path / "sim")
@@ -164,21 +164,20 @@ async def test_a_change_queued_behind_one_that_failed_is_undone_too(tmp_path, mo
     monkeypatch.setattr(journal, "append_durably", full)
     answers: list[str] = []
 
-    def change(update: GigUpdate) -> None:
+    async def change(update: GigUpdate) -> None:
         try:
-            _complete(backend.update_gig(gig.id, update))
+            await backend.update_gig(gig.id, update)
             answers.append("saved")
         except BackendError as exc:
             answers.append(exc.message)
 
-    first = threading.Thread(target=change, args=(GigUpdate(title="First"),))
-    second = threading.Thread(target=change, args=(GigUpdate(description="Second"),))
-    first.start()
-    wait_for(lambda: backend.persistence.journal.last_seq == 1)
-    second.start()  # applied on top of the first, queued behind its write
-    wait_for(lambda: backend.persistence.journal.last_seq == 2)
+    first = asyncio.create_task(change(GigUpdate(title="First")))
+    await until(lambda: backend.host.persistence.journal.last_seq == 1)
+    # Applied on top of the first, queued behind its write.
+    second = asyncio.create_task(change(GigUpdate(description="Second")))
+    await until(lambda: backend.host.persistence.journal.last_seq == 2)
     disk.set()
-    first.join(10), second.join(10)
+    await asyncio.wait_for(asyncio.gather(first, second), 10)
     assert len(answers) == 2 and all("not saved" in a and "undone" in a for a in answers)
     assert (await backend.get_gig(gig.id)).title == gig.title
     assert (await backend.get_gig(gig.id)).description == gig.description
@@ -191,8 +190,8 @@ async def test_a_change_queued_behind_one_that_failed_is_undone_too(tmp_path, mo
     await reopened.close()
 
 
-def wait_for(condition, seconds: float = 10) -> None:
+async def until(condition, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.005)
+        await asyncio.sleep(0.005)

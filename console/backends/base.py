@@ -57,6 +57,26 @@ class InvitationFilter:
 
 
 @runtime_checkable
+class KeepsLastRead(Protocol):
+    """A backend that keeps the last complete read of the gig list (the remote API's, for the
+    console to show while the API cannot be reached)."""
+
+    async def remember_read(self, gigs: Sequence[Gig], stats: Sequence[GigStats]) -> None: ...
+
+    async def last_read(self) -> LastRead | None: ...
+
+
+@dataclass(frozen=True)
+class LastRead:
+    """A complete read of the gig list: when (our wall clock), the server's time then, what."""
+
+    read_at: int
+    now: int
+    gigs: list[Gig]
+    stats: list[GigStats]
+
+
+@runtime_checkable
 class Backend(Protocol):
     """Gigs, invitations and workers, wherever they live."""
 
@@ -65,6 +85,9 @@ class Backend(Protocol):
     read_only: bool
     # A clock the operator moves (the simulation, a replay); None for the remote API.
     simulation: SimulationControls | None
+    # What the operator should know from the moment it opened (a private key others can read,
+    # a recording's cut last line): said once where the operator looks.
+    warnings: list[str]
 
     async def now(self) -> int:
         """The backend's clock in UNIX seconds: simulated time locally, wall time remotely."""

@@ -4,17 +4,44 @@ The local simulation and a replayed recording offer :class:`SimulationControls` 
 ``backend.simulation``; the remote API has no clock to move and its ``simulation`` is ``None``.
 The console tells the three apart only by that: never by probing attributes or by ``kind``.
 A replay can also go back (:class:`Rewind`); the live simulation cannot (``rewind`` is ``None``).
+
+The clock runs by itself (the simulation host's thread, or the replay's task): the console sets
+its speed and pause and subscribes to :class:`Frame` s, the immutable state of every gig at one
+moment, pushed at a bounded rate (about ten a second at the fastest speed, once a second or so
+otherwise, and right after an operator's change). A subscriber's loop that falls behind gets
+the latest frame, never a backlog.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from console.models import WaveRecord
+from console.models import Gig, GigInvitation, GigStats, WaveRecord
 from console.waves import SimSettings
 
 if TYPE_CHECKING:
     from console.sim.population import Population
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Every gig with its stats, and the clock, at one simulated moment."""
+
+    now: int
+    gigs: tuple[Gig, ...]
+    stats: Mapping[str, GigStats]
+    speed: float
+    paused: bool
+    # The fastest speed found nothing left to happen and paused the clock at the last event.
+    ran_out: bool = False
+    # Why the clock stopped by itself (it failed to move or to save), if it did.
+    error: str | None = None
+    # The next simulated second at which anything happens; None when nothing will.
+    next_event_at: int | None = None
+    # How many clock changes (speed, pause) the frame includes: see SimulationControls.speed.
+    clock_seq: int = 0
 
 
 @runtime_checkable
@@ -50,6 +77,41 @@ class SimulationControls(Protocol):
     @property
     def settings(self) -> SimSettings:
         """The response model and wave settings in force."""
+        ...
+
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per wall second (``math.inf``: as fast as possible), as last set
+        here or, once the clock has taken every change made here, as the latest frame says."""
+        ...
+
+    @property
+    def paused(self) -> bool:
+        """Whether the clock stands still (likewise; the clock pauses itself when the fastest
+        speed runs out of events, see :attr:`Frame.ran_out`)."""
+        ...
+
+    def set_speed(self, speed: float) -> None:
+        """Change the speed (clamped to the allowed range); applied in order with every other
+        call, without waiting."""
+        ...
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume the clock; applied in order, without waiting."""
+        ...
+
+    def subscribe(self, callback: Callable[[Frame], None]) -> Callable[[], None]:
+        """Call ``callback`` with each new frame on the running event loop, the current one
+        first; returns the function that ends the subscription."""
+        ...
+
+    async def frame(self) -> Frame:
+        """The current frame, made now (after every call made before this one)."""
+        ...
+
+    async def invitations(self, gig_id: str) -> Mapping[str, GigInvitation]:
+        """Every invitation of the gig as models, by id; an invitation that did not change
+        since the last call is the same object as then (the monitor diffs by identity)."""
         ...
 
     async def advance_to(self, t: int) -> int:

@@ -47,6 +47,4 @@ def open_backend(config: Config, context_name: str | None, *, read_only: bool = 
         return LocalBackend.from_context(name, context.model_copy(update={"read_only": True}))
     except NotFound:
         built = LocalBackend.from_context(name, context)
-        if built.store is not None:
-            built.store.close()
-        return LocalBackend(built.engine, None, context=name, read_only=True)
+        return LocalBackend(built.release_engine(), None, context=name, read_only=True)

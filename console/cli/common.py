@@ -39,7 +39,7 @@ def with_backend(args: argparse.Namespace, action: Callable[[Backend], Awaitable
         return fail(str(exc), EXIT_USAGE)
     except BackendError as exc:  # e.g. a simulation another process holds
         return fail(str(exc), EXIT_FAILED)
-    for warning in getattr(backend, "warnings", ()):
+    for warning in backend.warnings:
         say(f"warning: {warning}", err=True)
 
     deadline = getattr(args, "deadline", DEFAULT_DEADLINE)

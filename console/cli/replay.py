@@ -39,13 +39,11 @@ def _replay(args: argparse.Namespace) -> int:
 
     backend = ReplayBackend(recording)
     try:
-        app = CirroApp(backend, theme=config.ui.theme, keymap=config.keys,
-                       advance=backend.simulation.advance_by, speed=args.speed,
-                       poll_seconds=config.ui.refresh_seconds, start_view="waves")
+        app = CirroApp(backend, theme=config.ui.theme, keymap=config.keys, speed=args.speed,
+                       paused=args.paused, poll_seconds=config.ui.refresh_seconds,
+                       start_view="waves")
     except KeymapError as exc:
         return fail(str(exc), EXIT_USAGE)
-    if app.clock is not None:
-        app.clock.paused = args.paused
     app.run()
     # The console showed it as a notification; said again where it stays after the console closes.
     if recording.warning:

@@ -23,7 +23,7 @@ from console.models import Gig, GigInvitation, GigStats, WaveRecord
 from console.sim.atomic import open_private
 from console.sim.engine import Engine
 
-from .engine_reader import EngineInvitations
+from console.sim.invitation_reader import EngineInvitations
 
 FORMAT = "cirro-console-recording"
 VERSION = 1

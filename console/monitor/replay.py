@@ -4,9 +4,11 @@ monitor shows a replay exactly as it shows a live gig."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -14,8 +16,10 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from console.backends.base import InvitationFilter, InviteRequest
+from console.backends.controls import Frame
 from console.backends.errors import NotFound, ReadOnlyError
 from console.backends.paging import DEFAULT_LIMIT, Page, page_bounds
+from console.sim.pace import Pace
 from console.waves import SimSettings
 from console.models import (
     Gig,
@@ -34,6 +38,11 @@ from console.models import (
 
 from .recording import FORMAT, RecordFrame, RecordHeader, RecordingError
 from .snapshot import GigSnapshot
+
+# Wall seconds between two moves of the replay's clock (as fast as possible: between frames).
+FASTEST_FRAME = 0.1
+TICK = 0.05
+CLOCK_FRAME = 1.0
 
 
 @dataclass
@@ -251,12 +260,22 @@ class ReplayRewind:
 
 class ReplayControls:
     """The replay's :class:`console.backends.controls.SimulationControls`: its clock moves
-    through the frames; the settings are the recording's, and nothing can be changed."""
+    through the frames; the settings are the recording's, and nothing can be changed.
+
+    The clock is a light task on the subscriber's event loop (moving a cursor over folded
+    frames is cheap): at a speed, recorded time follows wall time; as fast as possible, one
+    recorded frame per :data:`FASTEST_FRAME`."""
 
     def __init__(self, cursor: ReplayCursor, context: str):
         self.cursor = cursor
         self._context = context
         self.rewind = ReplayRewind(cursor)
+        self._pace = Pace()
+        self._ran_out = False
+        self._subscribers: list[Callable[[Frame], None]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._shown: tuple[object, ...] | None = None
+        self._shown_clock = self._shown_at = 0.0
 
     @property
     def now(self) -> int:
@@ -266,12 +285,81 @@ class ReplayControls:
     def settings(self) -> SimSettings:
         return SimSettings()
 
+    # The clock ---------------------------------------------------------------------------------
+    @property
+    def speed(self) -> float:
+        return self._pace.speed
+
+    @property
+    def paused(self) -> bool:
+        return self._pace.paused
+
+    def set_speed(self, speed: float) -> None:
+        self._ran_out = False
+        self._pace.set_speed(speed)
+
+    def set_paused(self, paused: bool) -> None:
+        self._ran_out = False
+        self._pace.set_paused(paused)
+
+    def subscribe(self, callback: Callable[[Frame], None]) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        callback(self._frame())
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+            if not self._subscribers and self._task is not None:
+                self._task.cancel()
+        return unsubscribe
+
+    async def frame(self) -> Frame:
+        return self._frame()
+
+    def _frame(self) -> Frame:
+        cursor = self.cursor
+        states = [cursor.gig_state(gig_id) for gig_id in cursor.gig_ids()]
+        nxt = cursor.index + 1
+        return Frame(now=cursor.clock, gigs=tuple(s.gig for s in states),
+                     stats={s.gig.id: s.stats for s in states}, speed=self._pace.speed,
+                     paused=self._pace.paused, ran_out=self._ran_out,
+                     next_event_at=cursor.times[nxt] if nxt <= cursor.last else None)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(FASTEST_FRAME if self._pace.fastest else TICK)
+            if self._pace.fastest:
+                if self.cursor.at_end():
+                    self._pace.set_paused(True)
+                    self._ran_out = True
+                else:
+                    self.cursor.step(1)
+            elif (seconds := self._pace.due()) > 0:
+                self.cursor.advance_to(self.cursor.clock + seconds)
+            self._publish()
+
+    def _publish(self) -> None:
+        """A frame when the cursor or the pace changed; when only the clock moved between two
+        recorded frames, at most every CLOCK_FRAME."""
+        key = (self.cursor.index, self._pace.speed, self._pace.paused, self._ran_out)
+        wall = time.monotonic()
+        if key == self._shown and (self.cursor.clock == self._shown_clock
+                                   or wall - self._shown_at < CLOCK_FRAME):
+            return
+        self._shown, self._shown_clock, self._shown_at = key, self.cursor.clock, wall
+        frame = self._frame()
+        for callback in list(self._subscribers):
+            callback(frame)
+
+    async def invitations(self, gig_id: str) -> Mapping[str, GigInvitation]:
+        return dict(self.cursor.gig_state(gig_id).invitations)
+
+    # Moves -------------------------------------------------------------------------------------
     async def advance_to(self, t: int) -> int:
         self.cursor.advance_to(int(t))
         return self.cursor.clock
-
-    async def advance_by(self, seconds: int) -> int:
-        return await self.advance_to(self.cursor.clock + int(seconds))
 
     async def update_settings(self, **changes: object) -> SimSettings:
         raise ReadOnlyError(f"{self._context} is a recording: it can be replayed, not changed")

@@ -1,6 +1,6 @@
 """What the monitor knows about one gig at one moment, read through the Backend protocol (so the
 simulation, the API and a replayed recording feed it alike), with a faster way to the invitations
-of an in-process simulation."""
+of a backend with a clock: its simulation hands them over as models, only changed ones rebuilt."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from console.backends.base import Backend, InvitationFilter
-from console.backends.local import LocalBackend
 from console.models import Gig, GigInvitation, GigStats, InvitationStatus, WaveRecord
 
 from .chart import Sample
-from .engine_reader import EngineInvitations
-from .pause import Pause, yield_once
 
-Lister = Callable[[Backend, str], Awaitable[dict[str, GigInvitation]]]
+Lister = Callable[[Backend, str], Awaitable[Mapping[str, GigInvitation]]]
 
 # The API's largest page: one call per 500 invitations.
 PAGE_SIZE = 500
@@ -46,28 +43,22 @@ async def take_snapshot(backend: Backend, gig_id: str, at: int | None = None,
     return GigSnapshot(now, gig, stats, waves, invitations)
 
 
-def lister_for(backend: Backend, pause: Pause = yield_once) -> Lister:
-    """The cheapest way to list a backend's invitations again and again: straight from the
-    engine of an in-process simulation, else through the protocol a page at a time; with
-    ``pause`` between chunks or pages."""
-    if not isinstance(backend, LocalBackend):
-        async def by_pages(backend_: Backend, gig_id: str) -> dict[str, GigInvitation]:
-            return await list_gig_invitations(backend_, gig_id, pause)
+def lister_for(backend: Backend) -> Lister:
+    """The cheapest way to list a backend's invitations again and again: from its simulation
+    (the local one's host, or a replay's cursor), else through the protocol a page at a time."""
+    simulation = backend.simulation
+    if simulation is None:
+        return list_gig_invitations
 
-        return by_pages
-    reader = EngineInvitations()
+    async def from_simulation(_: Backend, gig_id: str) -> Mapping[str, GigInvitation]:
+        return await simulation.invitations(gig_id)
 
-    async def from_engine(_: Backend, gig_id: str) -> dict[str, GigInvitation]:
-        return await reader.read_async(backend.engine, gig_id, pause)
-
-    return from_engine
+    return from_simulation
 
 
-async def list_gig_invitations(backend: Backend, gig_id: str,
-                               pause: Pause = yield_once) -> dict[str, GigInvitation]:
-    """Every invitation of a gig, a page at a time, with ``pause`` between pages:
-    10,000 invitations take a few hundred milliseconds to become models, and the console must
-    answer keys meanwhile. Pages read while the gig moves on are each as of their own moment."""
+async def list_gig_invitations(backend: Backend, gig_id: str) -> dict[str, GigInvitation]:
+    """Every invitation of a gig, a page at a time (the API's largest pages). Pages read while
+    the gig moves on are each as of their own moment."""
     query = InvitationFilter(gig_id=gig_id)
     found: dict[str, GigInvitation] = {}
     after: str | None = None
@@ -77,7 +68,6 @@ async def list_gig_invitations(backend: Backend, gig_id: str,
         if not page.has_more or not page.data:
             return found
         after = page.data[-1].id
-        await pause()
 
 
 def history(invitations: Mapping[str, GigInvitation], now: int) -> list[Sample]:

@@ -11,12 +11,11 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from console.backends.base import BackendKind, InvitationFilter, InviteRequest
+from console.backends.base import BackendKind, InvitationFilter, InviteRequest, LastRead
 from console.backends.errors import (
     BackendError,
     BadRequest,
@@ -93,16 +92,6 @@ async def bounded_map(func: Callable[[T], Awaitable[R]], items: Iterable[T],
             return await func(item)
 
     return await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
-
-
-@dataclass(frozen=True)
-class LastRead:
-    """A complete read of the gig list: when (our wall clock), the server's time then, what."""
-
-    read_at: int
-    now: int
-    gigs: list[Gig]
-    stats: list[GigStats]
 
 
 class RemoteBackend:

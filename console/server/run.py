@@ -8,19 +8,16 @@ import ipaddress
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from types import FrameType
 
 import uvicorn
 
 from console.backends.base import Backend
-from console.backends.errors import BackendError
-from console.backends.controls import SimulationControls
+from console.backends.controls import Frame, SimulationControls
 from console.server.app import API_PREFIX, create_app
 from console.server.auth import TokenVerifier
 from console.server.limits import MAX_HEAD_BYTES
-from console.server.offloop import OffLoop
 from console.server.protocol import CirroH11Protocol
 
 log = logging.getLogger(__name__)
@@ -54,21 +51,22 @@ async def _run(server: uvicorn.Server) -> None:
         pass
 
 
-async def run_clock(simulation: SimulationControls, speed: float, interval: float = 1.0) -> None:
-    """Move the simulated clock ``speed`` simulated seconds per wall second, until cancelled."""
-    started_wall, started_sim = time.monotonic(), simulation.now
-    # Waves evaluate every gig's filter: in a worker thread, so requests are answered meanwhile.
-    controls = OffLoop(simulation)
-    while True:
-        await asyncio.sleep(interval)
-        target = started_sim + int((time.monotonic() - started_wall) * speed)
-        try:
-            await controls.advance_to(target)
-        except Exception as exc:
-            # Nothing awaits this task until shutdown: unlogged, the clock would stop unseen.
-            why = str(exc) if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}"
-            log.error("simulation clock stopped at %d: %s", simulation.now, why)
-            return
+async def run_clock(simulation: SimulationControls, speed: float) -> None:
+    """Run the simulation's clock at ``speed`` simulated seconds per wall second (its host moves
+    it, on its own thread) until cancelled; the clock pauses again then. A clock that stops by
+    itself (a failed move or save) is logged: nothing else would see it."""
+    def seen(frame: Frame) -> None:
+        if frame.error is not None:
+            log.error("simulation clock stopped at %d: %s", frame.now, frame.error)
+
+    unsubscribe = simulation.subscribe(seen)
+    simulation.set_speed(speed)
+    simulation.set_paused(False)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        unsubscribe()
+        simulation.set_paused(True)
 
 
 async def serve(backend: Backend, *, host: str, port: int, verifier: TokenVerifier | None,

@@ -468,7 +468,7 @@ class Engine:
     def add_task(self, gig_id: str, task: GigTaskCreate) -> GigTask:
         run = self.run_of(gig_id)
         created = GigTask(id=self.next_id("task"), title=task.title, base_price=task.base_price)
-        run.gig.tasks.data.append(created)
+        self._set_tasks(run, [*run.gig.tasks.data, created])
         self._changed(run)
         self.feed.add(self.clock, "gig_updated", run.id, f"task {created.id} added: {task.title}",
                       fields=["tasks"])
@@ -479,10 +479,18 @@ class Engine:
         for i, task in enumerate(run.gig.tasks.data):
             if task.id == str(task_id):
                 changed = task.model_copy(update=update.model_dump(exclude_none=True))
-                run.gig.tasks.data[i] = changed
+                tasks = list(run.gig.tasks.data)
+                tasks[i] = changed
+                self._set_tasks(run, tasks)
                 self._changed(run)
                 return changed
         raise NotFoundError(f"task {task_id} not found in gig {run.id}")
+
+    @staticmethod
+    def _set_tasks(run: GigRun, tasks: list[GigTask]) -> None:
+        # A new Gig, never one changed in place: frames handed to other threads hold the old one.
+        gig = run.gig
+        run.gig = gig.model_copy(update={"tasks": gig.tasks.model_copy(update={"data": tasks})})
 
     # Invitations -------------------------------------------------------------------------------
     def _check_can_invite(self, run: GigRun) -> None:

@@ -11,7 +11,7 @@
   (then waited for). Writing it holds nobody's lock; encoding it holds the lock (for the demo
   ~25 ms quiet; json.dumps holds the GIL, so another thread would not let reads go meanwhile).
 
-The caller serialises the calls (the backend's lock today, a simulation host thread later).
+The caller serialises the calls: the simulation host's thread (console/sim/host.py) makes them all.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """CirroApp: the shell around the views: header and footer, views on 1/2/3, palette, help,
-the live poll that drives the simulation clock, and every gig mutation (confirmed, read-only aware).
+the simulation's frames (or the remote poll) that feed them, the clock keys, and every gig
+mutation (confirmed, read-only aware).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -16,7 +18,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
 
-from console.backends.base import Backend
+from console.backends.base import Backend, KeepsLastRead
+from console.backends.controls import Frame
 from console.backends.errors import BackendError, ConnectionFailed
 from console.forecast.model import ModelFile
 from console.models import Gig, GigCreate, GigStats, GigUpdate
@@ -25,12 +28,10 @@ from console.paths import styles_dir
 from console.plural import plural
 from console.sim.demo import DEMO_NOW
 from console.tui import actions, gig_form
-from console.tui.clock import Advance, SimulationClock
+from console.tui.clock import Clock
 from console.tui.format import full_timestamp
 from console.tui.help import HelpScreen
 from console.tui.key_order import KeyOrder
-from console.tui.keys_first import KeysFirst
-from console.tui.memory import keep_out_of_gc
 from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed, Snapshot,
                                   SnapshotReady)
 from console.tui.palette import ActionsProvider
@@ -41,10 +42,8 @@ from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.dialogs import ConfirmDialog
 
 REMOTE_CONCURRENCY = 8
-
-
-# Seconds between polls when the simulation runs as fast as possible.
-FASTEST_FRAME = 0.1
+# Seconds a busy thread keeps the interpreter before another may take it (see on_mount).
+SWITCH_INTERVAL = 0.02
 
 
 class CirroApp(App[None]):
@@ -64,9 +63,8 @@ class CirroApp(App[None]):
         theme: str = "cirro-dark",
         keymap: Mapping[str, str] | None = None,
         read_only: bool = False,
-        advance: Advance | None = None,
-        advance_fastest: Advance | None = None,
         speed: float = 60.0,
+        paused: bool = False,
         poll_seconds: float = 1.0,
         population_file: Path | None = None,
         forecast_model: ModelFile | None = None,
@@ -82,12 +80,13 @@ class CirroApp(App[None]):
         # Remaps that were left out or take a key from another action: said at start and in help.
         self.key_warnings = actions.keymap_warnings(keymap or {})
         self.read_only = read_only or backend.read_only
-        self.keys_first = KeysFirst()
         self.key_order = KeyOrder(self, super().on_event)
         self.start_speed = speed
-        self.clock = (SimulationClock(advance, speed, pause=self.keys_first.pause,
-                                      advance_fastest=advance_fastest)
-                      if advance is not None else None)
+        # A backend with a clock (the simulation, a replay) pushes frames; the API is polled.
+        simulation = backend.simulation
+        self.clock = Clock(simulation, speed, paused) if simulation is not None else None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._ran_out = False
         self.poll_interval = poll_seconds
         self.snapshot: Snapshot | None = None
         self.connection = Connection()
@@ -106,10 +105,6 @@ class CirroApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            # Background loops hold still until the screen has repainted after this key.
-            self.keys_first.key_pressed()
-            self.call_after_refresh(self.keys_first.repainted)
         if KeyOrder.typed(event) and not event.is_forwarded:
             await self.key_order.arrived(event)  # in turn, to the widget focused by then
             return
@@ -121,15 +116,30 @@ class CirroApp(App[None]):
         return self.snapshot.now if self.snapshot is not None else int(time.time())
 
     def on_mount(self) -> None:
+        # A thread that wants the interpreter takes it from this one after the switch interval:
+        # 5 ms by default, so the simulation host (or a preview worker) cut into a key's 10-30 ms
+        # repaint several times. The host gives the interpreter back after each 1 ms slice on its
+        # own; a longer interval lets a repaint finish first.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.set_keymap(self.keymap)
         self.switch_mode(self.start_view)
         # e.g. a private key others can read: said once, where the operator looks.
-        for warning in getattr(self.backend, "warnings", ()):
+        for warning in self.backend.warnings:
             self.notify(str(warning), title="Warning", severity="warning", timeout=15)
         if self.key_warnings:
             self.notify("\n".join(self.key_warnings), title="Keys (also listed in ? help)",
                         severity="warning", timeout=15)
-        self.poll_now()
+        if self.clock is not None:
+            self.clock.start()
+            self._unsubscribe = self.clock.simulation.subscribe(self._on_frame)
+        else:
+            self.poll_now()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        sys.setswitchinterval(self._switch_interval)
 
     # Views, help, palette ------------------------------------------------------------------------
     def action_show_view(self, view_id: str) -> None:
@@ -164,8 +174,6 @@ class CirroApp(App[None]):
         paused = self.clock.toggle()
         self.notify("Simulation paused" if paused else "Simulation running")
         self._bump()
-        if self.clock.fastest:
-            self.poll_now()  # fastest frames start now, not after a whole poll interval
 
     def action_speed_step(self, direction: int) -> None:
         if self.clock is None:
@@ -174,8 +182,6 @@ class CirroApp(App[None]):
         # The header says the new speed: a toast per key piled up over it in a burst of keys.
         self.clock.set_speed(speeds.step(self.clock.speed, direction))
         self._bump()
-        if self.clock.fastest:
-            self.poll_now()  # fastest frames start now, not after a whole poll interval
 
     def _say_nothing_left(self, now: int) -> None:
         self.notify(f"Nothing is left to happen after {full_timestamp(now)} UTC, the last "
@@ -222,19 +228,18 @@ class CirroApp(App[None]):
 
     @work(exclusive=True, group="poll")
     async def _poll(self) -> None:
-        await self.keys_first.pause()  # a key just pressed repaints before the clock moves
+        """A frame made now from a backend with a clock (after a change, to show it at once);
+        else one read of the API."""
         try:
-            if self.clock is not None and self.clock.fastest:
-                if not await self.clock.run_fastest():
-                    self._say_nothing_left(await self.backend.now())
-            elif self.clock is not None and (seconds := self.clock.due()) > 0:
-                await self.clock.advance(seconds)
+            if self.clock is not None:
+                self._on_frame(await self.clock.simulation.frame())
+                return
             now = await self.backend.now()
             gigs = await self.backend.list_gigs()
             stats = await self._all_stats(gigs)
             # A remote context keeps its last good read, to show while the API cannot be reached.
-            if (remember := getattr(self.backend, "remember_read", None)) is not None:
-                await remember(gigs, stats)
+            if isinstance(self.backend, KeepsLastRead):
+                await self.backend.remember_read(gigs, stats)
         except BackendError as exc:
             reason = exc.reason if isinstance(exc, ConnectionFailed) else str(exc)
             self.post_message(PollFailed(reason, await self._last_read()))
@@ -242,18 +247,26 @@ class CirroApp(App[None]):
         by_id: dict[str, GigStats] = {s.gig_id: s for s in stats}
         self.post_message(SnapshotReady(Snapshot(now, gigs, by_id, time.monotonic())))
 
+    def _on_frame(self, frame: Frame) -> None:
+        """A frame of the clock's (on this loop): the gig list's snapshot, and what the clock
+        did by itself."""
+        if frame.ran_out and not self._ran_out:
+            self._say_nothing_left(frame.now)
+        self._ran_out = frame.ran_out
+        if frame.error is not None:
+            self.post_message(PollFailed(f"The simulation's clock stopped: {frame.error}"))
+        self.post_message(SnapshotReady(Snapshot(frame.now, list(frame.gigs), dict(frame.stats),
+                                                 time.monotonic())))
+
     async def _last_read(self) -> Snapshot | None:
         """Before any poll answered: the last good read a remote context kept, if any."""
-        last_read = getattr(self.backend, "last_read", None)
-        if self.snapshot is not None or last_read is None or (last := await last_read()) is None:
+        if (self.snapshot is not None or not isinstance(self.backend, KeepsLastRead)
+                or (last := await self.backend.last_read()) is None):
             return None
         return Snapshot(last.now, last.gigs, {s.gig_id: s for s in last.stats}, time.monotonic(),
                         read_at=last.read_at)
 
     async def _all_stats(self, gigs: list[Gig]) -> list[GigStats]:
-        if self.backend.kind == "local":
-            # In-process answers: one task per gig would cost more than the answers.
-            return [await self.backend.gig_stats(gig.id) for gig in gigs]
         # Over the network, a few requests in flight at once, never thousands.
         limit = asyncio.Semaphore(REMOTE_CONCURRENCY)
 
@@ -269,13 +282,11 @@ class CirroApp(App[None]):
         self.connection = Connection(last_ok=message.snapshot.fetched_at,
                                      last_ok_at=message.snapshot.read_at)
         self.snapshots.publish(message.snapshot)
-        if first:
-            keep_out_of_gc()  # Textual and the first rows live as long as the app
-            if self.backend.simulation is not None:
-                # The query view's first preview and the next rankings read the population's
-                # columns: built in a thread once the first view is shown.
-                self.run_worker(self.backend.simulation.prepare_population, thread=True,
-                                group="prepare-population", exit_on_error=False)
+        if first and self.backend.simulation is not None:
+            # The query view's first preview and the next rankings read the population's
+            # columns: built in a thread once the first view is shown.
+            self.run_worker(self.backend.simulation.prepare_population, thread=True,
+                            group="prepare-population", exit_on_error=False)
         self._bump()
         self._schedule_poll()
 
@@ -297,10 +308,8 @@ class CirroApp(App[None]):
         self._schedule_poll()
 
     def _schedule_poll(self) -> None:
-        # At the fastest speed a poll is a frame: the next one comes as soon as this one is shown.
-        fastest = self.clock is not None and self.clock.fastest
-        self._poll_timer = self.set_timer(FASTEST_FRAME if fastest else self.poll_interval,
-                                          self._poll)
+        if self.clock is None:  # a clock's frames come by themselves
+            self._poll_timer = self.set_timer(self.poll_interval, self._poll)
 
     def _bump(self) -> None:
         self.status_version += 1

@@ -39,8 +39,6 @@ def create_app(config: Config, backend: Backend, *, read_only: bool = False,
         theme=config.ui.theme,
         keymap=config.keys,
         read_only=read_only,
-        advance=simulation.advance_by if simulation is not None else None,
-        advance_fastest=getattr(simulation, "advance_fastest", None),
         speed=config.ui.speed,
         poll_seconds=(config.ui.refresh_seconds if simulation is not None
                       else config.ui.poll_seconds),

@@ -52,8 +52,7 @@ def test_the_context_model_reaches_the_app(tmp_path, monkeypatch):
 async def test_the_monitor_line_runs_on_the_given_model_and_names_it(tmp_path):
     backend, _ = scenario()
     given = ModelFile(tmp_path / "team.toml", small_model())
-    app = CirroApp(backend, advance=backend.simulation.advance_by, speed=60,
-                   forecast_model=given)
+    app = CirroApp(backend, speed=60, forecast_model=given)
     app.clock.paused = True
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")

@@ -1,4 +1,5 @@
-from console.monitor.speeds import FASTEST, SliceSizer, label, step
+from console.monitor.speeds import FASTEST, label, step
+from console.sim.pace import Pace, SliceSizer
 
 
 def test_steps_walk_the_presets_and_stop_at_the_ends():
@@ -19,3 +20,11 @@ def test_slices_grow_while_quick_and_shrink_on_overrun():
     for _ in range(20):
         sizer.took(1.0)
     assert sizer.size == 1
+
+
+def test_pace_carries_fractions_and_pauses():
+    wall = iter([0.0, 0.25, 0.5, 0.75, 1.0, 2.0, 3.0])
+    pace = Pace(speed=6.0, paused=False, wall=lambda: next(wall))
+    assert [pace.due(), pace.due(), pace.due(), pace.due()] == [1, 2, 1, 2]
+    pace.set_paused(True)
+    assert pace.due() == 0

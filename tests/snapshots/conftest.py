@@ -43,8 +43,7 @@ def demo_app(demo_backend, monkeypatch) -> Callable[..., CirroApp]:
 
     def make(theme: str = "cirro-dark") -> CirroApp:
         # One poll only: nothing moves by itself.
-        app = CirroApp(demo_backend, theme=theme, advance=demo_backend.simulation.advance_by,
-                       speed=60, poll_seconds=3600)
+        app = CirroApp(demo_backend, theme=theme, speed=60, poll_seconds=3600)
         app.clock.paused = True
         return app
 

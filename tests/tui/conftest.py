@@ -27,7 +27,6 @@ def backend() -> FakeBackend:
 @pytest.fixture
 def make_app(backend):
     def make(**kwargs) -> CirroApp:
-        kwargs.setdefault("advance", backend.advance)
         kwargs.setdefault("poll_seconds", 30.0)  # tests poll explicitly
         return CirroApp(kwargs.pop("backend", backend), **kwargs)
 

@@ -6,7 +6,13 @@ tests fast and lets them fail the backend on purpose.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
+from console.backends.controls import Frame
 from console.backends.errors import NotFound, ReadOnlyError, Unprocessable
+from console.sim.pace import Pace
+from console.waves import SimSettings
 from console.models import (
     Gig,
     GigCreate,
@@ -30,9 +36,81 @@ def make_gig(gig_id: str, title: str, start: int, end: int, **extra) -> Gig:
     return Gig.model_validate(data)
 
 
+class FakeClock:
+    """The double's SimulationControls: a clock moved by a task on the test's loop, nothing
+    else simulated (no waves, feed or workers)."""
+
+    rewind = None
+
+    def __init__(self, backend: FakeBackend) -> None:
+        self._backend = backend
+        self._pace = Pace()
+        self._subscribers: list[Callable[[Frame], None]] = []
+        self.settings = SimSettings()
+
+    @property
+    def now(self) -> int:
+        return self._backend.clock
+
+    @property
+    def speed(self) -> float:
+        return self._pace.speed
+
+    @property
+    def paused(self) -> bool:
+        return self._pace.paused
+
+    def set_speed(self, speed: float) -> None:
+        self._pace.set_speed(speed)
+
+    def set_paused(self, paused: bool) -> None:
+        self._pace.set_paused(paused)
+
+    def subscribe(self, callback: Callable[[Frame], None]) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        task = asyncio.get_running_loop().create_task(self._run(callback))
+        return task.cancel
+
+    async def _run(self, callback: Callable[[Frame], None]) -> None:
+        callback(await self.frame())
+        while True:
+            await asyncio.sleep(0.05)
+            if (seconds := self._pace.due()) > 0:
+                await self._backend.advance(seconds)
+                callback(await self.frame())
+
+    async def frame(self) -> Frame:
+        backend = self._backend
+        return Frame(backend.clock, tuple(backend.gigs.values()), dict(backend.stats),
+                     self._pace.speed, self._pace.paused)
+
+    async def invitations(self, gig_id: str) -> dict[str, object]:
+        return {}
+
+    async def advance_to(self, t: int) -> int:
+        return await self._backend.advance(max(t - self._backend.clock, 0))
+
+    async def step_to_next_wave(self) -> None:
+        return None
+
+    async def run_wave_now(self, gig_id: str) -> None:
+        return None
+
+    async def update_settings(self, **changes: object) -> SimSettings:
+        return self.settings
+
+    async def reset_demo(self) -> int:
+        raise ReadOnlyError("the test double has no demo")
+
+    async def events_since(self, seq: int = 0) -> None:
+        return None
+
+    def population(self) -> None:
+        return None
+
+
 class FakeBackend:
     kind = "local"
-    simulation = None  # no clock of its own: the tests move ``clock`` through ``advance``
 
     def __init__(self, gigs: list[Gig], *, context: str = "test", read_only: bool = False,
                  now: int = T0) -> None:
@@ -45,6 +123,8 @@ class FakeBackend:
         self._next_id = 1000
         self.results: list[GigResult] = []
         self.activities: list[GigTimeActivity] = []
+        self.simulation = FakeClock(self)
+        self.warnings: list[str] = []
 
     async def now(self) -> int:
         return self.clock

@@ -49,7 +49,7 @@ async def test_a_cut_last_line_is_shown_in_the_console(tmp_path):
     text = path.read_text()
     path.write_text(text[: len(text) - 20])  # a run killed mid-write
     backend = ReplayBackend(Recording.load(path))
-    app = CirroApp(backend, advance=backend.simulation.advance_by, speed=60, start_view="waves")
+    app = CirroApp(backend, speed=60, start_view="waves")
     app.clock.paused = True
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         shown = await shows(pilot, "last line is incomplete and was skipped")
@@ -58,7 +58,7 @@ async def test_a_cut_last_line_is_shown_in_the_console(tmp_path):
 
 async def test_one_live_gig_is_counted_in_the_singular():
     backend, _ = scenario(workers=300)
-    app = CirroApp(backend, advance=backend.simulation.advance_by, speed=60, start_view="waves")
+    app = CirroApp(backend, speed=60, start_view="waves")
     app.clock.paused = True
     async with app.run_test(size=SIZE) as pilot:
         shown = await shows(pilot, "1 live gig ·")

@@ -189,6 +189,7 @@ async def test_no_color_is_respected(make_app, monkeypatch):
 
 
 async def test_failed_poll_shows_in_the_header_and_keeps_the_rows(make_app, backend):
+    backend.simulation = None  # no clock: polled, as the API is
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await listed(pilot)

@@ -3,16 +3,11 @@ the action registry."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from console.tui import actions, gig_form
 from console.tui import format as fmt
-from console.tui.clock import SimulationClock
 from console.tui.export import ExportError, write_export
 from console.tui.widgets.virtual_table import FilterError, Row, compile_filter
 
@@ -92,14 +87,6 @@ def test_form_task_errors_name_the_task():
     assert errors["tasks"] == "0.base_price: is required"
 
 
-def test_clock_carries_fractions_and_pauses():
-    wall = iter([0.0, 0.25, 0.5, 0.75, 1.0, 2.0, 3.0])
-    clock = SimulationClock(lambda s: None, speed=6.0, wall=lambda: next(wall))
-    assert [clock.due(), clock.due(), clock.due(), clock.due()] == [1, 2, 1, 2]
-    assert clock.toggle() is True
-    assert clock.due() == 0
-
-
 def test_export_refuses_unknown_format_and_writes_nothing(tmp_path):
     with pytest.raises(ExportError, match=r"\.txt: use \.csv or \.json"):
         write_export(tmp_path / "gigs.txt", [{"id": "1"}])
@@ -141,18 +128,6 @@ def test_keymap_check_rejects_empty_keys():
 ])
 def test_regex_filters_ignore_case_on_every_path(source, text, expected):
     assert compile_filter(source).matches(row(text)) is expected
-
-
-@pytest.mark.parametrize(("given", "expected"), [(None, "120"), ("30", "30")])
-def test_the_console_asks_textual_for_120_fps_unless_the_operator_chose(given, expected):
-    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
-    if given is not None:
-        env["TEXTUAL_FPS"] = given
-    shown = subprocess.run(
-        [sys.executable, "-c", "import console.tui.app, textual.constants as c; print(c.MAX_FPS)"],
-        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
-        check=True)
-    assert shown.stdout.strip() == expected
 
 
 def test_only_an_auto_gig_with_an_empty_filter_is_warned_about():

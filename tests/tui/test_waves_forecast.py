@@ -47,7 +47,7 @@ async def test_at_the_fastest_speed_the_forecast_holds():
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
-        app.clock.speed = math.inf
+        app.clock.set_speed(math.inf)
         app.clock.paused = False
         await wait_for(lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
         assert screen.query_one(ForecastLine).result is None

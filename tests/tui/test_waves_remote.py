@@ -20,7 +20,7 @@ class RemoteLike:
     kind = "remote"
     simulation = None
     read_only = False
-    simulation = None  # as the remote API: no clock of its own
+    warnings: list[str] = []
 
     def __init__(self) -> None:
         self.local, self.gig_id = scenario(workers=300)
@@ -32,7 +32,7 @@ class RemoteLike:
 
     def __getattr__(self, name: str):
         target = getattr(self.local, name)
-        if name == "simulation" or not callable(target):
+        if not callable(target):
             raise AttributeError(name)
 
         async def call(*args, **kwargs):

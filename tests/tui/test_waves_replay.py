@@ -28,7 +28,7 @@ async def test_a_recorded_run_replays_frame_by_frame(tmp_path):
     gig_id = recorded_run(path)
     backend = ReplayBackend(Recording.load(path))
     cursor = backend.cursor
-    app = CirroApp(backend, advance=backend.simulation.advance_by, speed=60, start_view="waves")
+    app = CirroApp(backend, speed=60, start_view="waves")
     app.clock.paused = True
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_gig(pilot)

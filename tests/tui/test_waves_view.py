@@ -22,7 +22,7 @@ SIZE = (100, 30)
 
 def make_app(theme: str = "cirro-dark", **gig_changes):
     backend, gig_id = scenario(**gig_changes)
-    app = CirroApp(backend, advance=backend.simulation.advance_by, speed=60, theme=theme)
+    app = CirroApp(backend, speed=60, theme=theme)
     app.clock.paused = True  # the tests move time with keys only
     return app, backend, gig_id
 
@@ -106,13 +106,16 @@ async def test_pause_step_and_speed_steps():
         assert stepped == before + 300 and (await backend.gig_stats(gig_id)).waves_sent == 2
         await pilot.press("p")
         assert not app.clock.paused
-        for expected in (600.0, math.inf, math.inf):
+        await pilot.press("greater_than_sign")
+        assert app.clock.speed == 600.0 and "running x600" in text(screen, "#wv-status")
+        # As fast as possible, the host plays this gig to its end in a moment, then pauses.
+        for _ in range(2):
             await pilot.press("greater_than_sign")
-            assert app.clock.speed == expected
-        assert "running max" in text(screen, "#wv-status")
+            assert app.clock.speed == math.inf
         await pilot.press("less_than_sign", "less_than_sign", "less_than_sign")
         assert app.clock.speed == 10.0
-        await pilot.press("p")
+        if not app.clock.paused:  # unless the fastest speed ran out of events and paused it
+            await pilot.press("p")
         assert app.clock.paused and "paused" in text(screen, "#wv-status")
         paused_at = await backend.now()
         await pilot.pause(0.3)
@@ -124,8 +127,9 @@ async def test_the_fastest_speed_runs_in_frames_and_keeps_answering():
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
-        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign", "p")
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign")
         start = await backend.now()
+        await pilot.press("p")
         await pilot.pause(0.5)
         assert await backend.now() > start + 3600  # hours of simulated time in half a second
         await pilot.press("e")  # a key still works while it runs
@@ -278,7 +282,9 @@ async def test_a_reading_asked_for_during_a_slow_one_loses_no_logged_event():
         held.set()
         logged = feed_events(await backend.simulation.events_since(0), gig_id)
         assert len(logged) > 0
-        await wait_for(lambda: screen.events_table.total_count == len(logged))
+        # The one more reading goes through the simulation host: it may come a little later.
+        await wait_for(lambda: len(calls) >= 2
+                       and screen.events_table.total_count == len(logged))
         assert len(calls) == 2 and screen.monitor.appended == len(logged)
         lines = screen_lines(app)
         newest = screen.events_table.visible_rows()[0]

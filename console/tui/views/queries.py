@@ -37,7 +37,6 @@ from console.query.sources import preview_population
 from console.query.validate import Checked, QueryProblem, check_filter, check_sort
 from console.query.why_not import WhyNot, why_not
 from console.tui import actions
-from console.tui.memory import keep_out_of_gc
 from console.tui.messages import Snapshot
 from console.tui.suspend import run_suspended
 from console.tui.views.base import ViewScreen
@@ -304,7 +303,6 @@ class QueriesScreen(ViewScreen):
         if source.population is not None:
             self.engine = await asyncio.to_thread(PreviewEngine, source.population, (),
                                                   PREVIEW_ROWS)
-            keep_out_of_gc()  # the population and its index live as long as the view
         self._show_note()
 
     # Editing and validation -----------------------------------------------------------------------

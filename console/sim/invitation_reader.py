@@ -1,9 +1,9 @@
-"""Reading a gig's invitations straight from an in-process simulation engine, incrementally.
+"""Reading a gig's invitations from the simulation engine as models, incrementally.
 
-The Backend protocol lists invitations as models (~40 µs each: 0.4 s for 10,000, on the UI's
-event loop). The wave monitor and the recorder read the same gig many times a second, so on a
-local context they go to the engine: a pass over its plain records compares a small key per
-invitation, and only the invitations whose key changed become models again.
+A model costs ~40 µs (0.4 s for 10,000). The wave monitor (through the simulation host, on its
+thread) and the recorder read the same gig many times a second, so a pass over the engine's
+plain records compares a small key per invitation, and only the invitations whose key changed
+become models again.
 """
 
 from __future__ import annotations
@@ -11,15 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from console.models import GigInvitation
-from console.monitor.pause import Pause, yield_once
-from console.sim.engine import Engine
+
+from .engine import Engine
 
 # What identifies an invitation's state: a change in any of these makes a new model.
 InvitationKey = tuple[object, int | None, int | None, bool]
-
-# Invitations compared (and converted, when changed) between two pauses of read_async: 150
-# conversions take about 5 ms.
-CHUNK = 150
 
 
 class EngineInvitations:
@@ -33,19 +29,6 @@ class EngineInvitations:
         changed: list[str] = []
         self._scan(engine, list(engine.run_of(gig_id).invited.values()), models, changed)
         return models, changed
-
-    async def read_async(self, engine: Engine, gig_id: str,
-                         pause: Pause = yield_once) -> dict[str, GigInvitation]:
-        """:meth:`read` with a pause every :data:`CHUNK` invitations: a burst of thousands of
-        changed invitations never holds the console for long. Records that change between two
-        chunks are read as of their chunk."""
-        ids = list(engine.run_of(gig_id).invited.values())
-        models: dict[str, GigInvitation] = {}
-        for start in range(0, len(ids), CHUNK):
-            if start:
-                await pause()
-            self._scan(engine, ids[start:start + CHUNK], models, [])
-        return models
 
     def _scan(self, engine: Engine, ids: Iterable[str], models: dict[str, GigInvitation],
               changed: list[str]) -> None:
