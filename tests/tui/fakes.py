@@ -108,6 +108,9 @@ class FakeClock:
     def population(self) -> None:
         return None
 
+    def prepare_population(self) -> None:
+        return None  # no workers: no columns to build
+
 
 class FakeBackend:
     kind = "local"
