@@ -103,14 +103,10 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        write_bytes_atomically(self.path, _encode(data))
+        write_bytes_atomically(self.path, encode_json(data))
 
     def close(self) -> None:
         pass
-
-
-def _encode(data: Any) -> bytes:
-    return encode_json(data)
 
 
 class _PopulationFile(TypedDict, total=False):
@@ -410,9 +406,9 @@ class SimStore:
         population = None
         if self.keep_population and engine.population_version != self.saved_population_version:
             with gc_paused():
-                population = _encode(_tables({WORKERS_TABLE: engine.population.as_list()}, seq))
+                population = encode_json(_tables({WORKERS_TABLE: engine.population.as_list()}, seq))
         with gc_paused():
-            state = _encode(_tables(engine.snapshot(), seq))
+            state = encode_json(_tables(engine.snapshot(), seq))
         return Snapshot(seq, engine.version, engine.population_version, state, population,
                         time.monotonic() - started)
 

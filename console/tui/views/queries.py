@@ -239,7 +239,7 @@ class QueriesScreen(ViewScreen):
             self._schedule_preview()
 
     def _load_selected(self) -> None:
-        gig_id = getattr(self.cirro, "selected_gig_id", None)
+        gig_id = self.cirro.selected_gig_id
         snapshot = self.cirro.snapshot
         if gig_id is None and snapshot is not None and snapshot.gigs:
             gig_id = snapshot.gigs[0].id
@@ -296,7 +296,7 @@ class QueriesScreen(ViewScreen):
         self._validate_all()
 
     async def _build_engine(self) -> None:
-        population_file = getattr(self.cirro, "population_file", None)
+        population_file = self.cirro.population_file
         # Reading 100k workers (or a population file) and indexing them stays off the UI thread.
         source = await asyncio.to_thread(preview_population, self.cirro.backend, population_file)
         self.source_note = source.description
