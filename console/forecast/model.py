@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.waves import SimSettings
+from console.waves import SettingError, SimSettings
 
 FORMAT = "cirro-console-response-model"
 VERSION = 1
@@ -81,6 +81,10 @@ class GroupFit:
                 estimates[name] = Estimate(float(item["value"]), low, high, int(item["n"]))
             except (KeyError, TypeError, ValueError):
                 raise ModelError(f"{where}.{name}: needs numbers value, low, high and n") from None
+            try:  # the ranges `simulate --set` takes: a NaN or 2 would run every forecast wrong
+                SimSettings().with_changes(**{name: estimates[name].value})
+            except SettingError as exc:
+                raise ModelError(f"{where}.{name}.value: {exc}") from None
         fit = data.get("fit")
         try:
             theta = tuple(float(x) for x in fit["theta"])

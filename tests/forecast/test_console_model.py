@@ -67,3 +67,16 @@ async def test_the_monitor_line_runs_on_the_given_model_and_names_it(tmp_path):
             if isinstance(screen, WavesScreen):
                 line = str(screen.query_one("#wv-forecast").render())
         assert line.startswith("forecast: ") and line.endswith(" · team.toml")
+
+
+def test_a_model_whose_value_is_nan_is_said_at_start_naming_the_parameter(tmp_path, monkeypatch,
+                                                                          capsys):
+    text = small_model().to_toml()
+    start = text.index("[respond_probability]")
+    value = text.index("value = ", start)
+    end = text.index("\n", value)
+    (tmp_path / "model.toml").write_text(text[:value] + "value = nan" + text[end:])
+    write_config(tmp_path, monkeypatch, tmp_path / "model.toml")
+    assert startup.run_console() == 2
+    err = capsys.readouterr().err
+    assert "forecast_model" in err and "respond_probability" in err and "nan" in err
