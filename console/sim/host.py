@@ -69,6 +69,14 @@ class PersistError(Exception):
         self.undone = undone
 
 
+class _NotSaved(Exception):
+    """The journal could not write a change (its OSError): the host undoes it."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 @dataclass(frozen=True)
 class ClockState:
     """The host's clock as a frame reports it."""
@@ -185,25 +193,48 @@ class SimHost(Generic[F]):
 
     async def apply(self, op: Operation) -> Any:
         """An operator's change: the one way changes reach the disk. Applied and journaled on
-        the host; answered once the journal has it on the disk, waited for off the host (so
-        waiting writers share one fsync, and the host goes on meanwhile). A change that could
-        not be saved is undone, with every later one: the simulation goes back to what its
-        files hold (unsaved time advances with it, kept in memory only as between snapshots)."""
-        def run(engine: Engine) -> tuple[Any, Any]:
-            self._urgent = True  # its effect shows in a frame at once
-            return self.persistence.apply(engine, op)
+        the host, which goes on at once; the journal's thread answers once the entry is on the
+        disk, waking every writer of one fsync together (one hop back to the loop per request,
+        no thread waiting for it). A change that could not be saved is undone, with every later
+        one: the simulation goes back to what its files hold (unsaved time advances with it,
+        kept in memory only as between snapshots)."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Any] = loop.create_future()
 
-        result, ticket = await self.call(run)
-        if ticket is None:
-            return result
+        def settle(result: Any, error: BaseException | None) -> None:  # on the loop
+            if answer.done():  # the caller gave up (cancelled)
+                return
+            if error is None:
+                answer.set_result(result)
+            else:
+                answer.set_exception(error)
+
+        def run(engine: Engine) -> None:
+            self._urgent = True  # its effect shows in a frame at once
+            result, ticket = self.persistence.apply(engine, op)
+            journal = self.persistence.journal
+            if ticket is None or journal is None:
+                loop.call_soon_threadsafe(settle, result, None)
+            else:
+                journal.when_durable(ticket, loop, lambda error: settle(
+                    result, None if error is None else _NotSaved(error)))
+
+        def refused(command: concurrent.futures.Future[None]) -> None:  # on the host
+            if not command.cancelled() and (error := command.exception()) is not None:
+                loop.call_soon_threadsafe(settle, None, error)
+
+        command = self.submit(run)
+        command.add_done_callback(refused)
         try:
-            await asyncio.to_thread(ticket.wait)
-        except OSError as exc:
-            reason = self._reason(exc)
+            return await answer
+        except _NotSaved as not_saved:
+            reason = self._reason(not_saved.error)
             await asyncio.wrap_future(self.submit(lambda _: self._undo(reason)))
             raise PersistError(f"simulation not saved: {reason}; the change was undone",
                                undone=True) from None
-        return result
+        except asyncio.CancelledError:
+            command.cancel()  # not applied if the host had not taken it up yet
+            raise
 
     async def replace_whole(self, engine: Engine) -> int:
         """Put ``engine`` in place of the running one (a demo reset), saved as a snapshot (not a

@@ -14,6 +14,7 @@ refused with :class:`StoreCorrupt`, and the file is left as it is.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import logging
@@ -135,6 +136,10 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+# What an event loop runs once an entry is durable (``None``) or failed (the error).
+Settle = Callable[[BaseException | None], None]
+
+
 @dataclass(eq=False)
 class Ticket:
     """Set once the writer has dealt with an entry or a job: durable, or ``error``."""
@@ -142,11 +147,18 @@ class Ticket:
     size: int = 0  # bytes of the entry's line
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+    # Set by Journal.when_durable: the loop to tell, and what it runs then.
+    settle: tuple[asyncio.AbstractEventLoop, Settle] | None = None
 
     def wait(self) -> None:
         self.done.wait()
         if self.error is not None:
             raise self.error
+
+
+def _settle_all(settles: list[Settle], error: BaseException | None) -> None:
+    for settle in settles:
+        settle(error)
 
 
 @dataclass
@@ -190,6 +202,16 @@ class Journal:
         ticket = Ticket(self.last_seq)
         self._put(_Job(self.last_seq, run, ticket))
         return ticket
+
+    def when_durable(self, ticket: Ticket, loop: asyncio.AbstractEventLoop,
+                     settle: Settle) -> None:
+        """Run ``settle(error)`` on ``loop`` once ``ticket``'s entry is durable (or failed): no
+        thread waits for it, and every waiter of one fsync on a loop is woken by one call."""
+        with self._idle:
+            if not ticket.done.is_set():
+                ticket.settle = (loop, settle)
+                return
+        loop.call_soon_threadsafe(settle, ticket.error)
 
     @property
     def failed(self) -> bool:
@@ -263,9 +285,19 @@ class Journal:
                 # Whatever went wrong, the waiting callers must hear of it (and undo), not hang.
                 error = exc if isinstance(exc, OSError) else OSError(errno.EIO, repr(exc))
                 self._fail(error)
-        for _, _, ticket in entries:
-            ticket.error = error
-            ticket.done.set()
+        with self._idle:  # against when_durable: a ticket is either settled here or there
+            waiting: dict[asyncio.AbstractEventLoop, list[Settle]] = {}
+            for _, _, ticket in entries:
+                ticket.error = error
+                ticket.done.set()
+                if ticket.settle is not None:
+                    loop, settle = ticket.settle
+                    waiting.setdefault(loop, []).append(settle)
+        for loop, settles in waiting.items():
+            try:
+                loop.call_soon_threadsafe(_settle_all, settles, error)
+            except RuntimeError:  # that loop was closed: nobody is waiting there any more
+                pass
 
     def _fail(self, exc: BaseException) -> None:
         """Nothing after a failed write may reach the file: the changes after it build on the
