@@ -52,6 +52,7 @@ class Samples:
     reads: list[float] = field(default_factory=list)
     writes: list[float] = field(default_factory=list)
     slow: list[float] = field(default_factory=list)
+    cpu: float = 0.0  # CPU seconds the load processes spent
     errors: dict[str, int] = field(default_factory=dict)
 
     def error(self, what: str) -> None:
@@ -199,7 +200,9 @@ def phase(task: tuple[str, str, list[int], list[list[list[str]]], float, tuple[s
         await asyncio.gather(*work)
 
     samples = Samples()
+    cpu = time.process_time()
     asyncio.run(clients())
+    samples.cpu = time.process_time() - cpu
     return samples
 
 
@@ -216,6 +219,7 @@ def spread(pool: ProcessPoolExecutor, processes: int, kind: str, url: str, clien
         merged.reads += part.reads
         merged.writes += part.writes
         merged.slow += part.slow
+        merged.cpu += part.cpu
         for what, count in part.errors.items():
             merged.errors[what] = merged.errors.get(what, 0) + count
     return merged
@@ -255,6 +259,8 @@ def run(url: str, pid: int, clients: int, processes: int, seconds: float,
         "writes/s": len(mixed.writes) / seconds,
         # What one request costs serve, less dependent on what else the machine runs.
         "serve CPU ms/request": cpu / max(requests, 1) * ms,
+        # The clients' share of the same cores: what the load itself costs.
+        "load CPU ms/request": mixed.cpu / max(requests, 1) * ms,
         "read p50 ms": percentile(mixed.reads, 0.5) * ms,
         "read p99 ms": percentile(mixed.reads, 0.99) * ms,
         "write p50 ms": percentile(mixed.writes, 0.5) * ms,

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 MAX_BODY_BYTES = 1 << 20
-# The request line and headers together; uvicorn (h11) answers 400 itself beyond it.
+# The request line and headers together; console/server/protocol.py answers 400 beyond it.
 MAX_HEAD_BYTES = 64 << 10
 MAX_DEPTH = 32
 MAX_STRING_CHARS = 65_536

@@ -17,8 +17,7 @@ from console.backends.base import Backend
 from console.backends.controls import Frame, SimulationControls
 from console.server.app import API_PREFIX, create_app
 from console.server.auth import TokenVerifier
-from console.server.limits import MAX_HEAD_BYTES
-from console.server.protocol import CirroH11Protocol
+from console.server.protocol import CirroHttpToolsProtocol
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +76,10 @@ async def serve(backend: Backend, *, host: str, port: int, verifier: TokenVerifi
     # uvicorn's own Date header would be wall time; the app sends the backend's.
     config = uvicorn.Config(create_app(backend, verifier), host=host, port=port,
                             lifespan="off", log_level="warning", access_log=False,
-                            date_header=False, http=CirroH11Protocol,
-                            h11_max_incomplete_event_size=MAX_HEAD_BYTES)
+                            date_header=False, http=CirroHttpToolsProtocol,
+                            # Not behind a proxy: a loopback client's X-Forwarded-For is no
+                            # address of ours (and the middleware costs every request).
+                            proxy_headers=False)
     server = uvicorn.Server(config)
     with _stop_gracefully(server):
         await _serve(server, backend, host, on_ready, speed)
