@@ -195,3 +195,34 @@ async def until(condition, seconds: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.005)
+
+
+async def test_writes_waiting_for_a_slow_disk_hold_no_thread_and_answer_only_once_durable(
+        tmp_path, monkeypatch):
+    """Writes waiting for their fsync used to hold a default-executor thread each (six on two
+    cores): past six, every other ``to_thread`` of the process waited for the disk too."""
+    backend = LocalBackend.open(tmp_path / "sim", workers=60)
+    scheduled = ("7", "8")  # the demo's gigs that have not started: any field may change
+    disk = threading.Event()
+    real = journal.append_durably
+
+    def slow(fd, data):
+        disk.wait(20)
+        real(fd, data)
+
+    monkeypatch.setattr(journal, "append_durably", slow)
+    writes = [asyncio.create_task(backend.update_gig(scheduled[n % 2],
+                                                     GigUpdate(description=f"slow {n}")))
+              for n in range(12)]
+    try:
+        await until(lambda: backend.host.persistence.journal.last_seq >= 12)
+        assert await asyncio.wait_for(asyncio.to_thread(lambda: "free"), 5) == "free"
+        assert not any(write.done() for write in writes)  # nothing answered before the disk
+    finally:
+        disk.set()
+    await asyncio.wait_for(asyncio.gather(*writes), 10)
+    stopped(backend)
+    reopened = LocalBackend.open(tmp_path / "sim")
+    assert [(await reopened.get_gig(gig_id)).description for gig_id in scheduled] == [
+        "slow 10", "slow 11"]
+    await reopened.close()
