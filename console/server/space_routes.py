@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from console.backends.base import Backend
 from console.backends.paging import page_bounds
@@ -17,7 +17,7 @@ from console.models import (
     NotificationPreferenceSet,
     UserCreate,
 )
-from console.server.app import Handler, _limit, json_body, listing, validate
+from console.server.app import Handler, JSONResponse, _limit, json_body, listing, validate
 
 
 def _page(request: Request, items: list[Any], url: str) -> dict[str, Any]:
