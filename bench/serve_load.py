@@ -31,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from urllib.parse import urlencode
 from email.utils import parsedate_to_datetime
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -66,6 +68,72 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+class RawResponse:
+    def __init__(self, status_code: int, body: bytes) -> None:
+        self.status_code = status_code
+        self.body = body
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class RawClient:
+    """HTTP/1.1 with keep-alive on one connection, doing no more per request than writing it and
+    reading the answer: httpx costs ~2 ms of CPU a request here, twice what serve does, so with
+    it the load generator is most of what the 2 cores run (``load CPU ms/request``)."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        parsed = httpx.URL(base_url)
+        self.host, self.port, self.prefix = parsed.host, parsed.port, parsed.path.rstrip("/")
+        self.timeout = timeout
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def __aenter__(self) -> RawClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self._streams is not None:
+            self._streams[1].close()
+            self._streams = None
+
+    async def request(self, method: str, url: str, params: dict[str, str] | None = None,
+                      json: Any = None) -> RawResponse:
+        body = b"" if json is None else _dumps(json).encode()
+        target = self.prefix + url + (f"?{urlencode(params)}" if params else "")
+        head = (f"{method} {target} HTTP/1.1\r\nHost: {self.host}\r\n"
+                f"Content-Length: {len(body)}\r\n"
+                + ("Content-Type: application/json\r\n" if json is not None else "") + "\r\n")
+        try:
+            async with asyncio.timeout(self.timeout):
+                if self._streams is None:
+                    self._streams = await asyncio.open_connection(self.host, self.port)
+                reader, writer = self._streams
+                writer.write(head.encode() + body)
+                status = int((await reader.readline()).split()[1])
+                length, close = 0, False
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.partition(b":")
+                    name = name.strip().lower()
+                    if name == b"content-length":
+                        length = int(value)
+                    elif name == b"connection" and value.strip().lower() == b"close":
+                        close = True
+                answer = await reader.readexactly(length)
+        except (OSError, TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
+            self._close()
+            raise httpx.TransportError(f"{type(exc).__name__}: {exc}") from None
+        if close:
+            self._close()
+        return RawResponse(status, answer)
+
+
+_dumps = json.dumps
+CLIENTS: dict[str, Callable[..., Any]] = {"raw": RawClient, "httpx": httpx.AsyncClient}
+
+
 def start_serve(code: Path, data_dir: Path, config_dir: Path) -> tuple[subprocess.Popen[str], str]:
     config = config_dir / "serve.toml"
     config.write_text(f'[contexts.local]\nkind = "local"\ndata_dir = "{data_dir}"\n')
@@ -96,8 +164,8 @@ async def invitation_ids(client: httpx.AsyncClient) -> list[tuple[str, str]]:
     return found
 
 
-async def timed(client: httpx.AsyncClient, method: str, url: str, into: list[float],
-                samples: Samples, what: str, **kwargs: Any) -> httpx.Response | None:
+async def timed(client: Any, method: str, url: str, into: list[float],
+                samples: Samples, what: str, **kwargs: Any) -> Any:
     started = time.perf_counter()
     try:
         response = await client.request(method, url, **kwargs)
@@ -110,7 +178,7 @@ async def timed(client: httpx.AsyncClient, method: str, url: str, into: list[flo
     return response
 
 
-async def read_once(client: httpx.AsyncClient, rng: random.Random, samples: Samples) -> None:
+async def read_once(client: Any, rng: random.Random, samples: Samples) -> None:
     kind = rng.randrange(3)
     if kind == 0:
         await timed(client, "GET", f"/gigs/{rng.choice(LIVE_GIGS)}", samples.reads, samples, "gig")
@@ -121,10 +189,10 @@ async def read_once(client: httpx.AsyncClient, rng: random.Random, samples: Samp
         await timed(client, "GET", f"/users/{rng.choice(USERS)}", samples.reads, samples, "user")
 
 
-async def mixed_client(url: str, n: int, mine: list[list[str]], deadline: float,
-                       samples: Samples) -> None:
+async def mixed_client(connect: Callable[..., Any], url: str, n: int, mine: list[list[str]],
+                       deadline: float, samples: Samples) -> None:
     rng = random.Random(n)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with connect(base_url=url, timeout=30) as client:
         while time.perf_counter() < deadline:
             roll = rng.random()
             if roll < 0.6:
@@ -146,16 +214,17 @@ async def mixed_client(url: str, n: int, mine: list[list[str]], deadline: float,
                             json={"title": f"Bench update {n}-{rng.randrange(10**6)}"})
 
 
-async def reader(url: str, n: int, deadline: float, samples: Samples) -> None:
+async def reader(connect: Callable[..., Any], url: str, n: int, deadline: float,
+                 samples: Samples) -> None:
     rng = random.Random(1000 + n)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with connect(base_url=url, timeout=30) as client:
         while time.perf_counter() < deadline:
             await read_once(client, rng, samples)
 
 
-async def slow_client(url: str, gig_id: str, user_id: str, deadline: float,
-                      samples: Samples) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+async def slow_client(connect: Callable[..., Any], url: str, gig_id: str, user_id: str,
+                      deadline: float, samples: Samples) -> None:
+    async with connect(base_url=url, timeout=60) as client:
         while time.perf_counter() < deadline:
             await timed(client, "POST", f"/users/{user_id}/invitation_attempt", samples.slow,
                         samples, "slow", json={"gig_ids": [gig_id]})
@@ -182,21 +251,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def phase(task: tuple[str, str, list[int], list[list[list[str]]], float, tuple[str, str] | None]
-          ) -> Samples:
+def phase(task: tuple[str, str, str, list[int], list[list[list[str]]], float,
+                      tuple[str, str] | None]) -> Samples:
     """One load process's part of a phase: its clients, until the shared deadline (wall time)."""
-    kind, url, numbers, shares, until, slow = task
+    client, kind, url, numbers, shares, until, slow = task
+    connect = CLIENTS[client]
 
     async def clients() -> None:
         deadline = time.perf_counter() + (until - time.time())
         work = []
         for n, share in zip(numbers, shares):
             if kind == "mixed":
-                work.append(mixed_client(url, n, share, deadline, samples))
+                work.append(mixed_client(connect, url, n, share, deadline, samples))
             else:
-                work.append(reader(url, n, deadline, samples))
+                work.append(reader(connect, url, n, deadline, samples))
         if slow is not None:
-            work.append(slow_client(url, *slow, deadline, samples))
+            work.append(slow_client(connect, url, *slow, deadline, samples))
         await asyncio.gather(*work)
 
     samples = Samples()
@@ -206,13 +276,14 @@ def phase(task: tuple[str, str, list[int], list[list[list[str]]], float, tuple[s
     return samples
 
 
-def spread(pool: ProcessPoolExecutor, processes: int, kind: str, url: str, clients: int,
+def spread(pool: ProcessPoolExecutor, client: str, processes: int, kind: str, url: str,
+           clients: int,
            shares: list[list[list[str]]], seconds: float,
            slow: tuple[str, str] | None = None) -> Samples:
     """Run a phase's clients over ``processes`` load processes (one Python process cannot keep
     20 httpx clients busy: the load generator would be what is measured)."""
     until = time.time() + 1.0 + seconds  # a second for the processes to get going
-    tasks = [(kind, url, list(range(p, clients, processes)), shares[p::processes], until,
+    tasks = [(client, kind, url, list(range(p, clients, processes)), shares[p::processes], until,
               slow if p == 0 else None) for p in range(processes)]
     merged = Samples()
     for part in pool.map(phase, tasks):
@@ -235,7 +306,7 @@ async def slow_setup(url: str, clock: int) -> tuple[str, str]:
         return await prepare_slow(client, clock)
 
 
-def run(url: str, pid: int, clients: int, processes: int, seconds: float,
+def run(url: str, pid: int, client: str, clients: int, processes: int, seconds: float,
         slow_seconds: float) -> dict[str, float]:
     invitations, clock = asyncio.run(setup(url))
     shares: list[list[list[str]]] = [[] for _ in range(clients)]
@@ -243,12 +314,13 @@ def run(url: str, pid: int, clients: int, processes: int, seconds: float,
         shares[i % clients].append([inv_id, status])
     with ProcessPoolExecutor(processes) as pool:
         cpu = cpu_seconds(pid)
-        mixed = spread(pool, processes, "mixed", url, clients, shares, seconds)
+        mixed = spread(pool, client, processes, "mixed", url, clients, shares, seconds)
         cpu = cpu_seconds(pid) - cpu
         slow = asyncio.run(slow_setup(url, clock))
         readers = [[] for _ in range(clients - 1)]
-        quiet = spread(pool, processes, "reads", url, clients - 1, readers, slow_seconds)
-        loaded = spread(pool, processes, "reads", url, clients - 1, readers, slow_seconds, slow)
+        quiet = spread(pool, client, processes, "reads", url, clients - 1, readers, slow_seconds)
+        loaded = spread(pool, client, processes, "reads", url, clients - 1, readers, slow_seconds,
+                        slow)
     for name, samples in (("mixed", mixed), ("quiet reads", quiet), ("with slow", loaded)):
         if samples.errors:
             print(f"errors ({name}): {samples.errors}", file=sys.stderr)
@@ -349,6 +421,9 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="the checkout whose serve runs (default: this one)")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--client", choices=sorted(CLIENTS), default="raw",
+                        help="the clients' HTTP code: raw keep-alive (default), or httpx (as "
+                        "before: then httpx's CPU is most of what is measured)")
     parser.add_argument("--processes", type=int, default=4, help="load processes the clients "
                         "are spread over")
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -359,7 +434,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="serve-load-") as work:
         process, url = start_serve(args.code.resolve(), Path(work) / "sim", Path(work))
         try:
-            figures = run(url, process.pid, args.clients, args.processes, args.seconds,
+            figures = run(url, process.pid, args.client, args.clients, args.processes, args.seconds,
                           args.slow_seconds)
         finally:
             process.terminate()
@@ -369,7 +444,7 @@ def main() -> int:
         args.save.write_text(json.dumps(figures, indent=1))
     before = json.loads(args.before.read_text()) if args.before else None
     print(f"serve {args.code}: {args.clients} clients in {args.processes} processes, "
-          f"{args.seconds:g} s mixed, "
+          f"{args.client} client, {args.seconds:g} s mixed, "
           f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})")
     print_table(figures, before)
     return 0
