@@ -17,12 +17,9 @@ from typing import Any, TypeVar
 
 import msgspec
 from pydantic import BaseModel, ValidationError
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route, Router
+from starlette.routing import Route, Router
 
 from console.backends.base import Backend, InvitationFilter, InviteRequest
 from console.backends.errors import BackendError
@@ -38,7 +35,16 @@ from console.models import (
     problems_from_validation,
 )
 from console.server.auth import TokenRejected, TokenVerifier
-from console.server.limits import REQUEST_DEADLINE, BodyLimit, BodyTooLarge, size_problem
+from console.server.limits import (
+    REQUEST_DEADLINE,
+    ASGIApp,
+    BodyLimit,
+    BodyTooLarge,
+    Receive,
+    Scope,
+    Send,
+    size_problem,
+)
 from console.server.openapi import OPENAPI_PATH, openapi_document
 
 log = logging.getLogger(__name__)
@@ -295,7 +301,7 @@ DEADLINE_PASSED = (f"The request did not finish within {REQUEST_DEADLINE:g} s; a
                    f"makes may still be applied")
 
 
-def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
+def create_app(backend: Backend, verifier: TokenVerifier | None) -> ASGIApp:
     """The API app. ``verifier`` None turns token checks off (loopback use only). The local
     backend's calls await its simulation host and match invitation attempts in threads of
     their own: none runs the simulation on this loop, and a slow one delays no other client."""
@@ -326,13 +332,6 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
             return error_response(500, "Internal server error")
         return result if isinstance(result, Response) else JSONResponse(result)
 
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        # A known path with another method is no route of Cirro's either: 404 like the rest.
-        if exc.status_code in (404, 405):
-            return error_response(404, "Not found")
-        return error_response(exc.status_code, exc.detail)
-
     async def openapi(request: Request) -> Response:
         # Public, like any API's documentation: it holds no data.
         return JSONResponse(openapi_document(API_PREFIX))
@@ -340,13 +339,32 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> Starlette:
     # Imported here: that module builds on this one's helpers.
     from console.server.space_routes import SPACE_ROUTES
 
-    routes = [Route(path, endpoint(handler), methods=[method])
-              for path, method, handler in ROUTES + SPACE_ROUTES]
-    routes.append(Route(OPENAPI_PATH, openapi, methods=["GET"]))
-    # No slash redirects: Cirro answers an unknown path with a JSON 404, not an empty 307.
-    api = Router(routes=routes, redirect_slashes=False)
-    app = Starlette(routes=[Mount(API_PREFIX, app=api)],
-                    exception_handlers={HTTPException: http_error},
-                    middleware=[Middleware(BodyLimit)])
-    app.router.redirect_slashes = False
-    return app
+    by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
+    for path, method, handler in ROUTES + SPACE_ROUTES:
+        by_path.setdefault(API_PREFIX + path, {})[method] = endpoint(handler)
+    by_path.setdefault(API_PREFIX + OPENAPI_PATH, {})["GET"] = openapi
+    # One route per path, dispatching on the method: a known path with another method is no
+    # route of Cirro's either, a JSON 404 like the rest. No slash redirects (Cirro answers an
+    # unknown path with a JSON 404, not an empty 307), and no layers but the body limit: every
+    # handler already answers its own errors (Starlette's error middlewares cost each request).
+    routes = [Route(path, _Methods(methods)) for path, methods in by_path.items()]
+    return BodyLimit(Router(routes=routes, redirect_slashes=False, default=_not_found))
+
+
+class _Methods:
+    """An ASGI app answering one path: the handler of the request's method, else a 404."""
+
+    def __init__(self, handlers: dict[str, Callable[[Request], Awaitable[Response]]]) -> None:
+        self.handlers = handlers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = self.handlers.get(scope["method"])
+        if handler is None:
+            await _not_found(scope, receive, send)
+            return
+        response = await handler(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+
+async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    await error_response(404, "Not found")(scope, receive, send)
