@@ -66,8 +66,9 @@ AT_INVITATIONS = 2000
 
 
 def relative_se(e: Estimate) -> float:
-    """The estimate's standard error relative to it, from its own 95% interval (the intervals
-    are symmetric on the log or logit scale: half their log-width over z is near enough)."""
+    """The estimate's standard error relative to it, from its own 95% interval (profile and
+    Wilson intervals are nearly symmetric on the log scale at these sizes: half their log-width
+    over z is near enough)."""
     if not (e.low > 0 and math.isfinite(e.high) and e.value > 0):
         return math.inf
     return math.log(e.high / e.low) / (2 * Z95)
