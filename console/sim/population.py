@@ -223,8 +223,7 @@ class Population:
         record = self._decoded.get(row)
         if record is None:
             assert self._mapped is not None
-            record = self._decoded[row] = {"id": self._mapped.ids[row],
-                                           **self._mapped.records.record(row)}
+            record = self._decoded[row] = self._mapped.records.record(row)
         return record
 
     def __len__(self) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,14 @@ def _source_stamp(source: Path) -> dict[str, int]:
             "inode": stat.st_ino}
 
 
-def document_paths(documents: Sequence[dict[str, Any]], limit: int = MAX_PATHS) -> list[str]:
-    """The dotted paths of every field the documents have, through documents and through arrays
-    of documents (``devices.os``), in first-seen order, at most ``limit`` of them."""
-    seen: dict[str, None] = {}
-    for document in documents:
+def document_paths(documents: Sequence[dict[str, Any]], limit: int = MAX_PATHS,
+                   sample: int = 10_000) -> list[str]:
+    """Dotted paths worth a column: every top-level field, and the fields under them, through
+    documents and arrays of documents (``devices.os``), as ``sample`` documents spread over the
+    population have them; at most ``limit``. A path left out is built when first asked for."""
+    seen: dict[str, None] = dict.fromkeys(chain.from_iterable(documents))  # in C: all of them
+    step = max(1, len(documents) // sample)
+    for document in documents[::step]:
         stack: list[tuple[str, Any]] = [("", document)]
         while stack:
             prefix, value = stack.pop()
@@ -71,21 +75,21 @@ def document_paths(documents: Sequence[dict[str, Any]], limit: int = MAX_PATHS) 
                 stack.extend((prefix, item) for item in value if item.__class__ is dict)
                 continue
             for key, item in value.items():
-                if "." in key or not key or key.startswith("$"):
-                    continue  # not addressable by one dotted path: built on demand, if ever
-                dotted = f"{prefix}{key}"
-                if dotted not in seen:
-                    if len(seen) >= limit:
-                        return list(seen)
-                    seen[dotted] = None
                 if item.__class__ is dict or item.__class__ is list:
+                    dotted = f"{prefix}{key}"
+                    if prefix:
+                        seen[dotted] = None
                     stack.append((f"{dotted}.", item))
-    return list(seen)
+                elif prefix:
+                    seen[f"{prefix}{key}"] = None
+    # Not addressable by one dotted path: built on demand, if ever asked.
+    return [p for p in seen if p and not p.startswith("$") and ".." not in p
+            and not p.endswith(".") and not p.startswith(".")][:limit]
 
 
 class _Writer:
     def __init__(self) -> None:
-        self.parts: list[bytes] = []
+        self.parts: list[bytes | np.ndarray] = []
         self.size = 0
         self.sections: dict[str, list[Any]] = {}
 
@@ -94,10 +98,10 @@ class _Writer:
         if pad:
             self.parts.append(b"\0" * pad)
             self.size += pad
-        data = np.ascontiguousarray(array).tobytes()
-        self.sections[name] = [self.size, len(data), array.dtype.str]
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        self.sections[name] = [self.size, data.nbytes, array.dtype.str]
         self.parts.append(data)
-        self.size += len(data)
+        self.size += data.nbytes
 
 
 def _encoded_records(records: Sequence[dict[str, Any]]) -> list[bytes]:
@@ -106,11 +110,10 @@ def _encoded_records(records: Sequence[dict[str, Any]]) -> list[bytes]:
     encode = msgspec.json.Encoder().encode
     out = []
     for record in records:
-        rest = {k: v for k, v in record.items() if k != "id"}
         try:
-            out.append(encode(rest))
+            out.append(encode(record))
         except UnicodeEncodeError:  # a lone surrogate: the standard library escapes it
-            out.append(encode_json(rest))
+            out.append(encode_json(record))
     return out
 
 
@@ -130,7 +133,7 @@ def write_columnar(records: Sequence[dict[str, Any]], source: Path,
     np.cumsum(np.fromiter(map(len, blobs), np.int64, len(blobs)), out=offsets[1:])
     writer.add("record offsets", offsets)
     writer.add("records", np.frombuffer(b"".join(blobs), np.uint8))
-    del blobs
+    del blobs  # joined: the rows' own bytes go
     columns: dict[str, list[str]] = {}
     for dotted in document_paths(documents):
         try:
@@ -141,13 +144,15 @@ def write_columnar(records: Sequence[dict[str, Any]], source: Path,
         writer.add(f"{dotted} tags", column.tags)
         writer.add(f"{dotted} values", column.values)
         columns[dotted] = list(column.strings)
-    payload = b"".join(writer.parts)
-    header = json.dumps({"source": stamp, "count": len(ids), "payload": len(payload),
-                         "crc32": zlib.crc32(payload), "sections": writer.sections,
+    crc = 0
+    for part in writer.parts:
+        crc = zlib.crc32(part, crc)
+    header = json.dumps({"source": stamp, "count": len(ids), "payload": writer.size,
+                         "crc32": crc, "sections": writer.sections,
                          "columns": columns}, separators=(",", ":")).encode()
     head = MAGIC + len(header).to_bytes(8, "little") + header
     head += b"\0" * (-len(head) % _ALIGN)
-    write_bytes_atomically(target or columnar_path(source), head + payload)
+    write_bytes_atomically(target or columnar_path(source), b"".join([head, *writer.parts]))
     return True
 
 
@@ -163,7 +168,7 @@ class MappedRecords(Sequence[dict[str, Any]]):
         return len(self._offsets) - 1
 
     def record(self, index: int) -> dict[str, Any]:
-        """Row ``index``'s record without its id: ``document`` and ``traits`` if any."""
+        """Row ``index``'s record: ``id``, ``document`` and ``traits`` if any."""
         data = self._data[self._offsets[index] : self._offsets[index + 1]]
         try:
             return self._decode(data)
