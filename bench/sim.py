@@ -56,7 +56,10 @@ def population_file(size: int) -> Path:
     if not path.exists():
         print(f"generating {size} workers into {path} (once, not timed)...", file=sys.stderr)
         save_population(generate_population(size, seed=1), path)
-    load_population(path)  # (re)writes the columnar file the simulation reads, when not current
+    # (Re)writes the columnar file the simulation reads when it is not current; in a process of
+    # its own: a child forked from a big parent starts with the parent's peak memory as its own.
+    subprocess.run([sys.executable, __file__, "--measure", "prepare", str(path)], check=True,
+                   stdout=subprocess.DEVNULL)
     return path
 
 
@@ -113,6 +116,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.measure:
         phase, path = args.measure
+        if phase == "prepare":
+            load_population(Path(path))
+            return
         measure = measure_reference if phase == "reference" else measure_simulation
         print(json.dumps(measure(Path(path))))
         return
