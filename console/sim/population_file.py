@@ -208,7 +208,12 @@ class ColumnarFile:
                     f"{path}: truncated ({len(payload)} of {header['payload']} bytes)")
             if zlib.crc32(payload) != header["crc32"]:
                 raise ColumnarFileError(f"{path}: damaged (its checksum does not match)")
-            if header["source"] != _source_stamp(source):
+            try:
+                stamp = _source_stamp(source)
+            except OSError as exc:  # the JSON is the truth: without it, no population
+                raise ColumnarFileError(
+                    f"{path}: its JSON cannot be read ({exc.strerror or exc})") from None
+            if header["source"] != stamp:
                 raise ColumnarFileError(f"{path}: older than {source.name} (stale)")
             self.count: int = header["count"]
             sections = header["sections"]

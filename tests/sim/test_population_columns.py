@@ -136,3 +136,11 @@ def test_a_change_of_worker_turns_the_mapped_population_into_dicts(tmp_path):
     assert [r["id"] for r in population] == ["1", "2", "10"]
     assert population.get("2")["document"] == {"s": "new"}
     assert evaluate({"s": "new"}, population.scan().columns).tolist() == [False, True, False]
+
+
+def test_a_columnar_file_without_its_json_is_not_used(tmp_path):
+    path = _write(tmp_path, HOSTILE)
+    load_population(path)
+    path.unlink()
+    with pytest.raises(PopulationError, match="p.json: cannot read population"):
+        load_population(path)
