@@ -12,7 +12,7 @@ References: the 150 ms target, and the straightforward preview an edit would cos
 engine's reuse (compile the filter, one pass over every worker, ``compile_sort`` over the
 survivors), timed on the same data.
 
-    python bench/query_preview.py [--workers 100000] [--settle SECONDS]
+    python bench/query_preview.py [--workers 100000] [--settle SECONDS] [--from-file]
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ from console.backends.local import LocalBackend  # noqa: E402
 from console.models import GigCreate  # noqa: E402
 from console.mql import compile_filter, compile_sort  # noqa: E402
 from console.sim.engine import Engine  # noqa: E402
-from console.sim.population import generate_population  # noqa: E402
+from console.sim.population import generate_population, load_population, save_population  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
 from console.tui.views.queries import DEBOUNCE_SECONDS, QueriesScreen  # noqa: E402
 from textual import events  # noqa: E402, I001
 from textual.screen import Screen  # noqa: E402
 
+OUT = Path(__file__).resolve().parent / "out"
 NOW = 1_780_000_000
 TARGET = 0.150
 THINK = 1.0
@@ -62,8 +63,15 @@ class TimedApp(CirroApp):
                 self.repainted_at = time.perf_counter()
 
 
-def make_backend(workers: int) -> LocalBackend:
-    engine = Engine(generate_population(workers, seed=1, now=NOW), clock=NOW)
+def make_backend(workers: int, from_file: bool) -> LocalBackend:
+    population = generate_population(workers, seed=1, now=NOW)
+    if from_file:  # the population as a file's columnar file gives it: no dict per worker
+        path = OUT / f"preview-population-{workers}.json"
+        if not path.exists():
+            OUT.mkdir(parents=True, exist_ok=True)
+            save_population(population, path)
+        population = load_population(path)
+    engine = Engine(population, clock=NOW)
     engine.create_gig(GigCreate.model_validate({
         "title": "Bench", "description": "d", "url": "https://x/1", "start_at": NOW + 3600,
         "end_at": NOW + 86400, "total_seats": 50, "invitation_mode": "manual",
@@ -206,9 +214,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f}"
 
 
-async def main(workers: int, settle: float) -> int:
-    print(f"building {workers:,} workers ...", flush=True)
-    backend = make_backend(workers)
+async def main(workers: int, settle: float, from_file: bool) -> int:
+    print(f"building {workers:,} workers{' (from a population file)' if from_file else ''} ...",
+          flush=True)
+    backend = make_backend(workers, from_file)
     app = TimedApp(backend, poll_seconds=3600.0)
     async with app.run_test(size=(120, 40)) as pilot:
         # The operator reads the first view before opening view 2 (0: at once, the worst case).
@@ -256,5 +265,8 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--settle", type=float, default=0.0,
                         help="seconds on the first view before opening view 2")
+    parser.add_argument("--from-file", action="store_true",
+                        help="load the workers from a population file (bench/out/, written once) "
+                             "and its columnar file instead of generating them in memory")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.workers, args.settle)))
+    sys.exit(asyncio.run(main(args.workers, args.settle, args.from_file)))

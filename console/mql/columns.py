@@ -127,11 +127,12 @@ def build_column(
 
 
 class Columns:
-    """The columns of one population (documents in a fixed order), built on first use."""
+    """The columns of one population (documents in a fixed order), built on first use, or
+    given already built (``built``, by dotted path: read from a columnar file)."""
 
-    def __init__(self, documents: Sequence[dict]) -> None:
+    def __init__(self, documents: Sequence[dict], built: dict[str, Column] | None = None) -> None:
         self.documents = documents
-        self._columns: dict[str, Column] = {}
+        self._columns: dict[str, Column] = dict(built or {})
         # One builder at a time: a reader asking for a column being built (the query view while
         # a loading thread prepares it) waits for it instead of building it a second time.
         self._building = threading.Lock()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import gc
 import json
+import logging
 import math
 import random
 import threading
@@ -37,11 +38,14 @@ from console.waves import worker_order_key
 if TYPE_CHECKING:
     from console.mql.columns import Columns
 
+    from .population_file import ColumnarFile
+
 DEFAULT_WORKERS = 5_000
 # A fixed reference time keeps generated documents (last_active_at) independent of the wall clock.
 GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 Record = dict[str, Any]
+logger = logging.getLogger(__name__)
 
 
 # MongoDB's own limit for a document's nesting; the API's serializer gives up past ~250.
@@ -169,19 +173,61 @@ class Scan:
 
 
 class Population:
+    """Records in worker order. Either held as dicts, or mapped from a columnar file
+    (:mod:`console.sim.population_file`): then a record is decoded when asked for, and all of
+    them only when something needs every dict (a change of a worker, an export)."""
+
     def __init__(self, records: list[Record]) -> None:
         ids = list(map(itemgetter("id"), records))
         keys = list(zip(map(len, ids), ids))  # worker_order_key of each, built in C
         if any(map(gt, keys, islice(keys, 1, None))):
             order = sorted(range(len(keys)), key=keys.__getitem__)
             records, ids = [records[i] for i in order], [ids[i] for i in order]
-        self.records = list(records)
-        self.by_id: dict[str, Record] = dict(zip(ids, self.records))
+        self._records: list[Record] | None = list(records)
+        self._by_id: dict[str, Record] | None = dict(zip(ids, self._records))
+        self._mapped: ColumnarFile | None = None
+        self._rows: dict[str, int] | None = None  # a mapped population's row of each id
+        self._decoded: dict[int, Record] = {}  # a mapped population's records asked for so far
         self._scan: Scan | None = None
         self._scanning = threading.Lock()  # one scan, whichever thread asks first
 
+    @classmethod
+    def mapped(cls, file: ColumnarFile) -> Population:
+        """The population a columnar file holds, without a dict per worker."""
+        population = cls([])
+        population._records = population._by_id = None
+        population._mapped = file
+        return population
+
+    @property
+    def records(self) -> list[Record]:
+        if self._records is None:
+            self._materialise()
+        return self._records  # type: ignore[return-value]
+
+    @property
+    def by_id(self) -> dict[str, Record]:
+        if self._by_id is None:
+            self._materialise()
+        return self._by_id  # type: ignore[return-value]
+
+    def _materialise(self) -> None:
+        file = self._mapped
+        assert file is not None
+        with gc_paused():
+            records = [self._record(i) for i in range(file.count)]
+        self._by_id = dict(zip(file.ids, records))
+        self._records = records
+
+    def _record(self, row: int) -> Record:
+        record = self._decoded.get(row)
+        if record is None:
+            assert self._mapped is not None
+            record = self._decoded[row] = self._mapped.records.record(row)
+        return record
+
     def __len__(self) -> int:
-        return len(self.records)
+        return self._mapped.count if self._records is None else len(self._records)  # type: ignore[union-attr]
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records)
@@ -196,6 +242,11 @@ class Population:
         with self._scanning:
             scan = self._scan
             if scan is None:
+                file = self._mapped
+                if self._records is None and file is not None:
+                    scan = self._scan = Scan(file.ids, file.records,
+                                             Columns(file.records, file.columns()))
+                    return scan
                 with gc_paused():
                     documents = list(map(itemgetter("document"), self.records))
                     ids = list(map(itemgetter("id"), self.records))
@@ -221,10 +272,18 @@ class Population:
                 column_ranks(columns.column(path), False)
 
     def get(self, user_id: str) -> Record | None:
-        return self.by_id.get(user_id)
+        if self._by_id is not None:
+            return self._by_id.get(user_id)
+        assert self._mapped is not None
+        if self._rows is None:
+            self._rows = dict(zip(self._mapped.ids, range(self._mapped.count)))
+        row = self._rows.get(user_id)
+        return None if row is None else self._record(row)
 
     def upsert(self, user_id: str, document: dict[str, Any]) -> Record:
         """Create or replace a worker's document, keeping worker-id order."""
+        if self._by_id is None:  # every record as a dict from now on: this one changes
+            self._materialise()
         self._scan = None
         record = self.by_id.get(user_id)
         if record is not None:
@@ -298,8 +357,30 @@ def population_from_json(data: Any, source: str, checked: bool = False) -> Popul
     return population
 
 
-def load_population(path: Path) -> Population:
-    """Read a population file (a JSON array of ``{id, document}``)."""
+def load_population(path: Path, columnar_file: bool = True) -> Population:
+    """Read a population file (a JSON array of ``{id, document}``): from its columnar file when
+    that is there and current, else from the JSON, writing the columnar file for next time
+    (one that is damaged or stale is named in the log and rebuilt; the JSON is never touched).
+    ``columnar_file`` False: the JSON alone, as dicts."""
+    from .population_file import ColumnarFile, ColumnarFileError, columnar_path, write_columnar
+
+    if not columnar_file:
+        return _load_json_population(path)
+    columnar = columnar_path(path)
+    if columnar.exists():
+        try:
+            return Population.mapped(ColumnarFile(columnar, path))
+        except ColumnarFileError as exc:
+            logger.warning("%s; rebuilding it from %s", exc, path.name)
+    population = _load_json_population(path)
+    try:
+        write_columnar(population.records, path, columnar)
+    except OSError as exc:  # a read-only directory: the JSON alone serves
+        logger.warning("%s: cannot write the columnar file: %s", columnar, exc.strerror or exc)
+    return population
+
+
+def _load_json_population(path: Path) -> Population:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -314,8 +395,11 @@ def load_population(path: Path) -> Population:
 
 
 def save_population(population: Population, path: Path) -> None:
-    """Write the population file atomically (temp file, then rename)."""
+    """Write the population file atomically (temp file, then rename), and its columnar file."""
+    from .population_file import write_columnar
+
     write_bytes_atomically(path, encode_json(population.as_list()))
+    write_columnar(population.records, path)
 
 
 # The generator ----------------------------------------------------------------------------------

@@ -135,9 +135,10 @@ def _by_columns(scan: Scan, filter_query: dict[str, Any], sort_query: dict[str, 
             keys = fold_column_ranks(ranks, len(scan), rows)  # type: ignore[arg-type]
             order = rows[np.argsort(keys)]
         else:  # documents or arrays on a sort path: compile_sort's order of the survivors
-            documents = scan.documents
-            position = {id(documents[i]): i for i in rows.tolist()}
-            survivors = [documents[i] for i in rows.tolist()]
+            documents, listed = scan.documents, rows.tolist()
+            # Each read once: a mapped population decodes a new dict per read.
+            survivors = [documents[i] for i in listed]
+            position = {id(doc): i for doc, i in zip(survivors, listed)}
             order = np.array([position[id(doc)] for doc in sorter(survivors)], np.intp)
     ids = scan.ids
     return [ids[i] for i in order.tolist()]
