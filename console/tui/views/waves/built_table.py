@@ -5,18 +5,22 @@ its result, and the table takes it on the event loop in one go. One build at a t
 comes during a build waits, and only the latest of it is built next (a build cut short by newer
 data would never finish at the fastest speed). A build starts from the rows the table has
 (``base``); a result whose base is no longer the table's (the gig changed, a selection mark was
-redrawn meanwhile) is dropped and its data built again.
+redrawn meanwhile) is dropped and its data built again. A hidden table takes each build into
+its model (``base``) and puts it in the widget once shown (:class:`ShownOnly`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from textual import work
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from console.tui.views.waves.shown import ShownOnly
 from console.tui.widgets.keyed_table import KeyedTable
+from console.tui.widgets.virtual_table import Row
 
 Data = TypeVar("Data")
 Base = TypeVar("Base")
@@ -32,9 +36,10 @@ class RowsSwapped(Message):
     """A table took a build's rows (its counts changed)."""
 
 
-class BuiltTable(KeyedTable, Generic[Data, Base]):
-    """Subclasses give :meth:`build` (runs in the thread) and :meth:`take` (on the loop), and
-    hold their rows' state in ``self.base``, replaced (never changed in place) by :meth:`take`."""
+class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
+    """Subclasses give :meth:`build` (runs in the thread), :meth:`take` and :meth:`apply` (on the
+    loop), and hold their rows' state in ``self.base``, replaced (never changed in place) by
+    :meth:`take`; :meth:`base_rows` are the rows of that model."""
 
     def __init__(self, *args: Any, base: Base, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,7 +83,9 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
         current = message.generation == self._generation  # else another gig's rows
         if current and message.base is self.base:
             self.take(message.result)
-            self.post_message(RowsSwapped())
+            if self.apply_now():
+                self.apply(message.result)
+                self.post_message(RowsSwapped())
         elif current and self._next is None:
             self._next = message.data  # built on rows the table no longer has: again
         if self._next is not None:
@@ -89,5 +96,22 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
         raise NotImplementedError
 
     def take(self, result: Any) -> None:
-        """Put a build's rows in the table and make them the new ``base``."""
+        """Make a build's rows the new ``base`` (the model; the widget is :meth:`apply`'s)."""
         raise NotImplementedError
+
+    def apply(self, result: Any) -> None:
+        """Put a build's changes in the widget (shown, and up to the base before it)."""
+        raise NotImplementedError
+
+    def base_rows(self) -> Iterable[Row]:
+        """Every row of the model, as :meth:`take` left it."""
+        raise NotImplementedError
+
+    def apply_model(self) -> None:
+        """Shown again: the rows the model has and the widget lacks, and those it dropped."""
+        rows = self._rows
+        model = list(self.base_rows())
+        keys = {row.key for row in model}
+        self.update_rows([row for row in model if rows.get(row.key) is not row],
+                         [key for key in rows if key not in keys])
+        self.post_message(RowsSwapped())

@@ -58,6 +58,11 @@ class EventLog(BuiltTable[Log, LogRows]):
 
     def take(self, result: Swap) -> None:
         self.base = result.base
+
+    def base_rows(self) -> tuple[Row, ...]:
+        return self.base.rows
+
+    def apply(self, result: Swap) -> None:
         if result.restart:
             self.set_rows(result.base.rows)
         else:
