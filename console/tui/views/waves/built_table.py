@@ -20,16 +20,22 @@ from textual.worker import get_current_worker
 
 from console.tui.views.waves.shown import ShownOnly
 from console.tui.widgets.keyed_table import KeyedTable
-from console.tui.widgets.virtual_table import Row
+from console.tui.widgets.virtual_table import Row, sorted_rows
 
 Data = TypeVar("Data")
 Base = TypeVar("Base")
 
 
+# A hidden table's rows in the order of its sort (column, reverse) when the build started.
+Ordered = tuple[tuple[str, bool], list[Row]]
+
+
 class RowsBuilt(Message, bubble=False):
-    def __init__(self, generation: int, base: Any, data: Any, result: Any) -> None:
+    def __init__(self, generation: int, base: Any, data: Any, result: Any,
+                 ordered: Ordered | None) -> None:
         super().__init__()
         self.generation, self.base, self.data, self.result = generation, base, data, result
+        self.ordered = ordered
 
 
 class RowsSwapped(Message):
@@ -47,6 +53,7 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
         self._next: Data | None = None
         self._building = False
         self._generation = 0  # bumped by reset: a build of before is dropped, not redone
+        self._ordered: Ordered | None = None  # hidden: the latest build's rows in order
 
     def build_from(self, data: Data) -> None:
         """Build rows for ``data``: now, or after the build in flight."""
@@ -58,6 +65,7 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
         """Start over (another gig): no rows, and nothing of before is built or taken."""
         self._generation += 1
         self._next = None
+        self._ordered = None
         self.base = base
         self.set_rows(())
 
@@ -68,15 +76,22 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
     def _start(self) -> None:
         data, self._next = self._next, None
         self._building = True
-        self._build(self._generation, self.base, data)
+        # Hidden, the thread also puts the rows in order: shown, the table swaps them in.
+        order = None if self.showing else (self.sort_column, self.sort_reverse)
+        self._build(self._generation, self.base, data, order)
 
     # A description of its own: Textual's default one is the repr of the arguments, 10,000
     # invitations each time, made on the event loop.
     @work(thread=True, exclusive=True, group="rows", description="rows")
-    def _build(self, generation: int, base: Base, data: Data) -> None:
+    def _build(self, generation: int, base: Base, data: Data,
+               order: tuple[str, bool] | None) -> None:
         result = self.build(base, data)
+        ordered = None
+        if order is not None:
+            index = [c.key for c in self.columns].index(order[0])
+            ordered = (order, sorted_rows(self.rows_of(self.base_of(result)), index, order[1]))
         if not get_current_worker().is_cancelled:
-            self.post_message(RowsBuilt(generation, base, data, result))
+            self.post_message(RowsBuilt(generation, base, data, result, ordered))
 
     def on_rows_built(self, message: RowsBuilt) -> None:
         self._building = False
@@ -86,6 +101,8 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
             if self.apply_now():
                 self.apply(message.result)
                 self.post_message(RowsSwapped())
+            else:
+                self._ordered = message.ordered
         elif current and self._next is None:
             self._next = message.data  # built on rows the table no longer has: again
         if self._next is not None:
@@ -97,6 +114,14 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
 
     def take(self, result: Any) -> None:
         """Make a build's rows the new ``base`` (the model; the widget is :meth:`apply`'s)."""
+        self.base = self.base_of(result)
+
+    def base_of(self, result: Any) -> Base:
+        """The model a build's result makes (in the thread too)."""
+        raise NotImplementedError
+
+    def rows_of(self, base: Base) -> Iterable[Row]:
+        """Every row of a model (in the thread too)."""
         raise NotImplementedError
 
     def apply(self, result: Any) -> None:
@@ -105,10 +130,15 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
 
     def base_rows(self) -> Iterable[Row]:
         """Every row of the model, as :meth:`take` left it."""
-        raise NotImplementedError
+        return self.rows_of(self.base)
 
     def apply_model(self) -> None:
-        """Shown again: the rows the model has and the widget lacks, and those it dropped."""
+        """Shown again: the rows the thread put in order swapped in (when in the table's order),
+        then the rows the model has and the widget lacks (marks redrawn), and those it dropped."""
+        ordered, self._ordered = self._ordered, None
+        if ordered is not None and ordered[0] == (self.sort_column, self.sort_reverse):
+            self._order = ordered[1]
+            self._rows = {row.key: row for row in self._order}
         rows = self._rows
         model = list(self.base_rows())
         keys = {row.key for row in model}

@@ -57,17 +57,20 @@ class InvitationTable(BuiltTable[Wanted, Built]):
                 changed.append(row)
         return Rows(built, changed, [key for key in base if key not in built], selected)
 
+    def base_of(self, result: Rows) -> Built:
+        return result.built
+
+    def rows_of(self, base: Built) -> Iterable[Row]:
+        return (row for _, row in base.values())
+
     def take(self, result: Rows) -> None:
-        self.base = result.built
+        super().take(result)
         # Marked while the operator (un)selected some: marked again as they are now.
         self._mark_model({row.key for row in result.changed} & (result.selected ^ self.selected))
 
     def apply(self, result: Rows) -> None:
         base = self.base  # the changed rows as the model has them (marks redrawn)
         self.update_rows([base[row.key][1] for row in result.changed], result.removed)
-
-    def base_rows(self) -> Iterable[Row]:
-        return (row for _, row in self.base.values())
 
     # Selection ------------------------------------------------------------------------------------
     def mark(self, keys: Iterable[str]) -> None:
