@@ -1,11 +1,13 @@
 """The wave monitor builds invitation rows in a thread, whatever pane shows: the invitations
-table is current before it is shown, so showing it builds nothing."""
+table's model is current before it is shown (its widget takes the rows only when shown), so
+showing it builds nothing and its first frame shows current rows."""
 
 from __future__ import annotations
 
 from console.backends.base import InvitationFilter
 from console.tui import format as fmt
 from console.waves.rules import worker_order_key
+from tests.tui.conftest import screen_text
 from tests.tui.test_waves_view import SIZE, make_app, open_gig, settle
 
 
@@ -30,15 +32,44 @@ async def test_the_hidden_invitations_table_is_current_and_showing_it_builds_not
         table = screen.invitations_table
         expected = await listed_rows(backend, gig_id)
         assert len(expected) > 100
-        # built and handed over while the waves pane showed
-        assert {row.key: row.cells for row in table.visible_rows()} == expected
-        assert not table.building
-        # in the worker order, rows placed a few at a time as a full sort would
-        assert [row.key for row in table.visible_rows()] == sorted(
-            expected, key=lambda key: (worker_order_key(expected[key][1]), key))
+        # built while the waves pane showed, kept in the model, not put in the hidden widget
+        assert {row.key: row.cells for row in table.base_rows()} == expected
+        assert not table.building and table.total_count == 0
         await pilot.press("i")
-        await pilot.pause()
+        # its first frame: every current row, in the worker order, and no build started
+        assert not table.building
         assert {row.key: row.cells for row in table.visible_rows()} == expected
+        ordered = sorted(expected, key=lambda key: (worker_order_key(expected[key][1]), key))
+        assert [row.key for row in table.visible_rows()] == ordered
+        shown = screen_text(app)
+        first = expected[ordered[0]]
+        assert f"{first[1]} " in shown and f"{len(expected)}/{len(expected)} rows" in shown
+
+
+async def test_switching_panes_shows_rows_that_came_while_the_pane_was_hidden():
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        before = screen_text(app)
+        await pilot.press("w")
+        for _ in range(2):  # more waves and answers while the invitations pane is hidden
+            await pilot.press("n")
+            await settle(pilot)
+        await backend.simulation.advance_by(4 * 3600)
+        app.poll_now()
+        await settle(pilot)
+        expected = await listed_rows(backend, gig_id)
+        await pilot.press("i")
+        shown = screen_text(app)
+        assert shown != before
+        assert f"{len(expected)}/{len(expected)} rows" in shown
+        for cells in list(expected.values())[:3]:
+            assert cells[3] in shown
+        assert {row.key: row.cells for row in screen.invitations_table.visible_rows()} == expected
 
 
 async def test_a_reading_during_a_build_makes_it_go_round_again_and_loses_no_row():
@@ -56,4 +87,6 @@ async def test_a_reading_during_a_build_makes_it_go_round_again_and_loses_no_row
         assert not screen.invitations_table.building
         expected = await listed_rows(backend, gig_id)
         table = screen.invitations_table
+        assert {row.key: row.cells for row in table.base_rows()} == expected
+        await pilot.press("i")
         assert {row.key: row.cells for row in table.visible_rows()} == expected

@@ -243,14 +243,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def _sort(self, rows: Iterable[Row] | None = None) -> None:
         """Order ``rows`` (default: every row). Rows mostly in order already sort in about
         linear time: the sort finds the runs and merges them."""
-        rows = list(self._rows.values() if rows is None else rows)
         index = [c.key for c in self.columns].index(self.sort_column)
-        # Rows with an empty sort value (None) go last whatever the direction.
-        present = [r for r in rows if r.sort_values[index] is not None]
-        absent = [r for r in rows if r.sort_values[index] is None]
-        present.sort(key=lambda r: (r.sort_values[index], r.key), reverse=self.sort_reverse)
-        absent.sort(key=lambda r: r.key)
-        self._order = present + absent
+        self._order = sorted_rows(self._rows.values() if rows is None else rows, index,
+                                  self.sort_reverse)
 
     def sorts_before(self, a: Row, b: Row) -> bool:
         """True when ``a`` comes before ``b`` in the order :meth:`_sort` makes."""
@@ -481,6 +476,17 @@ class VirtualTable(ScrollView, can_focus=True):
             segments.append(Segment(_fit(row.cells[i], width, column.align), cell_style))
             segments.append(Segment(" " * GAP, style))
         return Strip(segments[:-1])
+
+
+def sorted_rows(rows: Iterable[Row], index: int, reverse: bool) -> list[Row]:
+    """``rows`` in a table's order by column ``index`` (pure: a thread may call it). Rows with an
+    empty sort value (None) go last whatever the direction."""
+    rows = list(rows)
+    present = [r for r in rows if r.sort_values[index] is not None]
+    absent = [r for r in rows if r.sort_values[index] is None]
+    present.sort(key=lambda r: (r.sort_values[index], r.key), reverse=reverse)
+    absent.sort(key=lambda r: r.key)
+    return present + absent
 
 
 def _cells(text: str) -> int:

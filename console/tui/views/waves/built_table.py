@@ -5,36 +5,47 @@ its result, and the table takes it on the event loop in one go. One build at a t
 comes during a build waits, and only the latest of it is built next (a build cut short by newer
 data would never finish at the fastest speed). A build starts from the rows the table has
 (``base``); a result whose base is no longer the table's (the gig changed, a selection mark was
-redrawn meanwhile) is dropped and its data built again.
+redrawn meanwhile) is dropped and its data built again. A hidden table takes each build into
+its model (``base``) and puts it in the widget once shown (:class:`ShownOnly`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from textual import work
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from console.tui.views.waves.shown import ShownOnly
 from console.tui.widgets.keyed_table import KeyedTable
+from console.tui.widgets.virtual_table import Row, sorted_rows
 
 Data = TypeVar("Data")
 Base = TypeVar("Base")
 
 
+# A hidden table's rows in the order of its sort (column, reverse) when the build started.
+Ordered = tuple[tuple[str, bool], list[Row]]
+
+
 class RowsBuilt(Message, bubble=False):
-    def __init__(self, generation: int, base: Any, data: Any, result: Any) -> None:
+    def __init__(self, generation: int, base: Any, data: Any, result: Any,
+                 ordered: Ordered | None) -> None:
         super().__init__()
         self.generation, self.base, self.data, self.result = generation, base, data, result
+        self.ordered = ordered
 
 
 class RowsSwapped(Message):
     """A table took a build's rows (its counts changed)."""
 
 
-class BuiltTable(KeyedTable, Generic[Data, Base]):
-    """Subclasses give :meth:`build` (runs in the thread) and :meth:`take` (on the loop), and
-    hold their rows' state in ``self.base``, replaced (never changed in place) by :meth:`take`."""
+class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
+    """Subclasses give :meth:`build` (runs in the thread), :meth:`take` and :meth:`apply` (on the
+    loop), and hold their rows' state in ``self.base``, replaced (never changed in place) by
+    :meth:`take`; :meth:`base_rows` are the rows of that model."""
 
     def __init__(self, *args: Any, base: Base, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +53,7 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
         self._next: Data | None = None
         self._building = False
         self._generation = 0  # bumped by reset: a build of before is dropped, not redone
+        self._ordered: Ordered | None = None  # hidden: the latest build's rows in order
 
     def build_from(self, data: Data) -> None:
         """Build rows for ``data``: now, or after the build in flight."""
@@ -53,6 +65,7 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
         """Start over (another gig): no rows, and nothing of before is built or taken."""
         self._generation += 1
         self._next = None
+        self._ordered = None
         self.base = base
         self.set_rows(())
 
@@ -63,22 +76,33 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
     def _start(self) -> None:
         data, self._next = self._next, None
         self._building = True
-        self._build(self._generation, self.base, data)
+        # Hidden, the thread also puts the rows in order: shown, the table swaps them in.
+        order = None if self.showing else (self.sort_column, self.sort_reverse)
+        self._build(self._generation, self.base, data, order)
 
     # A description of its own: Textual's default one is the repr of the arguments, 10,000
     # invitations each time, made on the event loop.
     @work(thread=True, exclusive=True, group="rows", description="rows")
-    def _build(self, generation: int, base: Base, data: Data) -> None:
+    def _build(self, generation: int, base: Base, data: Data,
+               order: tuple[str, bool] | None) -> None:
         result = self.build(base, data)
+        ordered = None
+        if order is not None:
+            index = [c.key for c in self.columns].index(order[0])
+            ordered = (order, sorted_rows(self.rows_of(self.base_of(result)), index, order[1]))
         if not get_current_worker().is_cancelled:
-            self.post_message(RowsBuilt(generation, base, data, result))
+            self.post_message(RowsBuilt(generation, base, data, result, ordered))
 
     def on_rows_built(self, message: RowsBuilt) -> None:
         self._building = False
         current = message.generation == self._generation  # else another gig's rows
         if current and message.base is self.base:
             self.take(message.result)
-            self.post_message(RowsSwapped())
+            if self.apply_now():
+                self.apply(message.result)
+                self.post_message(RowsSwapped())
+            else:
+                self._ordered = message.ordered
         elif current and self._next is None:
             self._next = message.data  # built on rows the table no longer has: again
         if self._next is not None:
@@ -89,5 +113,35 @@ class BuiltTable(KeyedTable, Generic[Data, Base]):
         raise NotImplementedError
 
     def take(self, result: Any) -> None:
-        """Put a build's rows in the table and make them the new ``base``."""
+        """Make a build's rows the new ``base`` (the model; the widget is :meth:`apply`'s)."""
+        self.base = self.base_of(result)
+
+    def base_of(self, result: Any) -> Base:
+        """The model a build's result makes (in the thread too)."""
         raise NotImplementedError
+
+    def rows_of(self, base: Base) -> Iterable[Row]:
+        """Every row of a model (in the thread too)."""
+        raise NotImplementedError
+
+    def apply(self, result: Any) -> None:
+        """Put a build's changes in the widget (shown, and up to the base before it)."""
+        raise NotImplementedError
+
+    def base_rows(self) -> Iterable[Row]:
+        """Every row of the model, as :meth:`take` left it."""
+        return self.rows_of(self.base)
+
+    def apply_model(self) -> None:
+        """Shown again: the rows the thread put in order swapped in (when in the table's order),
+        then the rows the model has and the widget lacks (marks redrawn), and those it dropped."""
+        ordered, self._ordered = self._ordered, None
+        if ordered is not None and ordered[0] == (self.sort_column, self.sort_reverse):
+            self._order = ordered[1]
+            self._rows = {row.key: row for row in self._order}
+        rows = self._rows
+        model = list(self.base_rows())
+        keys = {row.key for row in model}
+        self.update_rows([row for row in model if rows.get(row.key) is not row],
+                         [key for key in rows if key not in keys])
+        self.post_message(RowsSwapped())

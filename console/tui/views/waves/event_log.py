@@ -56,8 +56,13 @@ class EventLog(BuiltTable[Log, LogRows]):
         dropped = [row.key for row in kept[:max(len(kept) + len(new) - LOG_LIMIT, 0)]]
         return Swap(LogRows(appended, rows), new[-len(rows):] if rows else [], dropped, restart)
 
-    def take(self, result: Swap) -> None:
-        self.base = result.base
+    def base_of(self, result: Swap) -> LogRows:
+        return result.base
+
+    def rows_of(self, base: LogRows) -> tuple[Row, ...]:
+        return base.rows
+
+    def apply(self, result: Swap) -> None:
         if result.restart:
             self.set_rows(result.base.rows)
         else:

@@ -57,19 +57,33 @@ class InvitationTable(BuiltTable[Wanted, Built]):
                 changed.append(row)
         return Rows(built, changed, [key for key in base if key not in built], selected)
 
+    def base_of(self, result: Rows) -> Built:
+        return result.built
+
+    def rows_of(self, base: Built) -> Iterable[Row]:
+        return (row for _, row in base.values())
+
     def take(self, result: Rows) -> None:
-        self.base = result.built
-        self.update_rows(result.changed, result.removed)
+        super().take(result)
         # Marked while the operator (un)selected some: marked again as they are now.
-        self.mark({row.key for row in result.changed} & (result.selected ^ self.selected))
+        self._mark_model({row.key for row in result.changed} & (result.selected ^ self.selected))
+
+    def apply(self, result: Rows) -> None:
+        base = self.base  # the changed rows as the model has them (marks redrawn)
+        self.update_rows([base[row.key][1] for row in result.changed], result.removed)
 
     # Selection ------------------------------------------------------------------------------------
     def mark(self, keys: Iterable[str]) -> None:
         """Draw the selection mark of these rows again (a new base: a build in flight, made
         on the old marks, is made again)."""
+        if (rows := self._mark_model(keys)) and self.apply_now():
+            self.update_rows(rows)
+
+    def _mark_model(self, keys: Iterable[str]) -> list[Row]:
+        """The marks of these rows drawn again in the model (a new base); the rows made."""
         keys = [key for key in keys if key in self.base]
         if not keys:
-            return
+            return []
         base = dict(self.base)
         rows = []
         for key in keys:
@@ -77,7 +91,7 @@ class InvitationTable(BuiltTable[Wanted, Built]):
             base[key] = (inv, row := invitation_row(inv, self.selected))
             rows.append(row)
         self.base = base
-        self.update_rows(rows)
+        return rows
 
     def toggle(self, key: str) -> None:
         self.selected.symmetric_difference_update({key})

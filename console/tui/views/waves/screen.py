@@ -195,5 +195,9 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
 
     def show_pane(self, pane: str) -> None:
         self.pane = pane
+        # The pane shown brings its widget up to its data before the first paint.
+        for name, table in (("waves", self.waves_table), ("invitations", self.invitations_table),
+                            ("events", self.events_table)):
+            table.show(name == pane)
         self.query_one("#wv-panes", ContentSwitcher).current = f"wv-{pane}"
         self._paint_tabs()
