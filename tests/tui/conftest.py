@@ -43,6 +43,14 @@ async def listed(pilot, count: int | None = None) -> None:
     raise AssertionError("the gig list was never painted")
 
 
+async def wait_for(condition, seconds: float = 10.0) -> None:
+    """Until ``condition()`` holds (a test failure after ``seconds``)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
 def screen_text(app) -> str:
     """The screen as the terminal shows it (notifications and dialogs included): one line of
     text per row of cells."""

@@ -8,7 +8,7 @@ import pytest
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.dialogs import ConfirmDialog
 
-from .conftest import SIZE, listed
+from .conftest import SIZE, listed, wait_for
 from .fakes import T0
 
 
@@ -197,10 +197,13 @@ async def test_read_only_refuses_every_mutation(make_app, backend, where):
             await pilot.pause()
             assert not isinstance(app.screen, (ConfirmDialog, GigEditor)), key
         await pilot.press("enter", "e")
-        await pilot.pause()
+
+        def refusals() -> int:
+            return sum("Read-only" in n.message for n in app._notifications)
+
+        await wait_for(lambda: refusals() >= 5)
         assert app.screen.mode == "view"
-        refusals = [n.message for n in app._notifications if "Read-only" in n.message]
-        assert len(refusals) == 5
+        assert refusals() == 5
         assert backend.calls == []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 
@@ -10,17 +9,10 @@ import pytest
 
 from console.tui.widgets.forecast_line import ForecastLine
 
+from .conftest import wait_for
 from .test_waves_view import SIZE, make_app, open_gig, text
 
 pytestmark = pytest.mark.forecast_line
-
-
-async def wait_for(condition, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
 
 
 async def test_the_forecast_line_and_band_show_without_holding_keys():
@@ -28,7 +20,7 @@ async def test_the_forecast_line_and_band_show_without_holding_keys():
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         opened = time.monotonic()
-        await wait_for(lambda: "fills ~" in text(screen, "#wv-forecast"))
+        await wait_for(seconds=30, condition=lambda: "fills ~" in text(screen, "#wv-forecast"))
         assert time.monotonic() - opened < 15
         line = text(screen, "#wv-forecast")
         assert "(P50) · 90% by " in line and "before end" in line
@@ -37,7 +29,8 @@ async def test_the_forecast_line_and_band_show_without_holding_keys():
         await pilot.press("c")
         await pilot.pause()
         assert screen.pane == "chart"
-        await wait_for(lambda: screen.query_one(ForecastLine).result is not None)
+        await wait_for(
+            seconds=30, condition=lambda: screen.query_one(ForecastLine).result is not None)
         chart = "\n".join("".join(r.text for r in line) for line in screen.chart.draw(90, 20))
         assert "░ forecast" in chart
         assert "░" in chart or "." in chart.splitlines()[0]
@@ -49,5 +42,5 @@ async def test_at_the_fastest_speed_the_forecast_holds():
         screen = await open_gig(pilot)
         app.clock.set_speed(math.inf)
         app.clock.paused = False
-        await wait_for(lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
+        await wait_for(seconds=30, condition=lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
         assert screen.query_one(ForecastLine).result is None

@@ -15,6 +15,7 @@ from console.tui import format as fmt
 from console.tui.app import CirroApp
 from console.tui.views.waves import WavesScreen
 
+from .conftest import wait_for
 from .screen import screen_lines
 
 SIZE = (100, 30)
@@ -319,10 +320,3 @@ async def test_rows_built_after_the_console_closed_paint_nothing():
     assert table.total_count == taken  # built, but taken by no table
     assert app.return_code in (0, None)
 
-
-async def wait_for(condition, seconds: float = 10.0) -> None:
-    """Until ``condition()`` holds (a test failure after ``seconds``)."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
