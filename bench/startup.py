@@ -8,8 +8,8 @@ runs of the programs take turns, so that the load of a shared machine falls on e
 
     python bench/startup.py [--runs 9] [--baseline OTHER_VENV/bin/cirro-console] [--workers N]
 
-``--baseline`` names another install's console (main's code: ``git worktree add /tmp/main
-main`` and an editable install in its own venv) to print today's figure beside this tree's.
+``--baseline`` names another install's console (main's code: a second clone of main with an
+editable install in its own venv) to print today's figure beside this tree's.
 ``--workers`` sets the demo's population (the local context's ``workers``).
 """
 

@@ -1,17 +1,24 @@
 """The console's start imports only what its first view needs (bench/startup.py times it): the
 forecast (scipy, numpy), the query preview (numpy, tree-sitter), serve (uvicorn, starlette) and
 remote contexts (httpx, the JWT signer), and the regex package for MQL's $regex, load when they
-are used."""
+are used. The simulation's clock starts (its waves rank with numpy) once the gig list painted
+its first data."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from serve_process import copy_sim
 from terminal.harness import scratch_env
+from tui.screen import screen_lines
+
+from console.backends.local import LocalBackend
+from console.tui.app import CirroApp
+from console.tui.views import later
 
 # Packages and modules the gig list of a local context does not need.
 DEFERRED = ("scipy", "numpy", "uvicorn", "starlette", "httpx", "jwt", "tree_sitter", "regex",
@@ -85,8 +92,36 @@ def test_the_console_shows_its_gig_list_without_the_deferred_modules(demo_dir, t
     copy_sim(demo_dir, tmp_path / ".local/share/cirro-console/local")
     modules = loaded_modules(FIRST_FRAME, scratch_env(tmp_path))
     assert "console.tui.views.gigs" in modules  # it did reach the gig list
-    # The simulation host runs its first waves meanwhile, on its own thread: it ranks with numpy.
-    assert deferred(modules, also_allowed=("numpy",)) == []
+    # The simulation's clock is held until then: no wave has ranked with numpy yet.
+    assert deferred(modules) == []
+
+
+async def test_the_clock_starts_once_the_gig_list_painted_its_first_data(demo_dir, tmp_path,
+                                                                         monkeypatch):
+    backend = LocalBackend.open(copy_sim(demo_dir, tmp_path / "sim"))
+    start = backend.engine.clock
+    app = CirroApp(backend, speed=600.0)
+    shown: list[tuple[str, bool, int]] = []
+    # Asked for once the first view's data is on the screen.
+    monkeypatch.setattr(later, "preload", lambda: shown.append(
+        ("\n".join(screen_lines(app)), backend.host.pace.paused, backend.engine.clock)))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            deadline = time.monotonic() + 20
+            while not shown:
+                assert time.monotonic() < deadline, "the gig list never showed its data"
+                await pilot.pause(0.01)
+            screen, held, clock = shown[0]
+            assert "Onboarding survey" in screen and "8 of 8 gigs" in screen
+            assert held and clock == start  # the first frame came before the clock moved
+            header = screen.splitlines()[0]
+            # A moment later the demo runs: the header's simulated time moves on.
+            while screen_lines(app)[0] == header:
+                assert time.monotonic() < deadline, f"the clock never moved: {header}"
+                await pilot.pause(0.05)
+            assert backend.engine.clock > start and not backend.host.pace.paused
+    finally:
+        await backend.close()
 
 
 def test_the_other_views_load_in_the_background_once_asked():

@@ -36,7 +36,7 @@ from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed,
                                   SnapshotReady)
 from console.tui.palette import ActionsProvider
 from console.tui.theme import CIRRO_THEMES
-from console.tui.views import VIEWS
+from console.tui.views import VIEWS, later
 from console.tui.views.base import ViewScreen
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.dialogs import ConfirmDialog
@@ -89,6 +89,8 @@ class CirroApp(App[None]):
         self._ran_out = False
         self.poll_interval = poll_seconds
         self.snapshot: Snapshot | None = None
+        # Set once the first view painted data: see first_frame_painted.
+        self.first_frame_shown = False
         self.connection = Connection()
         self.snapshots: Signal[Snapshot] = Signal(self, "snapshots")
         self._poll_timer = None
@@ -131,10 +133,25 @@ class CirroApp(App[None]):
             self.notify("\n".join(self.key_warnings), title="Keys (also listed in ? help)",
                         severity="warning", timeout=15)
         if self.clock is not None:
-            self.clock.start()
+            # The current frame, with the clock still held: it starts once the first view
+            # painted it (first_frame_painted), so its first waves (numpy, the rankings) do
+            # not take the interpreter from the first frame.
             self._unsubscribe = self.clock.simulation.subscribe(self._on_frame)
         else:
             self.poll_now()
+
+    def first_frame_painted(self) -> None:
+        """The first view has painted its first data: now the heavy work starts, off this
+        thread: the other views' imports, the simulation's clock, the population's columns (the
+        query view's first preview and the next rankings read them)."""
+        if self.first_frame_shown:
+            return
+        self.first_frame_shown = True
+        later.preload()
+        if self.clock is not None:
+            self.clock.start()
+            self.run_worker(self.clock.simulation.prepare_population, thread=True,
+                            group="prepare-population", exit_on_error=False)
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -277,16 +294,10 @@ class CirroApp(App[None]):
         return list(await asyncio.gather(*(one(gig.id) for gig in gigs)))
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
-        first = self.snapshot is None
         self.snapshot = message.snapshot
         self.connection = Connection(last_ok=message.snapshot.fetched_at,
                                      last_ok_at=message.snapshot.read_at)
         self.snapshots.publish(message.snapshot)
-        if first and self.backend.simulation is not None:
-            # The query view's first preview and the next rankings read the population's
-            # columns: built in a thread once the first view is shown.
-            self.run_worker(self.backend.simulation.prepare_population, thread=True,
-                            group="prepare-population", exit_on_error=False)
         self._bump()
         self._schedule_poll()
 

@@ -2,7 +2,7 @@
 
 The clock itself runs elsewhere (the simulation host's thread, or a replay's task): this only
 passes the operator's changes on through :class:`SimulationControls` and answers what the
-header shows. Until the app starts it, what is set here is only noted, so that a test (or
+header shows. Until the app starts it (once the first view painted its data), what is set here is only noted, so that a test (or
 ``replay --paused``) can set the clock before anything moves.
 """
 

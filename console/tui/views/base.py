@@ -9,7 +9,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from console.tui.messages import Snapshot
-from console.tui.views import later
 from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -42,8 +41,8 @@ class ViewScreen(Screen[None]):
 
     def _show(self, snapshot: Snapshot) -> None:
         self.on_snapshot(snapshot)
-        if not later.requested():  # the first data on the screen: now the other views load
-            self.call_after_refresh(later.preload)
+        if not self.cirro.first_frame_shown:  # once this data is on the screen
+            self.call_after_refresh(self.cirro.first_frame_painted)
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Called with every poll's data while the screen is mounted."""

@@ -30,10 +30,6 @@ def opened_later(module: str, name: str) -> Callable[[], Screen]:
     return screen
 
 
-def requested() -> bool:
-    return _requested.is_set()
-
-
 def preload() -> None:
     """Import the later views' modules in a daemon thread, once per process."""
     if _requested.is_set():
