@@ -161,32 +161,48 @@ def test_other_inputs_in_the_same_state_directory_are_refused(tmp_path, capsys):
                  "--fresh"]) == 0
 
 
+def saved_clock(state: Path) -> int | None:
+    """The simulated time of the run's last save (None before its first, or mid-replace)."""
+    try:
+        (meta,) = json.loads((state / "state.json").read_text())["meta"].values()
+    except (OSError, ValueError):
+        return None
+    return meta["clock"]
+
+
 def test_a_run_killed_at_arbitrary_points_ends_with_the_same_report(tmp_path):
     gig = str(write_gig(tmp_path / "gig.json", total_seats=10, seats_min=20, seats_max=None,
                         invitation_multiplier=2))
     # About 90 waves, each saved (checkpoint every wave), so kills land mid-run and mid-write.
     common = [sys.executable, "-m", "console", "simulate", gig, "--json", "--workers", "3000",
               "--seed", "11", "--set", "accept_probability=0.03", "--checkpoint-every", "0"]
-    started = time.monotonic()
     reference = subprocess.run([*common, "--state", str(tmp_path / "reference")], cwd=ROOT,
                                capture_output=True, check=True).stdout
-    duration = time.monotonic() - started
     assert len(json.loads(reference)["waves"]) > 20
     state = tmp_path / "killed"
     delays = random.Random(5)
     killed_mid_run = 0
     for _ in range(4):
+        before = saved_clock(state) or START
         process = subprocess.Popen([*common, "--state", str(state)], cwd=ROOT,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(duration * delays.uniform(0.3, 0.95))
+        # The waves take a small part of a run (start-up and the population come first): kill
+        # once this run has saved a wave of its own, a few waves later or not at all.
+        deadline = time.monotonic() + 60
+        while process.poll() is None and (saved_clock(state) or START) <= before:
+            assert time.monotonic() < deadline, "the run saved no wave in 60 s"
+            time.sleep(0.005)
+        waves_more = delays.randint(0, 8)
+        while process.poll() is None and waves_more:
+            clock = saved_clock(state)
+            while process.poll() is None and saved_clock(state) == clock:
+                time.sleep(0.001)
+            waves_more -= 1
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.communicate()
-            # Killed after the first wave and before the end: the next run must resume.
-            saved = state / "state.json"
-            if saved.exists():
-                (meta,) = json.loads(saved.read_text())["meta"].values()
-                killed_mid_run += START < meta["clock"]
+            # Killed after a wave of its own and before the end: the next run must resume.
+            killed_mid_run += (saved_clock(state) or START) > before
         else:
             process.communicate()
     assert killed_mid_run >= 1
