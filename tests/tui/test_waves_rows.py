@@ -49,9 +49,7 @@ async def test_the_hidden_invitations_table_is_current_and_showing_it_builds_not
 async def test_switching_panes_shows_rows_that_came_while_the_pane_was_hidden():
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_gig(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        screen = await open_gig(pilot, waves=1)
         await pilot.press("i")
         await settle(pilot)
         before = screen_text(app)
@@ -75,9 +73,7 @@ async def test_switching_panes_shows_rows_that_came_while_the_pane_was_hidden():
 async def test_a_reading_during_a_build_makes_it_go_round_again_and_loses_no_row():
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_gig(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        screen = await open_gig(pilot, waves=1)
         await backend.simulation.advance_by(3 * 3600)
         app.poll_now()
         await pilot.pause()  # a build starts with this reading...

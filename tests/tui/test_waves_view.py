@@ -34,13 +34,17 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
-async def open_gig(pilot) -> WavesScreen:
+async def open_gig(pilot, waves: int = 0) -> WavesScreen:
+    """The first gig on the monitor, after running ``waves`` waves now (``n``)."""
     await pilot.press("3")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, WavesScreen) and screen.gig_id is not None
+    for _ in range(waves):
+        await pilot.press("n")
+        await settle(pilot)
     return screen
 
 
@@ -155,9 +159,7 @@ async def select_by_status(pilot, screen, status: str, count: int) -> list[str]:
 async def test_accepting_up_to_seats_max_expires_the_pending_and_the_log_says_so():
     app, backend, gig_id = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_gig(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        screen = await open_gig(pilot, waves=1)
         pending_before = (await backend.gig_stats(gig_id)).pending
         await select_by_status(pilot, screen, "pending", 8)  # seats_max is 8
         await pilot.press("A")
@@ -183,9 +185,7 @@ async def test_accepting_up_to_seats_max_expires_the_pending_and_the_log_says_so
 async def test_resetting_an_accepted_one_below_seats_min_makes_the_next_wave_go_out():
     app, backend, gig_id = make_app(seats_max=None)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_gig(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        screen = await open_gig(pilot, waves=1)
         await select_by_status(pilot, screen, "pending", 5)  # seats_min is 5
         await pilot.press("A", "y")
         await settle(pilot, rounds=5)
