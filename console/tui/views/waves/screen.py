@@ -161,7 +161,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         """Watch one gig (the overview's enter; also what tests call)."""
         self._close_source()
         source = MonitorSource(self.backend, gig_id, lambda r: self._take(source, r),
-                               lambda coro: self.run_worker(coro, group="waves-source"))
+                               lambda work: self.run_worker(work, group="waves-source"))
         self.source = source
         self.invitations_table.start_over()
         self.events_table.start_over()

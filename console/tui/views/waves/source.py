@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from console.backends.errors import BackendError
@@ -39,14 +40,16 @@ class Reading:
 
 class MonitorSource:
     def __init__(self, backend: Any, gig_id: str, deliver: Callable[[Reading], None],
-                 spawn: Callable[[Awaitable[None]], object]) -> None:
+                 spawn: Callable[[Callable[[], Awaitable[None]]], object]) -> None:
         self.backend = backend
         self.gig_id = gig_id
         self.monitor = GigMonitor(gig_id)
         self.lister: Lister = lister_for(backend)
         self.poll_clock: PollClock | None = None
         self._deliver = deliver
-        self._spawn = spawn  # runs a coroutine as a worker of the screen (ends with it)
+        # Runs a coroutine function as a worker of the screen (ends with it). A function, not a
+        # coroutine: a worker cancelled before it starts must leave no coroutine unawaited.
+        self._spawn = spawn
         self._feed_seq = 0
         self._lock = asyncio.Lock()
         self._wanted = False
@@ -58,7 +61,7 @@ class MonitorSource:
         self._wanted = True
         if not self._draining:
             self._draining = True
-            self._spawn(self._drain(on_error))
+            self._spawn(partial(self._drain, on_error))
 
     async def _drain(self, on_error: Callable[[BackendError], None]) -> None:
         try:
@@ -96,7 +99,7 @@ class MonitorSource:
     def start_polling(self, interval: float, after: Callable[[], None]) -> None:
         self.poll_clock = PollClock(interval)
         self._poll_loop = PollLoop(self.poll_clock, self.read, time.monotonic, after=after)
-        self._spawn(self._poll_loop.run())
+        self._spawn(self._poll_loop.run)
 
     def set_interval(self, interval: float) -> None:
         if self.poll_clock is not None and self._poll_loop is not None:
