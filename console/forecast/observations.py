@@ -1,6 +1,8 @@
 """What each invitation tells the fit: a response after so many hours (and whether it was an
-accept), or a wait that is still open (right-censored) when it was last seen pending or when it
-expired. Built from a recording, or from a context's invitations."""
+accept), or a wait that is still open (right-censored) when it was last seen pending, when it
+expired, or when its gig was archived (an archived gig takes no more responses: the simulation
+drops them, and a forecast's continuation stops there too). Built from a recording, or from a
+context's invitations."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from console.models import Gig, GigInvitation, InvitationStatus
+from console.waves import closed_at
 
 HOUR = 3600.0
 
@@ -56,11 +59,21 @@ def expiry_time(history: GigHistory, invitation: GigInvitation,
     return min(history.gig.end_at, history.observed_at)
 
 
+def pending_until(history: GigHistory) -> int:
+    """Until when a pending invitation is known to have waited: the last observation, or the
+    gig's archiving if that came first (a wait after it could never end in a response, so
+    counting it would make a worker who might still have answered look like one who never
+    does)."""
+    closed = closed_at(history.gig)
+    return history.observed_at if closed is None else min(history.observed_at, closed)
+
+
 def observations(history: GigHistory) -> tuple[list[Observation], int]:
     """The gig's observations and how many invitations had no invited_at (left out)."""
     out: list[Observation] = []
     skipped = 0
     full_at = _full_at(history.gig, history.invitations)
+    open_until = pending_until(history)
     for inv in history.invitations:
         if inv.invited_at is None:
             skipped += 1
@@ -73,7 +86,7 @@ def observations(history: GigHistory) -> tuple[list[Observation], int]:
         elif inv.status is InvitationStatus.EXPIRED:
             end, responded = expiry_time(history, inv, full_at), False
         else:
-            end, responded = history.observed_at, False
+            end, responded = open_until, False
         # A response in the second of the invitation (or a poll that saw both at once) is given
         # half a second: the delay model is lognormal, so it needs a positive time.
         seconds = max(end - inv.invited_at, 0.5)
