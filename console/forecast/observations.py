@@ -7,7 +7,7 @@ context's invitations."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from console.models import Gig, GigInvitation, InvitationStatus
 from console.waves import closed_at
@@ -26,13 +26,15 @@ class Observation:
 
 @dataclass
 class GigHistory:
-    """One gig's invitations as last seen, when each expiry was first seen, and when the
-    invitations were last observed."""
+    """One gig's invitations as last seen, when each expiry was first seen (and when the
+    observation before it was made, the invitation still pending), and when the invitations
+    were last observed."""
 
     gig: Gig
     invitations: list[GigInvitation]
     observed_at: int
     expired_at: Mapping[str, int]
+    expired_after: Mapping[str, int] = field(default_factory=dict)
 
 
 def _full_at(gig: Gig, invitations: Sequence[GigInvitation]) -> int | None:
@@ -48,15 +50,22 @@ def expiry_time(history: GigHistory, invitation: GigInvitation,
                 full_at: int | None) -> int:
     """When an expired invitation stopped waiting. A recording or a poll sees an expiry only
     at its next frame or poll (an upper bound); when the gig became full (which expires every
-    pending invitation) between the invitation and then, that is the exact moment. Without a
-    recorded time: when the gig became full, else its end_at, else the last observation."""
+    pending invitation) between the invitation and then, that is the exact moment, and so is
+    the gig's end_at when it fell between the observation before (still pending) and the one
+    that saw the expiry (the simulation's expire_pending_at_end expires every pending
+    invitation there; any other expiry in that window is at most one observation off).
+    Without a recorded time: when the gig became full, else its end_at, else the last
+    observation."""
     seen = history.expired_at.get(invitation.id, invitation.responded_at)
     invited = invitation.invited_at if invitation.invited_at is not None else history.observed_at
     if full_at is not None and invited <= full_at <= (seen if seen is not None else full_at):
         return full_at
-    if seen is not None:
-        return seen
-    return min(history.gig.end_at, history.observed_at)
+    if seen is None:
+        return min(history.gig.end_at, history.observed_at)
+    before = history.expired_after.get(invitation.id)
+    if before is not None and before < history.gig.end_at <= seen:
+        return history.gig.end_at
+    return seen
 
 
 def pending_until(history: GigHistory) -> int:
