@@ -11,7 +11,8 @@ from console.models import GigStats
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.virtual_table import VirtualTable
 
-from .conftest import SIZE, listed
+from .conftest import SIZE, listed, shows
+from .fakes import T0, make_gig
 
 
 def table(app) -> VirtualTable:
@@ -74,6 +75,40 @@ async def test_bad_regex_keeps_last_filter_and_says_why(make_app):
         assert "filter error" in status and "regex" in status
         await pilot.press("escape")
         assert shown(app) == ["1", "2", "3", "4"]
+
+
+# (a|aa)+b backtracks without end on a run of a's not followed by b: 1.6**n steps (34: ~2 s).
+BACKTRACKER = "(a|aa)+b"
+RUN_OF_AS = "a" * 34 + "!"
+
+
+async def test_a_backtracking_regex_is_refused_and_the_console_goes_on(make_app, backend):
+    backend.gigs["5"] = make_gig("5", RUN_OF_AS, T0 - 60, T0 + 600)
+    backend.stats["5"] = GigStats(gig_id="5")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *BACKTRACKER[:-1])
+        kept = shown(app)
+        assert "5" in kept and "1" in kept  # every title with an a
+        await pilot.press("b")
+        text = await shows(pilot, "ran longer than")
+        assert "filter error: the regex ran longer than 250 ms" in text, text
+        assert shown(app) == kept
+
+
+async def test_a_refresh_that_makes_the_filter_backtrack_removes_it_and_says_so(make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *BACKTRACKER, "enter")
+        assert shown(app) == ["3"]  # "Data labelling"
+        backend.gigs["5"] = make_gig("5", RUN_OF_AS, T0 - 60, T0 + 600)
+        backend.stats["5"] = GigStats(gig_id="5")
+        app.poll_now()
+        text = await shows(pilot, "removed")
+        assert f"{BACKTRACKER!r} removed: the regex ran longer than" in text, text
+        assert shown(app) == ["1", "2", "3", "4", "5"]
 
 
 async def test_sort_by_picked_column_reverse_and_header_click(make_app):
