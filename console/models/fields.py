@@ -42,6 +42,9 @@ MAX_SEATS = 1_000_000
 MAX_MULTIPLIER = 1_000
 MAX_FREQUENCY_MINUTES = 525_600  # one year
 MAX_AMOUNT = 1_000_000_000
+# Synthetic workers generated in memory: ~2 KB each while built (200,000: 415 MB peak), so a
+# config's or --workers' 10**12 went on eating memory on a blank screen. More come from a file.
+MAX_WORKERS = 1_000_000
 
 
 def _finite(value: float) -> float:

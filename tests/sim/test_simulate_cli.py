@@ -117,6 +117,17 @@ def test_bad_options_exit_2_and_write_nothing(tmp_path, capsys, data_dir, args, 
     assert not data_dir.exists()
 
 
+def test_more_synthetic_workers_than_memory_holds_are_refused(tmp_path, capsys, data_dir,
+                                                              monkeypatch):
+    def no_population(count, seed):  # before the check, 10**12 ran until memory ran out
+        raise AssertionError(f"would build {count:,} workers")
+    monkeypatch.setattr("console.sim.runner.generate_population", no_population)
+    gig = write_gig(tmp_path / "gig.json")
+    assert main(["simulate", str(gig), "--workers", str(10**12)]) == 2
+    assert "--workers: at most 1,000,000 synthetic workers" in capsys.readouterr().err
+    assert not data_dir.exists()
+
+
 def test_broken_json_gig_file_names_line_and_column(tmp_path, capsys):
     gig = tmp_path / "gig.json"
     gig.write_text('{"title": "x",\n "description": }')
