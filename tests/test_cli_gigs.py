@@ -53,6 +53,14 @@ def test_missing_file_and_non_object(tmp_path, capsys):
     assert "a gig must be a JSON object, not list" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["gigs", "validate"], ["gigs", "create"], ["simulate"]])
+def test_a_file_nested_too_deeply_is_named_not_a_traceback(tmp_path, capsys, command):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert main([*command, str(path)]) in (1, 2)
+    assert f"{path}: invalid JSON: arrays or objects nested too deeply" in capsys.readouterr().err
+
+
 def test_help_lists_subcommands(capsys):
     # Without arguments the command opens the console (tests/tui); --help lists the commands.
     with pytest.raises(SystemExit) as exit_:

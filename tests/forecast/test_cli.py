@@ -78,6 +78,14 @@ def test_bad_model_file_is_named(tmp_path, local, capsys):
     assert f"{bad}.respond_probability: missing" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["m.json", "m.toml"])
+def test_a_model_file_nested_too_deeply_is_named(tmp_path, local, capsys, name):
+    bad = tmp_path / name
+    bad.write_text(("a = " if name.endswith(".toml") else "") + "[" * 100_000 + "]" * 100_000)
+    assert main(["forecast", "5", "--model", str(bad)]) == 2
+    assert "nested too deeply to read" in capsys.readouterr().err
+
+
 def test_forecast_of_a_running_gig(local, capsys):
     assert main(["forecast", "5", "--runs", "40", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
