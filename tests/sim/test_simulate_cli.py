@@ -6,6 +6,7 @@ import json
 import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -228,6 +229,18 @@ def test_unwritable_save_population_is_reported(tmp_path, capsys):
     gig = str(write_gig(tmp_path / "gig.json"))
     assert main(["simulate", gig, "--workers", "10", "--save-population", str(target)]) == 1
     assert "cannot write population" in capsys.readouterr().err
+
+
+def test_save_population_to_a_device_or_pipe_leaves_it_as_it_is(tmp_path, capsys):
+    # As root, --save-population /dev/full renamed a regular file over the device. A FIFO
+    # stands in for it here: replacing one takes no privilege.
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    gig = str(write_gig(tmp_path / "gig.json"))
+    assert main(["simulate", gig, "--workers", "10", "--save-population", str(fifo)]) == 1
+    assert f"{fifo}: cannot write population: not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert not (tmp_path / "pipe.json.columns").exists()
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 
 from textual.widgets import Input
 
@@ -173,6 +175,21 @@ async def test_export_filtered_view_to_csv_and_json(make_app, tmp_path):
     assert rows[0]["phase"] == "live" and rows[0]["seats_max"] == "20"
     data = json.loads((tmp_path / "gigs.json").read_text())
     assert [d["id"] for d in data] == ["1", "4"] and data[1]["seats_max"] is None
+
+
+async def test_export_onto_a_device_or_pipe_says_so_and_leaves_it(make_app, tmp_path):
+    # The rename of the atomic write replaced whatever was there (as root, /dev/full too).
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await listed(pilot)
+        await answer_prompt(pilot, "e", str(fifo))
+        await shows(pilot, "Overwrite")  # it exists: replace it?
+        await pilot.press("y")
+        text = await shows(pilot, "not a regular file")
+        assert f"{fifo.name}: cannot write: not a regular file" in text, text
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 async def test_export_to_unknown_format_says_so(make_app, tmp_path):
