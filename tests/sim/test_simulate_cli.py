@@ -108,6 +108,9 @@ def test_bad_gig_names_the_field_exits_2_and_writes_nothing(tmp_path, capsys, da
 @pytest.mark.parametrize("args, expected", [
     (["--set", "accept_probability=7"], "accept_probability: must be between 0 and 1"),
     (["--set", "speed=2"], "speed: unknown setting"),
+    # Before: a ValueError or OverflowError traceback from the first response drawn.
+    (["--set", "response_sigma=nan"], "response_sigma: must be between 0 and 20, got nan"),
+    (["--set", "response_median_hours=1e308"], "response_median_hours: must be > 0 and at most"),
     (["--until", "tomorrow"], "--until: 'tomorrow' is not"),
     (["--population", "missing.json"], "cannot read population"),
 ])
