@@ -125,6 +125,20 @@ def test_sweep_orders_combinations_and_picks_one(local, capsys):
     assert "<- pick" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("option", "expected"), [
+    (["--runs", str(2**62)], "--runs: must be 1 to 100,000, got 4,611,686,018,427,387,904"),
+    (["--jobs", "100000"], "--jobs: must be 1 to this machine's"),
+    (["--seed", "-1"], "--seed: must not be negative, got -1"),
+])
+def test_options_no_forecast_could_finish_are_refused(monkeypatch, capsys, option, expected):
+    # Before: 2**62 runs went on for good, 100,000 processes did not start, -1 was a traceback.
+    def no_state(args):
+        raise AssertionError("the forecast went ahead")
+    monkeypatch.setattr("console.cli.forecast._read_state", no_state)
+    assert main(["forecast", "5", *option]) == 2
+    assert expected in capsys.readouterr().err
+
+
 def test_bad_sweep_is_named(local, capsys):
     assert main(["forecast", "5", "--sweep", "wave_size=3"]) == 2
     assert "--sweep 'wave_size=3': expected NAME=V1,V2,... with NAME one of" in \
