@@ -139,6 +139,12 @@ def test_options_no_forecast_could_finish_are_refused(monkeypatch, capsys, optio
     assert expected in capsys.readouterr().err
 
 
+def test_a_directory_given_as_source_is_named(tmp_path, local, capsys):
+    # Before: taken for a gig id, "gig /tmp/... not found (status 404)".
+    assert main(["calibrate", str(tmp_path)]) == 2
+    assert f"{tmp_path}: a directory, not a recording" in capsys.readouterr().err
+
+
 def test_bad_sweep_is_named(local, capsys):
     assert main(["forecast", "5", "--sweep", "wave_size=3"]) == 2
     assert "--sweep 'wave_size=3': expected NAME=V1,V2,... with NAME one of" in \
