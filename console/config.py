@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from console import paths
 from console.models import problems_from_validation
+from console.models.fields import MAX_WORKERS
 
 DEFAULT_CONTEXT = "local"
 DEFAULT_BASE_URL = "https://cirro.io/api/v2"
@@ -47,7 +48,7 @@ class LocalContext(_WithDataDir):
 
     kind: Literal["local"] = "local"
     read_only: bool = False
-    workers: int = Field(default=5000, ge=1)
+    workers: int = Field(default=5000, ge=1, le=MAX_WORKERS)
     seed: int = 1
 
 

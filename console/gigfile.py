@@ -60,6 +60,9 @@ def query_problems(gig: Gig | GigCreate) -> list[Problem]:
     return []
 
 
+NESTED_TOO_DEEPLY = "invalid JSON: arrays or objects nested too deeply to read"
+
+
 def load_gig_file(path: Path, shape: GigShape | None = None) -> GigFile:
     result = GigFile(path=path)
     try:
@@ -74,6 +77,9 @@ def load_gig_file(path: Path, shape: GigShape | None = None) -> GigFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         result.problems.append(problem_from_json(exc, str(path)))
+        return result
+    except RecursionError:  # arrays or objects nested past what json.loads recurses into
+        result.problems.append(Problem(str(path), NESTED_TOO_DEEPLY))
         return result
     if isinstance(data, dict):
         result.shape = shape or shape_of(data)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +54,26 @@ def test_missing_file_and_non_object(tmp_path, capsys):
     path.write_text("[1, 2]")
     assert main(["gigs", "validate", str(path)]) == 1
     assert "a gig must be a JSON object, not list" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["gigs", "validate"], ["gigs", "create"], ["simulate"]])
+def test_a_file_nested_too_deeply_is_named_not_a_traceback(tmp_path, capsys, command):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert main([*command, str(path)]) in (1, 2)
+    assert f"{path}: invalid JSON: arrays or objects nested too deeply" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_one_line_not_a_traceback(tmp_path):
+    # Before: exit 120 and "Exception ignored ... OSError: [Errno 28]" (a traceback for longer
+    # output) when stdout could not be written.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "console", "gigs", "validate",
+                               str(FIXTURES / "gig_object_page_fixed.json")],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == "cirro-console: cannot write the output: No space left on device\n"
 
 
 def test_help_lists_subcommands(capsys):

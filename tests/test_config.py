@@ -57,6 +57,13 @@ def test_bad_value_names_the_key(tmp_path):
     assert "ui.speed" in message and "contexts.x.remote.app_id: is required" in message
 
 
+def test_more_synthetic_workers_than_memory_holds_are_refused_by_name(tmp_path):
+    # 10**12 built the demo's population on a blank screen until memory ran out.
+    path = write(tmp_path, "[contexts.local]\nkind = 'local'\nworkers = 1000000000000\n")
+    with pytest.raises(ConfigError, match="contexts.local.local.workers: .*1000000"):
+        load_config(path)
+
+
 def test_unknown_context(tmp_path):
     config = load_config(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match="unknown context 'prod' \\(known: local\\)"):

@@ -92,6 +92,28 @@ def test_nested_task_problem_has_full_path():
     assert messages(info.value) == ["tasks.0.base_price: Input should be greater than or equal to 0"]
 
 
+def deep(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    # Saved, the infinity came back as null: a filter matching every worker without a rating.
+    ("filter_query", {"rating": {"$in": [float("inf")]}},
+     "filter_query: rating.$in.0: inf is not a JSON number"),
+    ("epam_options", {"x": float("nan")}, "epam_options: x: nan is not a JSON number"),
+    ("notification_payload", {"t": "\udfff"}, "notification_payload: t: not valid Unicode text"),
+    # 900 levels ended `gigs create` in "Maximum serialization depth exceeded".
+    ("epam_options", deep(900), "epam_options: a.a.a"),
+])
+def test_a_json_field_that_would_not_read_back_as_it_was_is_refused(field, value, problem):
+    with pytest.raises(ValidationError) as info:
+        GigCreate.model_validate(base(**{field: value}))
+    assert any(m.startswith(problem) for m in messages(info.value)), messages(info.value)
+
+
 @pytest.mark.parametrize(
     ("now", "phase"),
     [(99, GigPhase.SCHEDULED), (100, GigPhase.LIVE), (199, GigPhase.LIVE), (200, GigPhase.ENDED)],

@@ -85,6 +85,10 @@ def _from_context(args: argparse.Namespace) -> tuple[list[GigHistory], dict[str,
 def _calibrate(args: argparse.Namespace) -> int:
     first = Path(args.source[0])
     is_recording = len(args.source) == 1 and first.is_file()
+    for given in map(Path, args.source):
+        if given.is_dir():  # else taken for a gig id: "gig DIR not found (status 404)"
+            return fail(f"{given}: a directory, not a recording (simulate --record FILE) or a "
+                        "gig id", EXIT_USAGE)
     try:
         if is_recording:
             histories = histories_from_recording(first, args.gig)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
@@ -72,11 +73,20 @@ def _header(state: GigState) -> str:
             f"{len(state.invitations)} invited, {len(state.candidates)} candidates left")
 
 
+# ~100 runs a second a core: 100,000 is a quarter of an hour on two. 2**62 ran for good, a
+# pool of 100,000 processes did not start in 100 s, and seed -1 was numpy's traceback.
+MAX_RUNS = 100_000
+
+
 def _forecast(args: argparse.Namespace) -> int:
-    if args.runs < 1:
-        return fail(f"--runs: must be at least 1, got {args.runs}", EXIT_USAGE)
-    if args.jobs is not None and args.jobs < 1:
-        return fail(f"--jobs: must be at least 1, got {args.jobs}", EXIT_USAGE)
+    if not 1 <= args.runs <= MAX_RUNS:
+        return fail(f"--runs: must be 1 to {MAX_RUNS:,}, got {args.runs:,}", EXIT_USAGE)
+    cores = os.cpu_count() or 1
+    if args.jobs is not None and not 1 <= args.jobs <= cores:
+        return fail(f"--jobs: must be 1 to this machine's {cores} cores, got {args.jobs:,}",
+                    EXIT_USAGE)
+    if args.seed < 0:
+        return fail(f"--seed: must not be negative, got {args.seed}", EXIT_USAGE)
     try:
         sweeps = parse_sweeps(args.sweep)
         given = load_model(args.model) if args.model is not None else None

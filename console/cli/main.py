@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from console import __version__
 from console.cli.common import DEFAULT_DEADLINE
-from console.cli.output import CleanFormatter
+from console.cli.output import CleanFormatter, OutputFailed, guard_stdout
 
 # Modules of console.cli, in the order --help lists them.
 SUBCOMMANDS = ("gigs", "simulate", "calibrate", "forecast", "replay", "serve", "locate")
@@ -94,12 +94,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         from console.tui.startup import run_console
 
         return run_console(context=args.context, read_only=args.read_only)
+    original = guard_stdout()
     try:
-        return int(handler(args))
+        code = int(handler(args))
+        sys.stdout.flush()  # a full disk shows here when the whole output fitted in the buffer
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # The reader went away (`gigs list | head`): not an error; keep Python's exit quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except OutputFailed as exc:
+        # What is still buffered would fail again, as a traceback, when Python exits.
+        _discard_stdout(original)
+        if isinstance(exc.error, BrokenPipeError):
+            return 0  # the reader went away (`gigs list | head`): not an error
+        print(f"cirro-console: cannot write the output: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        sys.stdout = original
+
+
+def _discard_stdout(stream: object) -> None:
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), fd)

@@ -33,6 +33,44 @@ def clean(text: str, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escape, str(text))
 
 
+class OutputFailed(Exception):
+    """Writing the command's output failed (a full disk, a reader gone): not the command's
+    own error, which :func:`guard_stdout` keeps it apart from."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _GuardedStream:
+    """A stream whose write and flush failures are :class:`OutputFailed`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise OutputFailed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputFailed(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guard_stdout() -> Any:
+    """Wrap sys.stdout (see :class:`_GuardedStream`); returns the stream to put back."""
+    original = sys.stdout
+    sys.stdout = _GuardedStream(original)
+    return original
+
+
 def say(text: Any = "", *, err: bool = False) -> None:
     """Print ``text`` (lines of it) to stdout, or stderr, with control characters escaped."""
     print(clean(str(text), keep_newlines=True), file=sys.stderr if err else sys.stdout)

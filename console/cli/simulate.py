@@ -17,6 +17,7 @@ from console.monitor.timefmt import minute
 from console.cli.output import say
 from console.forecast.model import ModelError, load_model
 from console.gigfile import load_gig_file, to_create
+from console.models.fields import MAX_WORKERS
 from console.monitor.recording import Recorder, RecordingError, run_recorded
 from console.paths import simulations_dir
 from console.plural import plural
@@ -102,6 +103,10 @@ def _spec(args: argparse.Namespace) -> RunSpec:
         raise InputError(f"--set {exc}") from None
     if args.workers is not None and args.workers < 0:
         raise InputError(f"--workers: must not be negative, got {args.workers}")
+    if args.workers is not None and args.workers > MAX_WORKERS:
+        raise InputError(f"--workers: at most {MAX_WORKERS:,} synthetic workers, got "
+                         f"{args.workers:,}; a larger population comes from a file "
+                         f"(--population FILE)")
     workers = None if args.population else (args.workers if args.workers is not None
                                             else DEFAULT_WORKERS)
     # load_gig_file has compiled the queries as the engine will (gigfile.query_problems).

@@ -164,9 +164,10 @@ def load_model(path: Path) -> ResponseModel:
         raise ModelError(f"{path}: cannot read: {exc}") from None
     try:
         data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
+    except (ValueError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "nested too deeply to read" if isinstance(exc, RecursionError) else exc
         raise ModelError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'TOML'}: "
-                         f"{exc}") from None
+                         f"{reason}") from None
     return ResponseModel.from_json(data, str(path))
 
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictFloat
 
+from console.models.storable import check_document
+
 
 def _parse_json_object(value: Any) -> Any:
     """Accept a query as an object, or as the JSON string the v1 API used to send."""
@@ -42,6 +44,9 @@ MAX_SEATS = 1_000_000
 MAX_MULTIPLIER = 1_000
 MAX_FREQUENCY_MINUTES = 525_600  # one year
 MAX_AMOUNT = 1_000_000_000
+# Synthetic workers generated in memory: ~2 KB each while built (200,000: 415 MB peak), so a
+# config's or --workers' 10**12 went on eating memory on a blank screen. More come from a file.
+MAX_WORKERS = 1_000_000
 
 
 def _finite(value: float) -> float:
@@ -102,8 +107,17 @@ Multiplier = Annotated[Number, AfterValidator(_finite), AfterValidator(_positive
 FrequencyMinutes = Annotated[Number, AfterValidator(_finite), AfterValidator(_at_least_one_minute),
                              _at_most(MAX_FREQUENCY_MINUTES, " minutes (one year)")]
 InvitationMode = Literal["auto", "manual"]
-FilterQuery = Annotated[dict[str, Any], BeforeValidator(_parse_json_object)]
+def _storable(value: dict[str, Any]) -> dict[str, Any]:
+    # Saved as it is, a NaN or infinity came back as null: {"$in": [Infinity]} became
+    # {"$in": [null]}, which matches every worker without the field.
+    check_document(value, "")
+    return value
+
+
+FilterQuery = Annotated[dict[str, Any], BeforeValidator(_parse_json_object),
+                        AfterValidator(_storable)]
 SortQuery = Annotated[
-    dict[str, Any], BeforeValidator(_parse_json_object), AfterValidator(_check_sort_directions)
+    dict[str, Any], BeforeValidator(_parse_json_object), AfterValidator(_check_sort_directions),
+    AfterValidator(_storable)
 ]
-JsonObject = dict[str, Any]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_storable)]

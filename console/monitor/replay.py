@@ -92,10 +92,10 @@ def _refuse_other_json(path: Path, text: str, first: str) -> None:
     lacks, rather than reported as broken JSON at line 1."""
     try:
         data = json.loads(first)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return  # not JSON at all: _parse says where it breaks
     if not isinstance(data, dict):
         raise RecordingError(f"{path}: not a cirro-console recording: it starts with a JSON "
@@ -113,6 +113,8 @@ def _parse(path: Path, number: int, line: str, model: type[RecordHeader] | type[
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RecordingError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise RecordingError(f"{path}:{number}: invalid JSON: nested too deeply to read") from None
     try:
         model.model_validate(data)
     except ValidationError as exc:

@@ -20,6 +20,13 @@ MAX_STRING_CHARS = 65_536
 MAX_ITEMS = 10_000
 # No request may take longer, wherever it waits (a slow client, the backend's lock, a query).
 REQUEST_DEADLINE = 10.0
+# A request's line and headers must have arrived this long after their first byte (or the
+# connection): 800 clients dripping a header a second were held open for good, and 20,000 used
+# up serve's file descriptors (console/server/protocol.py answers 408).
+HEAD_DEADLINE = REQUEST_DEADLINE
+# Connections open at once, at most; past that the one whose head has been arriving longest is
+# closed. Kept to half the process's file descriptors: the store and the journal need some.
+MAX_CONNECTIONS = 1000
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -50,13 +50,38 @@ async def _run(server: uvicorn.Server) -> None:
         pass
 
 
+# A clock that stopped by itself is started again after this many seconds, doubling up to the
+# most: serve has no operator to resume it, and a passing failure (out of file descriptors
+# while clients flooded it) froze its simulated time for good.
+CLOCK_RETRY_FIRST = 5.0
+CLOCK_RETRY_MOST = 60.0
+
+
 async def run_clock(simulation: SimulationControls, speed: float) -> None:
     """Run the simulation's clock at ``speed`` simulated seconds per wall second (its host moves
     it, on its own thread) until cancelled; the clock pauses again then. A clock that stops by
-    itself (a failed move or save) is logged: nothing else would see it."""
+    itself (a failed move or save) is logged, nothing else would see it, and started again
+    after a backoff."""
+    loop = asyncio.get_running_loop()
+    delay, resumed_at = CLOCK_RETRY_FIRST, loop.time()
+    retry: asyncio.TimerHandle | None = None
+
+    def resume() -> None:
+        nonlocal retry, resumed_at
+        retry, resumed_at = None, loop.time()
+        simulation.set_paused(False)
+
     def seen(frame: Frame) -> None:
-        if frame.error is not None:
-            log.error("simulation clock stopped at %d: %s", frame.now, frame.error)
+        nonlocal retry, delay
+        if frame.error is None:
+            if retry is None and loop.time() - resumed_at > CLOCK_RETRY_MOST:
+                delay = CLOCK_RETRY_FIRST  # it ran a while since: a new failure starts over
+            return
+        if retry is None:
+            log.error("simulation clock stopped at %d: %s; starting it again in %g s",
+                      frame.now, frame.error, delay)
+            retry = loop.call_later(delay, resume)
+            delay = min(delay * 2, CLOCK_RETRY_MOST)
 
     unsubscribe = simulation.subscribe(seen)
     simulation.set_speed(speed)
@@ -65,6 +90,8 @@ async def run_clock(simulation: SimulationControls, speed: float) -> None:
         await asyncio.Event().wait()
     finally:
         unsubscribe()
+        if retry is not None:
+            retry.cancel()
         simulation.set_paused(True)
 
 

@@ -3,9 +3,11 @@ either the old or the new content, never half of one."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,23 @@ def open_private(path: Path, flags: int) -> int:
     return os.open(path, flags | os.O_CREAT, PRIVATE_MODE)
 
 
+def check_replaceable(path: Path) -> None:
+    """Raise OSError, naming ``path``, when it exists and is not a regular file: the rename of
+    an atomic write replaces what is there, and as root `--save-population /dev/full` turned the
+    device into a regular file. A directory is IsADirectoryError."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # absent, or unreadable: the write says why
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (a device, pipe or socket), which a "
+                      "save would replace: give a file's path", str(path))
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
+    check_replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp creates the file 0600: the replaced file is private too.
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)

@@ -36,6 +36,7 @@ from console.models import (
     next_status,
     problems_from_validation,
 )
+from console.models.storable import DocumentError, check_document
 from console.mql import MQLError
 from console.plural import plural
 from console.waves import (
@@ -51,7 +52,7 @@ from console.waves import (
 )
 
 from .errors import NotFoundError, RuleError
-from .population import DocumentError, Population, Record, check_document
+from .population import Population, Record
 from .ranking import QueryCompiler, Ranking, compile_queries, default_compiler, is_default, rank
 from .profiles import bench_status
 from .records import SpaceRecords

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from console.sim.atomic import check_replaceable
+
 FORMATS = (".csv", ".json")
 
 
@@ -36,6 +38,7 @@ def write_export(path: Path, records: Sequence[dict[str, Any]]) -> Path:
     text = render(records, path.suffix.lower())
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        check_replaceable(path)
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:

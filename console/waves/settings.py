@@ -19,6 +19,10 @@ class SettingError(ValueError):
     """A ``name=value`` setting that does not exist or has a bad value; names the setting."""
 
 
+MAX_MEDIAN_HOURS = 1_000_000  # 114 years: delays are cut at 10**9 s (31 years) anyway
+MAX_SIGMA = 20
+
+
 @dataclass(frozen=True)
 class SimSettings:
     wave_counting: WaveCounting = WaveCounting.NEW
@@ -37,10 +41,14 @@ class SimSettings:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise SettingError(f"{name}: must be between 0 and 1, got {value}")
-        if self.response_median_hours <= 0:
-            raise SettingError(f"response_median_hours: must be > 0, got {self.response_median_hours}")
-        if self.response_sigma < 0:
-            raise SettingError(f"response_sigma: must be >= 0, got {self.response_sigma}")
+        # Bounded so that a delay, exp(log(median) + sigma * z) with |z| < 9, stays a float: nan,
+        # inf, a 1e308 median or sigma ended the run in a ValueError or OverflowError traceback.
+        median, sigma = self.response_median_hours, self.response_sigma
+        if not 0 < median <= MAX_MEDIAN_HOURS:
+            raise SettingError(f"response_median_hours: must be > 0 and at most "
+                               f"{MAX_MEDIAN_HOURS:,} (hours), got {median}")
+        if not 0 <= sigma <= MAX_SIGMA:
+            raise SettingError(f"response_sigma: must be between 0 and {MAX_SIGMA}, got {sigma}")
 
     def to_json(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}

@@ -14,7 +14,9 @@ import jwt
 import pytest
 from serve_process import APP_ID
 
-from console.server.limits import MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_STRING_CHARS
+from console.server.limits import (HEAD_DEADLINE, MAX_BODY_BYTES, MAX_DEPTH, MAX_HEAD_BYTES,
+                                   MAX_ITEMS, MAX_STRING_CHARS)
+from console.server.protocol import connection_limit
 from console.sim.demo import DEMO_NOW
 
 GIG = {"title": "t", "description": "d", "url": "u", "start_at": DEMO_NOW - 60,
@@ -108,6 +110,64 @@ def test_the_head_limit_is_counted_whole_headers_too(served_url):
     assert status == 400 and body["error"].startswith("Invalid HTTP request")
     status, _ = raw_exchange(httpx.URL(served_url), with_header(MAX_HEAD_BYTES - 1000))
     assert status == 200
+
+
+def answer_of(sock: socket.socket) -> tuple[int, dict] | None:
+    """The status and JSON body of what the server sent on ``sock``; None if nothing yet."""
+    try:
+        answer = sock.recv(65536)
+    except (BlockingIOError, socket.timeout):
+        return None
+    except ConnectionResetError:
+        return 0, {}
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return (int(head.split()[1]), json.loads(body)) if answer else (0, {})
+
+
+def start_head(url: httpx.URL) -> socket.socket:
+    sock = socket.create_connection((url.host, url.port), timeout=30)
+    sock.sendall(b"GET /api/v2/openapi.json HTTP/1.1\r\nHost: x\r\n")
+    sock.setblocking(False)
+    return sock
+
+
+def test_a_head_dripped_past_the_deadline_is_a_408(served_url):
+    """A header a quarter second: before, the connection stayed open for as long as the client
+    went on (800 of them for good; 20,000 used up serve's file descriptors)."""
+    url = httpx.URL(served_url)
+    with start_head(url) as sock:
+        deadline = time.monotonic() + HEAD_DEADLINE + 10
+        while (answer := answer_of(sock)) is None and time.monotonic() < deadline:
+            try:
+                sock.send(b"X-Drip: 1\r\n")
+            except OSError:
+                continue
+            time.sleep(0.25)  # the client's pace, not a wait for the server
+    assert answer is not None, f"no answer {HEAD_DEADLINE + 10:g} s into a dripped head"
+    assert answer[0] == 408 and "not received within" in answer[1]["error"]
+    assert httpx.get(served_url + "/openapi.json").status_code == 200
+
+
+def test_past_the_connection_limit_the_longest_waiting_head_is_closed(served_url):
+    url = httpx.URL(served_url)
+    # serve runs with this process's file descriptor limit, so with the same connection limit.
+    waiting = [start_head(url) for _ in range(connection_limit() + 20)]
+    try:
+        assert httpx.get(served_url + "/openapi.json", timeout=30).status_code == 200
+        deadline = time.monotonic() + 20
+        answers: dict[int, tuple[int, dict]] = {}
+        while len(answers) < 20 and time.monotonic() < deadline:
+            for i, sock in enumerate(waiting[:40]):
+                if i not in answers and (answer := answer_of(sock)) is not None:
+                    answers[i] = answer
+            time.sleep(0.02)
+        assert len(answers) >= 20, f"only {len(answers)} of the first 40 heads were closed"
+        assert {status for status, _ in answers.values()} <= {503, 0}
+        assert any(body.get("error", "").startswith("Too many connections")
+                   for _, body in answers.values())
+    finally:
+        for sock in waiting:
+            sock.close()
 
 
 def test_a_catastrophic_regex_does_not_hold_other_clients(client):

@@ -78,6 +78,14 @@ def test_bad_model_file_is_named(tmp_path, local, capsys):
     assert f"{bad}.respond_probability: missing" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["m.json", "m.toml"])
+def test_a_model_file_nested_too_deeply_is_named(tmp_path, local, capsys, name):
+    bad = tmp_path / name
+    bad.write_text(("a = " if name.endswith(".toml") else "") + "[" * 100_000 + "]" * 100_000)
+    assert main(["forecast", "5", "--model", str(bad)]) == 2
+    assert "nested too deeply to read" in capsys.readouterr().err
+
+
 def test_forecast_of_a_running_gig(local, capsys):
     assert main(["forecast", "5", "--runs", "40", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
@@ -115,6 +123,26 @@ def test_sweep_orders_combinations_and_picks_one(local, capsys):
     assert main(["forecast", "5", "--runs", "20", "--jobs", "1",
                  "--sweep", "invitation_multiplier=1,3"]) == 0
     assert "<- pick" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("option", "expected"), [
+    (["--runs", str(2**62)], "--runs: must be 1 to 100,000, got 4,611,686,018,427,387,904"),
+    (["--jobs", "100000"], "--jobs: must be 1 to this machine's"),
+    (["--seed", "-1"], "--seed: must not be negative, got -1"),
+])
+def test_options_no_forecast_could_finish_are_refused(monkeypatch, capsys, option, expected):
+    # Before: 2**62 runs went on for good, 100,000 processes did not start, -1 was a traceback.
+    def no_state(args):
+        raise AssertionError("the forecast went ahead")
+    monkeypatch.setattr("console.cli.forecast._read_state", no_state)
+    assert main(["forecast", "5", *option]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_a_directory_given_as_source_is_named(tmp_path, local, capsys):
+    # Before: taken for a gig id, "gig /tmp/... not found (status 404)".
+    assert main(["calibrate", str(tmp_path)]) == 2
+    assert f"{tmp_path}: a directory, not a recording" in capsys.readouterr().err
 
 
 def test_bad_sweep_is_named(local, capsys):

@@ -105,6 +105,8 @@ async def test_truncated_last_line_is_skipped_with_a_warning(tmp_path):
      '{"at": 5,\n{"at": 6}\n', "run.jsonl:2:"),
     ('{"format": "cirro-console-recording", "version": 1, "context": "x", "recorded_at": 1}\n',
      "no frames"),
+    pytest.param("[" * 100_000 + "]" * 100_000, "run.jsonl:1: invalid JSON: nested too deeply",
+                 id="nested-too-deeply"),
 ])
 def test_broken_recordings_name_file_and_line(tmp_path, content, message):
     path = tmp_path / "run.jsonl"

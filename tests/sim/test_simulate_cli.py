@@ -6,6 +6,7 @@ import json
 import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -107,6 +108,9 @@ def test_bad_gig_names_the_field_exits_2_and_writes_nothing(tmp_path, capsys, da
 @pytest.mark.parametrize("args, expected", [
     (["--set", "accept_probability=7"], "accept_probability: must be between 0 and 1"),
     (["--set", "speed=2"], "speed: unknown setting"),
+    # Before: a ValueError or OverflowError traceback from the first response drawn.
+    (["--set", "response_sigma=nan"], "response_sigma: must be between 0 and 20, got nan"),
+    (["--set", "response_median_hours=1e308"], "response_median_hours: must be > 0 and at most"),
     (["--until", "tomorrow"], "--until: 'tomorrow' is not"),
     (["--population", "missing.json"], "cannot read population"),
 ])
@@ -114,6 +118,17 @@ def test_bad_options_exit_2_and_write_nothing(tmp_path, capsys, data_dir, args, 
     gig = write_gig(tmp_path / "gig.json")
     assert main(["simulate", str(gig), *args]) == 2
     assert expected in capsys.readouterr().err
+    assert not data_dir.exists()
+
+
+def test_more_synthetic_workers_than_memory_holds_are_refused(tmp_path, capsys, data_dir,
+                                                              monkeypatch):
+    def no_population(count, seed):  # before the check, 10**12 ran until memory ran out
+        raise AssertionError(f"would build {count:,} workers")
+    monkeypatch.setattr("console.sim.runner.generate_population", no_population)
+    gig = write_gig(tmp_path / "gig.json")
+    assert main(["simulate", str(gig), "--workers", str(10**12)]) == 2
+    assert "--workers: at most 1,000,000 synthetic workers" in capsys.readouterr().err
     assert not data_dir.exists()
 
 
@@ -217,6 +232,18 @@ def test_unwritable_save_population_is_reported(tmp_path, capsys):
     gig = str(write_gig(tmp_path / "gig.json"))
     assert main(["simulate", gig, "--workers", "10", "--save-population", str(target)]) == 1
     assert "cannot write population" in capsys.readouterr().err
+
+
+def test_save_population_to_a_device_or_pipe_leaves_it_as_it_is(tmp_path, capsys):
+    # As root, --save-population /dev/full renamed a regular file over the device. A FIFO
+    # stands in for it here: replacing one takes no privilege.
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    gig = str(write_gig(tmp_path / "gig.json"))
+    assert main(["simulate", gig, "--workers", "10", "--save-population", str(fifo)]) == 1
+    assert f"{fifo}: cannot write population: not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert not (tmp_path / "pipe.json.columns").exists()
 
 
 @pytest.mark.parametrize("text, expected", [

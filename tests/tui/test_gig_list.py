@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 
 from textual.widgets import Input
 
@@ -11,7 +13,8 @@ from console.models import GigStats
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.virtual_table import VirtualTable
 
-from .conftest import SIZE, listed
+from .conftest import SIZE, listed, shows
+from .fakes import T0, make_gig
 
 
 def table(app) -> VirtualTable:
@@ -76,6 +79,40 @@ async def test_bad_regex_keeps_last_filter_and_says_why(make_app):
         assert shown(app) == ["1", "2", "3", "4"]
 
 
+# (a|aa)+b backtracks without end on a run of a's not followed by b: 1.6**n steps (34: ~2 s).
+BACKTRACKER = "(a|aa)+b"
+RUN_OF_AS = "a" * 34 + "!"
+
+
+async def test_a_backtracking_regex_is_refused_and_the_console_goes_on(make_app, backend):
+    backend.gigs["5"] = make_gig("5", RUN_OF_AS, T0 - 60, T0 + 600)
+    backend.stats["5"] = GigStats(gig_id="5")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *BACKTRACKER[:-1])
+        kept = shown(app)
+        assert "5" in kept and "1" in kept  # every title with an a
+        await pilot.press("b")
+        text = await shows(pilot, "ran longer than")
+        assert "filter error: the regex ran longer than 250 ms" in text, text
+        assert shown(app) == kept
+
+
+async def test_a_refresh_that_makes_the_filter_backtrack_removes_it_and_says_so(make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash", *BACKTRACKER, "enter")
+        assert shown(app) == ["3"]  # "Data labelling"
+        backend.gigs["5"] = make_gig("5", RUN_OF_AS, T0 - 60, T0 + 600)
+        backend.stats["5"] = GigStats(gig_id="5")
+        app.poll_now()
+        text = await shows(pilot, "removed")
+        assert f"{BACKTRACKER!r} removed: the regex ran longer than" in text, text
+        assert shown(app) == ["1", "2", "3", "4", "5"]
+
+
 async def test_sort_by_picked_column_reverse_and_header_click(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -138,6 +175,21 @@ async def test_export_filtered_view_to_csv_and_json(make_app, tmp_path):
     assert rows[0]["phase"] == "live" and rows[0]["seats_max"] == "20"
     data = json.loads((tmp_path / "gigs.json").read_text())
     assert [d["id"] for d in data] == ["1", "4"] and data[1]["seats_max"] is None
+
+
+async def test_export_onto_a_device_or_pipe_says_so_and_leaves_it(make_app, tmp_path):
+    # The rename of the atomic write replaced whatever was there (as root, /dev/full too).
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await listed(pilot)
+        await answer_prompt(pilot, "e", str(fifo))
+        await shows(pilot, "Overwrite")  # it exists: replace it?
+        await pilot.press("y")
+        text = await shows(pilot, "not a regular file")
+        assert f"{fifo.name}: cannot write: not a regular file" in text, text
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 async def test_export_to_unknown_format_says_so(make_app, tmp_path):

@@ -141,6 +141,11 @@ class GigsScreen(ViewScreen):
     def on_virtual_table_sort_changed(self, _: VirtualTable.SortChanged) -> None:
         self._update_status()
 
+    def on_virtual_table_filter_dropped(self, message: VirtualTable.FilterDropped) -> None:
+        self.filter_error = f"{message.text!r} removed: {message.reason}"
+        self.query_one(FilterInput).add_class("-error")
+        self._update_status()
+
     # Gigs ---------------------------------------------------------------------------------------
     def _current(self) -> GigFacts | None:
         key = self.table.cursor_key

@@ -9,10 +9,10 @@ its key when rows change, move or get filtered.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, NamedTuple
-
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -25,7 +25,14 @@ from textual.strip import Strip
 
 from console.tui import actions
 
+if TYPE_CHECKING:
+    import regex
+
 GAP = 1  # spaces between columns
+# What one filtering pass over the rows may take. The filter runs on the event loop at every
+# key and every refresh; a regex that backtracks without end, such as ``(a|aa)+b``, would
+# freeze the console, so past this it is refused (10,000 rows take a few ms).
+FILTER_BUDGET = 0.25  # seconds
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,10 @@ class FilterError(ValueError):
     """The filter text is not a valid regular expression."""
 
 
+class FilterTimeout(FilterError):
+    """The filter's regex ran past FILTER_BUDGET on the rows."""
+
+
 @dataclass(frozen=True)
 class RowFilter:
     """A compiled, case-insensitive filter, run the cheapest way that keeps its meaning:
@@ -80,7 +91,7 @@ class RowFilter:
     text: str
     inverted: bool
     literal: str | None  # the lower-cased words when the pattern has no regex syntax
-    pattern: re.Pattern[str]
+    pattern: regex.Pattern[str]
     on_folded: bool  # ``pattern`` runs on Row.folded rather than Row.text
 
     def matches(self, row: Row) -> bool:
@@ -92,10 +103,18 @@ class RowFilter:
         if self.literal is not None:
             literal = self.literal
             return [r for r in rows if (literal in r.folded) != inverted]
-        search = self.pattern.search
-        if self.on_folded:
-            return [r for r in rows if (search(r.folded) is None) == inverted]
-        return [r for r in rows if (search(r.text) is None) == inverted]
+        search, clock = self.pattern.search, time.monotonic
+        deadline = clock() + FILTER_BUDGET
+        field = 5 if self.on_folded else 4  # Row.folded, Row.text
+        try:
+            # A negative timeout means none to the regex package: a spent budget is 0.
+            return [r for r in rows if (search(r[field], None, None, None, False,
+                                               max(deadline - clock(), 0.0)) is None) == inverted]
+        except TimeoutError:
+            raise FilterTimeout(
+                f"the regex ran longer than {FILTER_BUDGET * 1000:g} ms on {len(rows)} rows "
+                f"and was not applied: simplify it (a nested repeat such as (a|aa)+ "
+                f"backtracks without end)") from None
 
     def narrows(self, previous: RowFilter | None) -> bool:
         """True when every row this filter keeps was kept by ``previous`` (typing more letters
@@ -112,9 +131,13 @@ def compile_filter(text: str) -> RowFilter | None:
     if not source:
         return None
     on_folded = source == source.lower()
+    import regex  # deferred: start-up does without it until a filter is typed
+
     try:
-        pattern = re.compile(source, 0 if on_folded else re.IGNORECASE)
-    except re.error as exc:
+        # ``re`` says what is wrong the clearer; the ``regex`` package runs it, with a timeout.
+        re.compile(source)
+        pattern = regex.compile(source, 0 if on_folded else regex.IGNORECASE)
+    except (re.error, regex.error) as exc:
         raise FilterError(f"not a valid regex at position {exc.pos}: {exc.msg}") from None
     literal = source.lower() if re.escape(source) == source.replace(" ", "\\ ") else None
     return RowFilter(text, inverted, literal, pattern, on_folded)
@@ -158,6 +181,14 @@ class VirtualTable(ScrollView, can_focus=True):
         def __init__(self, key: str) -> None:
             super().__init__()
             self.key = key
+
+    class FilterDropped(Message):
+        """A refresh made the filter run too long: it was removed, every row is shown."""
+
+        def __init__(self, text: str, reason: str) -> None:
+            super().__init__()
+            self.text = text
+            self.reason = reason
 
     class SortChanged(Message):
         def __init__(self, column: str, reverse: bool) -> None:
@@ -224,11 +255,16 @@ class VirtualTable(ScrollView, can_focus=True):
         self._apply_filter()
 
     def set_filter(self, text: str) -> None:
-        """Show only the rows whose visible text matches; raises FilterError on a bad regex."""
+        """Show only the rows whose visible text matches; raises FilterError on a bad regex
+        or one that runs too long (the last filter then stays)."""
         previous, self._filter = self._filter, compile_filter(text)
-        self.filter_text = text
         narrowing = self._filter is not None and self._filter.narrows(previous)
-        self._apply_filter(self._view if narrowing else None)
+        try:
+            self._apply_filter(self._view if narrowing else None, strict=True)
+        except FilterTimeout:
+            self._filter = previous
+            raise
+        self.filter_text = text
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:
         if column not in {c.key for c in self.columns}:
@@ -257,13 +293,24 @@ class VirtualTable(ScrollView, can_focus=True):
             return (second, b.key) < (first, a.key)
         return (first, a.key) < (second, b.key)
 
-    def _apply_filter(self, candidates: list[Row] | None = None) -> None:
-        """Recompute the shown rows from ``candidates`` (default: every row, in order)."""
+    def _apply_filter(self, candidates: list[Row] | None = None, strict: bool = False) -> None:
+        """Recompute the shown rows from ``candidates`` (default: every row, in order). A
+        filter that runs too long raises FilterTimeout when ``strict``, else it is dropped."""
         cursor_key = self.cursor_key
         on_first = self._cursor == 0
         on_last = not on_first and self._cursor == len(self._view) - 1
         rows = self._order if candidates is None else candidates
-        self._view = list(rows) if self._filter is None else self._filter.select(rows)
+        try:
+            view = list(rows) if self._filter is None else self._filter.select(rows)
+        except FilterTimeout as exc:
+            if strict:
+                raise
+            # New or re-sorted rows made the filter too slow: show every row rather than
+            # freeze or hide them, and say why.
+            self.post_message(self.FilterDropped(self.filter_text, str(exc)))
+            self._filter, self.filter_text = None, ""
+            view = list(self._order)
+        self._view = view
         self._index = {row.key: i for i, row in enumerate(self._view)}
         if self.follow and on_first:
             self._cursor = 0

@@ -90,6 +90,11 @@ class TableKeys:
         self._paint_status()
         self._paint_tabs()
 
+    def on_virtual_table_filter_dropped(self, message: VirtualTable.FilterDropped) -> None:
+        self.filter_error = f"{message.text!r} removed: {message.reason}"
+        self._paint_status()
+        self._paint_tabs()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "wv-filter":
             event.input.remove_class("-shown")

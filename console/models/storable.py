@@ -1,0 +1,51 @@
+"""What can be stored and read back: JSON values the simulation's files and the API hold."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+# MongoDB's own limit for a document's nesting; the API's serializer gives up past ~250.
+MAX_DOCUMENT_DEPTH = 100
+
+
+class DocumentError(ValueError):
+    """A JSON value (a worker document, a gig's query or options) that could be saved but
+    never read back, or not as it was; the message names the field."""
+
+
+def _check_text(text: str, where: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DocumentError(
+                f"{where}: not valid Unicode text (a lone surrogate, "
+                f"{ascii(text[exc.start])}, at character {exc.start})") from None
+
+
+def check_document(document: Any, where: str = "document") -> None:
+    """Refuse a worker document that would be stored and then fail every read of it: nested
+    deeper than :data:`MAX_DOCUMENT_DEPTH` objects and arrays, a key or string that is not
+    encodable UTF-8 (JSON's ``"\\udfff"`` escape lets a lone surrogate in), or a number that is
+    not finite (JSON has no NaN). Raises :class:`DocumentError` naming the field path."""
+    stack: list[tuple[Any, str, int]] = [(document, where, 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(value, path)
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise DocumentError(f"{path}: {value} is not a JSON number")
+        elif isinstance(value, dict | list):
+            if depth > MAX_DOCUMENT_DEPTH:
+                raise DocumentError(
+                    f"{path}: nested deeper than {MAX_DOCUMENT_DEPTH} levels of objects and arrays")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    _check_text(str(key), f"{path}: key {ascii(key)}" if path
+                                else f"key {ascii(key)}")
+                    stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
+            else:
+                stack.extend((item, f"{path}.{i}" if path else str(i), depth + 1)
+                             for i, item in enumerate(value))
