@@ -26,6 +26,8 @@ from console.tui.views import later
 # Packages and modules the gig list of a local context does not need.
 DEFERRED = ("scipy", "numpy", "uvicorn", "starlette", "httpx", "jwt", "tree_sitter", "regex",
             "console.forecast", "console.query", "console.server", "console.remote",
+            "console.mql.columns", "console.mql.columnar", "console.mql.column_sort",
+            "console.sim.population_file",
             "console.tui.views.queries", "console.tui.views.waves",
             "console.tui.widgets.forecast_line", "console.tui.views.gig_editor",
             "console.tui.gig_form", "console.tui.widgets.dialogs", "console.tui.help",
