@@ -11,9 +11,10 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from console import paths
+from console.base_model import Model
 from console.models import problems_from_validation
 from console.models.fields import MAX_WORKERS
 
@@ -27,7 +28,7 @@ class ConfigError(Exception):
     """The config file cannot be used; the message names the file and what is wrong."""
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -30,9 +30,11 @@ class _ConsoleOptions(argparse.ArgumentParser):
         raise argparse.ArgumentError(None, message)
 
 
-def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; without ``subcommands``, only the options of the console itself
-    (no -h either), to read a command line that names no subcommand."""
+def build_parser(subcommands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, of the subcommands that one alone (the one a
+    command line names: each subcommand's module loads what it runs, calibrate and forecast
+    scipy, serve uvicorn, gigs httpx); without ``subcommands``, only the options of the console
+    itself (no -h either), to read a command line that names no subcommand."""
     parser = (argparse.ArgumentParser if subcommands else _ConsoleOptions)(
         prog="cirro-console",
         description="Keyboard-driven operations console for Cirro gigs.",
@@ -52,21 +54,23 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
                              f"timeout)")
     if subcommands:
         subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND")
-        for name in SUBCOMMANDS:
+        for name in SUBCOMMANDS if only is None else (only,):
             import_module(f"console.cli.{name}").register(subparsers)
     return parser
 
 
-def console_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+def console_arguments(argv: Sequence[str] | None) -> tuple[argparse.Namespace | None, str | None]:
     """The options of a command line that opens the console, read without loading any
-    subcommand's module (calibrate and forecast load scipy, serve uvicorn: most of the console's
-    start-up). None when it names a subcommand, asks for help or has an error: the whole parser
-    then reads it, and words it as always."""
+    subcommand's module, or else the subcommand it names. (None, None) when it asks for help,
+    names no known subcommand or has an error: the whole parser then reads it, and words it as
+    always."""
     try:
         args, rest = build_parser(subcommands=False).parse_known_args(argv)
     except argparse.ArgumentError:
-        return None
-    return None if rest else args
+        return None, None
+    if not rest:
+        return args, None
+    return None, rest[0] if rest[0] in SUBCOMMANDS else None
 
 
 def _seconds(text: str) -> float:
@@ -80,9 +84,9 @@ def _seconds(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = console_arguments(argv)
+    args, subcommand = console_arguments(argv)
     if args is None:
-        args = build_parser().parse_args(argv)
+        args = build_parser(only=subcommand).parse_args(argv)
     # Warnings (a retry, a key others can read) reach stderr even without -v.
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     stderr = logging.StreamHandler()

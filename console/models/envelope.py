@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from console.base_model import Model
+
 
 T = TypeVar("T")
 
 
-class ListEnvelope(BaseModel, Generic[T]):
+class ListEnvelope(Model, Generic[T]):
     object: Literal["list"] = "list"
     url: str | None = None
     has_more: bool = False
     data: list[T]
 
 
-class Deleted(BaseModel):
+class Deleted(Model):
     """What ``DELETE`` answers: ``{"id": "1", "object": "gig", "deleted": true}``."""
 
     id: str

@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from console.base_model import Model
 from .envelope import ListEnvelope
 from .fields import (
     FilterQuery,
@@ -37,7 +38,7 @@ class GigPhase(StrEnum):
     ARCHIVED = "archived"
 
 
-class _Typed(BaseModel):
+class _Typed(Model):
     """An API object whose ``object`` tag is always answered, even when it was not given: the
     gig's ``to_api`` drops unset keys, and Cirro's nested objects carry their tag."""
 
@@ -54,14 +55,14 @@ class GigTask(_Typed):
     base_price: int
 
 
-class GigTaskCreate(BaseModel):
+class GigTaskCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1)
     base_price: int = Field(ge=0, le=MAX_AMOUNT)
 
 
-class GigTaskUpdate(BaseModel):
+class GigTaskUpdate(Model):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1)
@@ -90,7 +91,7 @@ def _max_not_below_min(seats_max: int | None, info: ValidationInfo) -> int | Non
     return seats_max
 
 
-class _GigRules(BaseModel):
+class _GigRules(Model):
     """The cross-field rules of every shape; the field order of each subclass keeps seats_min
     before seats_max so that ``info.data`` holds the first when the second is checked."""
 
@@ -100,7 +101,7 @@ class _GigRules(BaseModel):
         return _max_not_below_min(value, info)
 
 
-class _Schedule(BaseModel):
+class _Schedule(Model):
     """What we send must end after it starts. What Cirro answers need not (its own ``gig/update``
     fixture has ``end_at: 420``): the read shape takes it and :func:`gig_warnings` reports it."""
 
@@ -209,7 +210,7 @@ class GigCreate(_GigRules):
         return _end_after_start(value, info)
 
 
-class GigUpdate(BaseModel):
+class GigUpdate(Model):
     """The body of ``POST /gigs/:id``: any subset of the create fields except ``tasks``.
 
     Per-field rules apply here; the cross-field rules are checked on the gig the update produces

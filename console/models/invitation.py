@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from console.base_model import Model
 from .fields import Id, Timestamp
 
 
@@ -58,7 +59,7 @@ def next_status(
     return target
 
 
-class GigInvitation(BaseModel):
+class GigInvitation(Model):
     """One invitation of one user to one gig.
 
     ``wave``, ``invited_at`` and ``responded_at`` are not in the API's object: the console records

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from console.base_model import Model
 from .fields import Id
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -24,7 +25,7 @@ def _multiplier(value: str) -> str:
     return value
 
 
-class CostCenterData(BaseModel):
+class CostCenterData(Model):
     model_config = ConfigDict(extra="allow")
 
     customer_id: str | None = None
@@ -33,7 +34,7 @@ class CostCenterData(BaseModel):
     inhouse: str | None = None
 
 
-class GigResult(BaseModel):
+class GigResult(Model):
     model_config = ConfigDict(extra="allow")
 
     id: Id
@@ -53,7 +54,7 @@ class GigResult(BaseModel):
         return self.quantity * base_price * Decimal(self.multiplier)
 
 
-class GigResultCreate(BaseModel):
+class GigResultCreate(Model):
     """The body of ``POST /gig_results``: a cost center by key or by data."""
 
     model_config = ConfigDict(extra="forbid")
@@ -79,7 +80,7 @@ class GigResultCreate(BaseModel):
         return self
 
 
-class GigTimeActivity(BaseModel):
+class GigTimeActivity(Model):
     model_config = ConfigDict(extra="allow")
 
     id: Id
@@ -91,7 +92,7 @@ class GigTimeActivity(BaseModel):
     date: str
 
 
-class GigTimeActivityCreate(BaseModel):
+class GigTimeActivityCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
     gig_id: Id

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
+from console.base_model import Model
 from .fields import Id, Timestamp
 
 
-class WaveRecord(BaseModel):
+class WaveRecord(Model):
     """One wave: when it went out, how many it invited, and where those invitations stand now."""
 
     gig_id: Id
@@ -21,7 +20,7 @@ class WaveRecord(BaseModel):
     candidates_left: int | None = None
 
 
-class GigStats(BaseModel):
+class GigStats(Model):
     """Counts by invitation status and the wave schedule of one gig at one moment."""
 
     gig_id: Id

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
+from console.base_model import Model
 from .envelope import ListEnvelope
 from .fields import MAX_AMOUNT, Id, JsonObject
 
 
-class Worker(BaseModel):
+class Worker(Model):
     model_config = ConfigDict(extra="allow")
 
     billable: bool = False
     document: JsonObject = Field(default_factory=dict)
 
 
-class User(BaseModel):
+class User(Model):
     model_config = ConfigDict(extra="allow")
 
     id: Id
@@ -34,7 +35,7 @@ class User(BaseModel):
     banned_with_reason: JsonObject | None = None
 
 
-class UserCreate(BaseModel):
+class UserCreate(Model):
     """The body of ``POST /users`` (staging/dev only): every field optional, Cirro seeds the rest."""
 
     model_config = ConfigDict(extra="forbid")
@@ -48,7 +49,7 @@ class UserCreate(BaseModel):
     password: str | None = None
 
 
-class NotificationTopicPreference(BaseModel):
+class NotificationTopicPreference(Model):
     model_config = ConfigDict(extra="allow")
 
     id: Id
@@ -58,7 +59,7 @@ class NotificationTopicPreference(BaseModel):
     user_id: Id | None = None
 
 
-class NotificationPreference(BaseModel):
+class NotificationPreference(Model):
     """``GET /users/:id/notification_preference``: the user's locale and one entry per topic."""
 
     model_config = ConfigDict(extra="allow")
@@ -72,14 +73,14 @@ class NotificationPreference(BaseModel):
 EMAIL_PREFERENCES = ("immediately", "digest_daily", "daily", "never")
 
 
-class TopicPreferenceSet(BaseModel):
+class TopicPreferenceSet(Model):
     model_config = ConfigDict(extra="forbid")
 
     id: Id
     preferences: dict[Literal["email"], Literal[EMAIL_PREFERENCES]]  # type: ignore[valid-type]
 
 
-class NotificationPreferenceSet(BaseModel):
+class NotificationPreferenceSet(Model):
     """The body of ``POST /users/:id/notification_preferences``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -88,7 +89,7 @@ class NotificationPreferenceSet(BaseModel):
     topics: list[TopicPreferenceSet] = Field(default_factory=list)
 
 
-class InvitationAttemptCreate(BaseModel):
+class InvitationAttemptCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
     gig_ids: list[Id] = Field(min_length=1)
@@ -100,7 +101,7 @@ class InvitationAttemptCreate(BaseModel):
 AttemptId = StrictInt | str
 
 
-class InvitationAttempt(BaseModel):
+class InvitationAttempt(Model):
     """``payload`` echoes the request body as sent (the client's spec compares them)."""
 
     model_config = ConfigDict(extra="allow")

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from console.base_model import Model
 from console.models import Gig, GigInvitation, GigStats, WaveRecord
 from console.sim.atomic import open_private
 from console.sim.engine import Engine
@@ -33,14 +34,14 @@ class RecordingError(Exception):
     """A recording cannot be written or read; the message names the file (and line)."""
 
 
-class RecordHeader(BaseModel):
+class RecordHeader(Model):
     format: Literal["cirro-console-recording"]
     version: Literal[1]
     context: str
     recorded_at: float
 
 
-class GigDelta(BaseModel):
+class GigDelta(Model):
     gig: Gig | None = None
     stats: GigStats | None = None
     waves: list[WaveRecord] = Field(default_factory=list)
@@ -50,7 +51,7 @@ class GigDelta(BaseModel):
         return self.gig is None and self.stats is None and not self.waves and not self.invitations
 
 
-class RecordFrame(BaseModel):
+class RecordFrame(Model):
     at: int
     gigs: dict[str, GigDelta] = Field(default_factory=dict)
     deleted: list[str] = Field(default_factory=list)

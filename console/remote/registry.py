@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from console.backends.errors import UnusableData
+from console.base_model import Model
 from console.models import GigInvitation, InvitationStatus, WaveRecord, problems_from_validation
 from console.sim.atomic import open_private, write_json_atomically
 
@@ -43,7 +44,7 @@ class RegistryError(UnusableData):
     """The registry file cannot be used; the message names it and says what to do."""
 
 
-class _Row(BaseModel):
+class _Row(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 

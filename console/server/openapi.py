@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from console.base_model import Model
 from console.models import (
     Deleted,
     Gig,
@@ -39,23 +40,23 @@ from console.models import (
 OPENAPI_PATH = "/openapi.json"
 
 
-class ApiErrorBody(BaseModel):
+class ApiErrorBody(Model):
     """Every refusal: ``{"error": message}`` (Cirro's error page)."""
 
     error: str
 
 
-class ArchiveBody(BaseModel):
+class ArchiveBody(Model):
     archive_at: int | str | None = None
     archived_at: int | str | None = None
 
 
-class InviteUser(BaseModel):
+class InviteUser(Model):
     id: str | int
     no_reward: bool = False
 
 
-class InviteBody(BaseModel):
+class InviteBody(Model):
     """One user (``user_id``) or many (``users``)."""
 
     user_id: str | int | None = None
@@ -63,11 +64,11 @@ class InviteBody(BaseModel):
     users: list[InviteUser] | None = None
 
 
-class WorkerBody(BaseModel):
+class WorkerBody(Model):
     document: dict[str, Any]
 
 
-class InvitationActionBody(BaseModel):
+class InvitationActionBody(Model):
     no_reward: bool | None = None
     silent: bool = False
 

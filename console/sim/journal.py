@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 
+from console.base_model import Model
 from console.models import problems_from_validation
 
 from .atomic import open_private
@@ -57,7 +58,7 @@ def segments(directory: Path) -> list[Path]:
     return sorted(names, key=lambda p: p.name)
 
 
-class JournalEntry(BaseModel):
+class JournalEntry(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
     seq: int
     clock: int

@@ -12,8 +12,9 @@ from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from console.base_model import Model
 from console.models import (
     Gig,
     GigCreate,
@@ -47,7 +48,7 @@ def _attempt_id(value: Any) -> int | str:
     return int(text) if text.isdigit() else text
 
 
-class Operation(BaseModel, ABC):
+class Operation(Model, ABC):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: ClassVar[str]
 

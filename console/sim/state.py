@@ -9,8 +9,9 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from console.base_model import Model
 from console.models import Gig, GigInvitation, InvitationStatus, WaveRecord
 
 from .ranking import Predicate, Ranking, Sorter
@@ -25,7 +26,7 @@ EXPIRED = InvitationStatus.EXPIRED
 MAX_CLOCK = 253_402_300_799
 
 
-class StateMeta(BaseModel):
+class StateMeta(Model):
     """The ``meta`` record of a saved state: checked on load, since the clock and the id counters
     reach every answer (a clock stored as ``"noon"`` would fail every request after)."""
 

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -27,10 +27,9 @@ from console.monitor import speeds
 from console.paths import styles_dir
 from console.plural import plural
 from console.sim.demo import DEMO_NOW
-from console.tui import actions, gig_form
+from console.tui import actions
 from console.tui.clock import Clock
 from console.tui.format import full_timestamp
-from console.tui.help import HelpScreen
 from console.tui.key_order import KeyOrder
 from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed, Snapshot,
                                   SnapshotReady)
@@ -38,12 +37,17 @@ from console.tui.palette import ActionsProvider
 from console.tui.theme import CIRRO_THEMES
 from console.tui.views import VIEWS, later
 from console.tui.views.base import ViewScreen
-from console.tui.views.gig_editor import GigEditor
-from console.tui.widgets.dialogs import ConfirmDialog
+
+if TYPE_CHECKING:
+    from console.tui.views.gig_editor import GigEditor
 
 REMOTE_CONCURRENCY = 8
 # Seconds a busy thread keeps the interpreter before another may take it (see on_mount).
 SWITCH_INTERVAL = 0.02
+# What the first view does not show, imported when first used or in the background once it
+# painted (console/tui/views/later.py): the gig editor and its form, the dialogs, help, export.
+later.imported_later("console.tui.views.gig_editor", "console.tui.widgets.dialogs",
+                     "console.tui.help", "console.tui.export")
 
 
 class CirroApp(App[None]):
@@ -164,6 +168,8 @@ class CirroApp(App[None]):
 
     def scopes_of(self, screen: Screen[Any]) -> set[str]:
         """The registry scopes whose actions work on ``screen``."""
+        from console.tui.views.gig_editor import GigEditor
+
         if isinstance(screen, ViewScreen):
             return set(screen.SCOPES)
         if isinstance(screen, GigEditor):
@@ -171,6 +177,8 @@ class CirroApp(App[None]):
         return set()
 
     def action_help(self) -> None:
+        from console.tui.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.scopes_of(self.screen)))
 
@@ -333,14 +341,22 @@ class CirroApp(App[None]):
         return gig
 
     def open_gig(self, gig_id: str) -> None:
+        from console.tui.views.gig_editor import GigEditor
+
         if (gig := self._gig(gig_id)) is not None:
             self.push_screen(GigEditor("view", gig))
 
     def new_gig(self) -> None:
+        from console.tui import gig_form
+        from console.tui.views.gig_editor import GigEditor
+
         if not self.refuse_if_read_only("create a gig"):
             self.push_screen(GigEditor("create", values=gig_form.new_gig_values(self.now)))
 
     def duplicate_gig(self, gig_id: str) -> None:
+        from console.tui import gig_form
+        from console.tui.views.gig_editor import GigEditor
+
         if self.refuse_if_read_only("duplicate a gig") or (gig := self._gig(gig_id)) is None:
             return
         self.push_screen(GigEditor("create", values=gig_form.duplicate_values(gig, self.now)))
@@ -359,6 +375,8 @@ class CirroApp(App[None]):
     def confirm_then(self, title: str, detail: str, call: Callable[[], Awaitable[Any]],
                      done: Callable[[Any], None], failed: Callable[[str], None] | None = None,
                      declined: Callable[[], None] | None = None) -> None:
+        from console.tui.widgets.dialogs import ConfirmDialog
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self._mutate(call, done, failed)
@@ -402,6 +420,8 @@ class CirroApp(App[None]):
             return
 
         def deleted(_: object) -> None:
+            from console.tui.views.gig_editor import GigEditor
+
             self.notify(f"Deleted gig {gig_id}")
             if isinstance(self.screen, GigEditor):
                 self.screen.dismiss()
@@ -410,6 +430,8 @@ class CirroApp(App[None]):
                           lambda: self.backend.delete_gig(gig_id), deleted)
 
     def confirm_create(self, create: GigCreate, editor: GigEditor) -> None:
+        from console.tui import gig_form
+
         def created(gig: Gig) -> None:
             self.notify(f"Created gig {gig.id}")
             editor.dismiss()
@@ -423,6 +445,8 @@ class CirroApp(App[None]):
                           lambda: self.backend.create_gig(create), created, editor.show_problem)
 
     def confirm_update(self, gig: Gig, update: GigUpdate, editor: GigEditor) -> None:
+        from console.tui import gig_form
+
         changes = update.changes()
         lines = gig_form.update_changes(gig, update)
         warning = gig_form.empty_filter_warning(changes.get("invitation_mode", gig.invitation_mode),

@@ -14,11 +14,9 @@ from console.models import GigPhase
 from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
-from console.tui.export import ExportError, write_export
 from console.tui.messages import GigCreated, Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
-from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
 from console.tui.widgets.filter_input import FilterInput
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
 from console.tui.widgets.wrapped import Wrapped
@@ -127,6 +125,8 @@ class GigsScreen(ViewScreen):
 
     # Sort ---------------------------------------------------------------------------------------
     def action_pick_sort(self) -> None:
+        from console.tui.widgets.dialogs import ChoiceDialog
+
         choices = [(c.key, c.name) for c in GIG_COLUMNS]
 
         def chosen(column: str | None) -> None:
@@ -192,6 +192,8 @@ class GigsScreen(ViewScreen):
     def _ask_export_path(self, value: str) -> None:
         """The file to export to; an existing one is replaced only once the operator says so
         ("n" goes back to the file name as typed)."""
+        from console.tui.widgets.dialogs import ConfirmDialog, PromptDialog
+
         def chosen(path: str | None) -> None:
             if not path:
                 return
@@ -220,6 +222,8 @@ class GigsScreen(ViewScreen):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, path: Path, records: list[dict]) -> None:
+        from console.tui.export import ExportError, write_export
+
         try:
             written = write_export(path, records)
         except ExportError as exc:

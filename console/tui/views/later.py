@@ -1,5 +1,6 @@
-"""The views opened after the first one: imported when they first open, or in the background
-once the first view shows its data, whichever comes first.
+"""The views opened after the first one, and what else the first view does not use: imported
+when they first open, or in the background once the first view shows its data, whichever comes
+first.
 
 The query editor (numpy, tree-sitter) and the wave monitor (the forecast's numpy and scipy: a
 second or more of CPU) were most of the console's start-up; imported on their first opening
@@ -28,6 +29,12 @@ def opened_later(module: str, name: str) -> Callable[[], Screen]:
         return getattr(import_module(module), name)()
 
     return screen
+
+
+def imported_later(*modules: str) -> None:
+    """Modules the first view does not use (dialogs, the gig editor), imported where first used
+    or by :func:`preload`."""
+    _MODULES.extend(modules)
 
 
 def preload() -> None:
