@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import gc
 import json
-import logging
 import math
 import random
 import threading
@@ -45,7 +44,6 @@ DEFAULT_WORKERS = 5_000
 GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 Record = dict[str, Any]
-logger = logging.getLogger(__name__)
 
 
 # MongoDB's own limit for a document's nesting; the API's serializer gives up past ~250.
@@ -362,21 +360,15 @@ def load_population(path: Path, columnar_file: bool = True) -> Population:
     that is there and current, else from the JSON, writing the columnar file for next time
     (one that is damaged or stale is named in the log and rebuilt; the JSON is never touched).
     ``columnar_file`` False: the JSON alone, as dicts."""
-    from .population_file import ColumnarFile, ColumnarFileError, columnar_path, write_columnar
+    from .population_file import current_columnar, refresh_columnar
 
     if not columnar_file:
         return _load_json_population(path)
-    columnar = columnar_path(path)
-    if columnar.exists():
-        try:
-            return Population.mapped(ColumnarFile(columnar, path))
-        except ColumnarFileError as exc:
-            logger.warning("%s; rebuilding it from %s", exc, path.name)
+    file = current_columnar(path)
+    if file is not None:
+        return Population.mapped(file)
     population = _load_json_population(path)
-    try:
-        write_columnar(population.records, path, columnar)
-    except OSError as exc:  # a read-only directory: the JSON alone serves
-        logger.warning("%s: cannot write the columnar file: %s", columnar, exc.strerror or exc)
+    refresh_columnar(population.records, path)
     return population
 
 
