@@ -279,17 +279,20 @@ class Population:
         return None if row is None else self._record(row)
 
     def upsert(self, user_id: str, document: dict[str, Any]) -> Record:
-        """Create or replace a worker's document, keeping worker-id order."""
+        """Create or replace a worker's document, keeping worker-id order. The record is
+        replaced by a new one, never changed in place: a snapshot being written from a copy of
+        the list (its columnar file, in another thread) keeps the records it took."""
         if self._by_id is None:  # every record as a dict from now on: this one changes
             self._materialise()
         self._scan = None
-        record = self.by_id.get(user_id)
-        if record is not None:
-            record["document"] = document
-            return record
-        record = {"id": user_id, "document": document}
-        keys = [worker_order_key(r["id"]) for r in self.records]
-        self.records.insert(bisect.bisect(keys, worker_order_key(user_id)), record)
+        key = worker_order_key(user_id)
+        at = bisect.bisect_left(self.records, key, key=lambda r: worker_order_key(r["id"]))
+        old = self.by_id.get(user_id)
+        if old is not None:
+            record = self.records[at] = {**old, "document": document}
+        else:
+            record = {"id": user_id, "document": document}
+            self.records.insert(at, record)
         self.by_id[user_id] = record
         return record
 

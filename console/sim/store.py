@@ -1,7 +1,11 @@
 """The simulation's files, in one directory, one writer.
 
 - ``population.json``: the workers (TinyDB format, table ``workers``), read-mostly, rewritten
-  only by a snapshot after a worker document changed.
+  only by a snapshot after a worker document changed. Beside it, ``population.json.columns``:
+  the same workers as a columnar file (:mod:`console.sim.population_file`, with the file's
+  journal number), written after it and read instead of it when current, so opening a large
+  simulation builds no dict per worker. One that is stale or damaged is named in the log and
+  rebuilt from the JSON, which stays the source of truth and is never touched.
 - ``state.json``: gigs, invitations, queued responses, the event feed and the clock (one table
   each), the last snapshot of the state, written whole and atomically (temp file + rename).
 - ``journal.<seq>.jsonl``: the operator's changes since that snapshot (:mod:`console.sim.journal`);
@@ -41,11 +45,19 @@ from .operations import OPERATIONS, Operation
 from .population import (
     Population,
     PopulationError,
+    Record,
     WellFormed,
     decode_json,
     encode_json,
     gc_paused,
     population_from_json,
+)
+from .population_file import (
+    SUFFIX,
+    ColumnarFile,
+    ColumnarFileError,
+    current_columnar,
+    refresh_columnar,
 )
 from .ranking import QueryCompiler
 
@@ -55,6 +67,7 @@ LOCK_FILE = ".lock"
 STATE_TABLES = ("meta", "gigs", "invitations", "queue", "events")
 WORKERS_TABLE = "workers"
 JOURNAL_TABLE = "journal"  # {"1": {"seq": the last journal entry the file holds}}
+JOURNAL_SEQ = "journal_seq"  # the same number in the population's columnar file's meta
 # What an operation may raise live; replay expects the same outcome.
 SIMULATION_ERRORS = (NotFoundError, RuleError, SettingError, MQLError)
 
@@ -124,6 +137,13 @@ def _tables(tables: dict[str, list[dict[str, Any]]], seq: int) -> dict[str, dict
     return data
 
 
+def _check_journal_seq(file: ColumnarFile) -> None:
+    """A columnar file of the store's population says which journal entry it holds."""
+    seq = file.meta.get(JOURNAL_SEQ)
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise ColumnarFileError(f"{file.path}: no journal number (written by another program?)")
+
+
 def _journal_seq(tables: dict[str, dict[str, Any]]) -> int:
     """The last journal entry a file holds; files from before the journal hold none."""
     row = tables.get(JOURNAL_TABLE, {}).get("1", {})
@@ -143,6 +163,10 @@ class Snapshot:
     state: bytes
     population: bytes | None  # None: the population file is up to date
     encoding: float  # wall seconds spent encoding it
+    # The records ``population`` encodes, for its columnar file: a list of its own, and records
+    # are replaced, never changed in place (Population.upsert), so the simulation going on
+    # changes neither.
+    records: list[Record] | None = None
 
 
 def _reason(exc: BaseException) -> str:
@@ -228,7 +252,7 @@ class SimStore:
 
     def _remove_leftover_temp_files(self) -> None:
         """A writer killed mid-save leaves its temp file; holding the lock, no writer is at work."""
-        for name in (STATE_FILE, POPULATION_FILE):
+        for name in (STATE_FILE, POPULATION_FILE, POPULATION_FILE + SUFFIX):
             for temp in leftover_temp_files(self.directory / name):
                 temp.unlink(missing_ok=True)
 
@@ -279,10 +303,26 @@ class SimStore:
                 f"{path}: {exc}; it was left as it is: {advice}")) from None
 
     def load_population(self) -> Population:
+        """The workers: from the columnar file when it is current, else from the JSON (then
+        the columnar file is written for next time, unless read-only)."""
         if not self.population_path.exists() and self.exists():
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
                 f"workers: {self._population_advice()}"))
+        file = current_columnar(self.population_path, _check_journal_seq,
+                                "read-only, so not rebuilt: reading the workers"
+                                if self.read_only else "rebuilding it")
+        if file is not None:
+            self.population_seq = file.meta[JOURNAL_SEQ]
+            self.saved_population_version = 0
+            return Population.mapped(file)
+        population = self._load_json_population()
+        if not self.read_only and self.population_path.exists():
+            refresh_columnar(population.records, self.population_path,
+                             {JOURNAL_SEQ: self.population_seq})
+        return population
+
+    def _load_json_population(self) -> Population:
         advice = self._population_advice()
         tables, checked = self._population_tables(advice)
         workers = tables.get(WORKERS_TABLE)
@@ -403,14 +443,15 @@ class SimStore:
         """The engine's state as of journal entry ``seq``, encoded; the population too if it
         changed since it was last written. Cheap next to writing it: call under the lock."""
         started = time.monotonic()
-        population = None
+        population = records = None
         if self.keep_population and engine.population_version != self.saved_population_version:
+            records = list(engine.population.as_list())
             with gc_paused():
-                population = encode_json(_tables({WORKERS_TABLE: engine.population.as_list()}, seq))
+                population = encode_json(_tables({WORKERS_TABLE: records}, seq))
         with gc_paused():
             state = encode_json(_tables(engine.snapshot(), seq))
         return Snapshot(seq, engine.version, engine.population_version, state, population,
-                        time.monotonic() - started)
+                        time.monotonic() - started, records)
 
     def write_snapshot(self, snapshot: Snapshot) -> None:
         """Write a snapshot: the state, then the population (see the module's docstring)."""
@@ -424,6 +465,9 @@ class SimStore:
         if snapshot.population is not None:
             write_bytes_atomically(self.population_path, snapshot.population)
             self.saved_population_version = snapshot.population_version
+            if snapshot.records is not None:
+                refresh_columnar(snapshot.records, self.population_path,
+                                 {JOURNAL_SEQ: snapshot.seq})
         self.population_seq = snapshot.seq
         self._last_save = time.monotonic()
         self._last_cost = self._last_save - started + snapshot.encoding
