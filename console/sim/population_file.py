@@ -160,7 +160,7 @@ def write_columnar(records: Sequence[dict[str, Any]], source: Path,
         column = build_column(documents, path)
         writer.add(f"{dotted} tags", column.tags)
         writer.add(f"{dotted} values", column.values)
-        writer.add(f"{dotted} odd", column.odd)
+        writer.add(f"{dotted} odd", column.odd.astype(np.int32))  # rows: below 2**31
         ranked = ascending_ranks(column)
         if ranked is not None:
             writer.add(f"{dotted} ranks", _compact(*ranked))
