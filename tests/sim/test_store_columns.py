@@ -10,10 +10,17 @@ import pytest
 
 from console.sim.engine import Engine
 from console.sim.population_file import ColumnarFile, columnar_path, write_columnar
+from console.sim import store as store_module
 from console.sim.store import SimStore
 
 from .conftest import HOUR, START, gig_create, small_population
 from .test_population_columns import _damage
+
+
+@pytest.fixture(autouse=True)
+def columns_from_200(monkeypatch):
+    """These simulations' 200 workers get a columnar file (the console's from 50,000)."""
+    monkeypatch.setattr(store_module, "COLUMNS_FROM", 200)
 
 
 def _saved(tmp_path) -> Engine:
@@ -119,3 +126,19 @@ def test_a_changed_worker_reaches_the_columnar_file_with_the_json(tmp_path):
     tables = json.loads((tmp_path / "population.json").read_text())
     workers = list(tables["workers"].values())
     assert [population.get(r["id"]) for r in workers] == workers  # the columns are the JSON's
+
+
+def test_a_population_below_the_threshold_has_no_columnar_file(tmp_path, monkeypatch):
+    _saved(tmp_path)
+    columns = columnar_path(tmp_path / "population.json")
+    assert columns.exists()
+    monkeypatch.setattr(store_module, "COLUMNS_FROM", 201)
+    with SimStore.open(tmp_path) as store:
+        population = store.load_population()
+        engine = store.load_engine(population)
+        engine.upsert_worker("5", {"status": "active"})
+        store.save(engine)
+    assert not columns.exists()  # the larger population's went with the JSON it described
+    population, _ = _reopened(tmp_path)
+    assert population.get("5")["document"] == {"status": "active"}
+    assert not columns.exists()
