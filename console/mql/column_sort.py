@@ -30,6 +30,13 @@ def column_ranks(column: Column, descending: bool) -> tuple[np.ndarray, int] | N
     return (count - 1 - ranks, count) if descending else ascending
 
 
+def ranks_at_hand(column: Column) -> bool:
+    """Whether the column's sort ranks exist and cost nothing more to get (read from a columnar
+    file, or computed before)."""
+    kept = column.kept.get("ascending ranks")
+    return column.stored_ranks is not None if kept is None else kept[0] is not None
+
+
 def ascending_ranks(column: Column) -> tuple[np.ndarray, int] | None:
     """Each row's dense ascending rank (int64) and how many ranks; None over arrays and
     documents (``ODD`` rows). Once per column: a thread asking while another computes them (the
