@@ -12,7 +12,10 @@ References: the 150 ms target, and the straightforward preview an edit would cos
 engine's reuse (compile the filter, one pass over every worker, ``compile_sort`` over the
 survivors), timed on the same data.
 
-    python bench/query_preview.py [--workers 100000] [--settle SECONDS] [--from-file]
+    python bench/query_preview.py [--workers 100000] [--settle SECONDS] [--from-file | --from-store]
+
+``--from-store``: a local context's own simulation directory (bench/out/, written once), opened
+as the console opens one: its population.json read through its columnar file.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from console.models import GigCreate  # noqa: E402
 from console.mql import compile_filter, compile_sort  # noqa: E402
 from console.sim.engine import Engine  # noqa: E402
 from console.sim.population import generate_population, load_population, save_population  # noqa: E402
+from console.sim.store import SimStore  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
 from console.tui.views.queries import DEBOUNCE_SECONDS, QueriesScreen  # noqa: E402
 from textual import events  # noqa: E402, I001
@@ -63,7 +67,23 @@ class TimedApp(CirroApp):
                 self.repainted_at = time.perf_counter()
 
 
-def make_backend(workers: int, from_file: bool) -> LocalBackend:
+def bench_gig() -> GigCreate:
+    return GigCreate.model_validate({
+        "title": "Bench", "description": "d", "url": "https://x/1", "start_at": NOW + 3600,
+        "end_at": NOW + 86400, "total_seats": 50, "invitation_mode": "manual",
+        "filter_query": FILTER, "sort_query": SORT,
+    })
+
+
+def make_backend(workers: int, from_file: bool, from_store: bool = False) -> LocalBackend:
+    if from_store:
+        directory = OUT / f"preview-store-{workers}"
+        if not (directory / "state.json").exists():
+            engine = Engine(generate_population(workers, seed=1, now=NOW), clock=NOW)
+            engine.create_gig(bench_gig())
+            with SimStore.open(directory) as store:
+                store.save(engine)
+        return LocalBackend.open(directory, create_demo=False)
     population = generate_population(workers, seed=1, now=NOW)
     if from_file:  # the population as a file's columnar file gives it: no dict per worker
         path = OUT / f"preview-population-{workers}.json"
@@ -72,11 +92,7 @@ def make_backend(workers: int, from_file: bool) -> LocalBackend:
             save_population(population, path)
         population = load_population(path)
     engine = Engine(population, clock=NOW)
-    engine.create_gig(GigCreate.model_validate({
-        "title": "Bench", "description": "d", "url": "https://x/1", "start_at": NOW + 3600,
-        "end_at": NOW + 86400, "total_seats": 50, "invitation_mode": "manual",
-        "filter_query": FILTER, "sort_query": SORT,
-    }))
+    engine.create_gig(bench_gig())
     return LocalBackend(engine)
 
 
@@ -214,10 +230,11 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f}"
 
 
-async def main(workers: int, settle: float, from_file: bool) -> int:
-    print(f"building {workers:,} workers{' (from a population file)' if from_file else ''} ...",
-          flush=True)
-    backend = make_backend(workers, from_file)
+async def main(workers: int, settle: float, from_file: bool, from_store: bool) -> int:
+    source = (" (from a population file)" if from_file
+              else " (from a simulation directory)" if from_store else "")
+    print(f"building {workers:,} workers{source} ...", flush=True)
+    backend = make_backend(workers, from_file, from_store)
     app = TimedApp(backend, poll_seconds=3600.0)
     async with app.run_test(size=(120, 40)) as pilot:
         # The operator reads the first view before opening view 2 (0: at once, the worst case).
@@ -268,5 +285,8 @@ if __name__ == "__main__":
     parser.add_argument("--from-file", action="store_true",
                         help="load the workers from a population file (bench/out/, written once) "
                              "and its columnar file instead of generating them in memory")
+    parser.add_argument("--from-store", action="store_true",
+                        help="open a local simulation directory (bench/out/, written once) as a "
+                             "local context does, its population through its columnar file")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.workers, args.settle, args.from_file)))
+    sys.exit(asyncio.run(main(args.workers, args.settle, args.from_file, args.from_store)))

@@ -20,7 +20,7 @@ from console.query.sources import preview_population
 from console.query.validate import Checked, QueryProblem, check_filter, check_sort
 from console.query.why_not import why_not
 from console.sim.engine import Engine
-from console.sim.population import generate_population, save_population
+from console.sim.population import generate_population, load_population, save_population
 
 POPULATION = generate_population(3000, seed=5).records
 INVITED = {str(i) for i in range(1, 3000, 7)}
@@ -70,6 +70,29 @@ def test_preview_matches_the_straightforward_computation(monkeypatch, small_sort
         assert (preview.matched, preview.not_invited) == (matched, not_invited), filter_query
         assert [row.worker_id for row in preview.rows] == first, (filter_query, sort_query)
         assert preview.total == len(POPULATION)
+
+
+def test_over_a_columnar_file_few_candidates_fold_the_files_ranks(tmp_path, monkeypatch):
+    """Ranks a columnar file holds rank few candidates too: their documents, each decoded from
+    the file first, are ranked one by one only on a path without ranks (an array)."""
+    path = tmp_path / "p.json"
+    save_population(generate_population(3000, seed=5), path)
+    by_documents = []
+
+    def spy(documents, path, descending, between):
+        by_documents.append(path.dotted)
+        return sort_ranks(documents, path, descending, between)
+
+    sort_ranks = ranking.sort_ranks
+    monkeypatch.setattr(ranking, "sort_ranks", spy)
+    monkeypatch.setattr(ranking, "SMALL", 100_000)  # every candidate set is a small one
+    engine = PreviewEngine(load_population(path), INVITED, limit=15)
+    for filter_query, sort_query in EDITS:
+        by_documents.clear()
+        preview = engine.compute(*checked(filter_query, sort_query))
+        assert [row.worker_id for row in preview.rows] == reference(
+            filter_query, sort_query, 15)[2], (filter_query, sort_query)
+        assert bool(by_documents) == ("languages" in sort_query), sort_query
 
 
 def test_preview_columns_and_non_matching_sample():

@@ -8,6 +8,7 @@ column with any gets None and the caller ranks document by document.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,17 +23,33 @@ def column_ranks(column: Column, descending: bool) -> tuple[np.ndarray, int] | N
 
     Over scalars, descending order is ascending order reversed (no array picks its min or max
     element), so only ascending ranks are computed, once per column."""
-    ascending = _ascending(column)
+    ascending = ascending_ranks(column)
     if ascending is None:
         return None
     ranks, count = ascending
     return (count - 1 - ranks, count) if descending else ascending
 
 
-def _ascending(column: Column) -> tuple[np.ndarray, int] | None:
+def ranks_at_hand(column: Column) -> bool:
+    """Whether the column's sort ranks exist and cost nothing more to get (read from a columnar
+    file, or computed before)."""
+    kept = column.kept.get("ascending ranks")
+    return column.stored_ranks is not None if kept is None else kept[0] is not None
+
+
+def ascending_ranks(column: Column) -> tuple[np.ndarray, int] | None:
+    """Each row's dense ascending rank (int64) and how many ranks; None over arrays and
+    documents (``ODD`` rows). Once per column: a thread asking while another computes them (the
+    query view's first preview, while the console prepares the gigs' sorts) waits for those."""
     kept = column.kept.get("ascending ranks")
     if kept is None:
-        kept = column.kept["ascending ranks"] = (_rank(column),)
+        with column.kept.setdefault("ranking", threading.Lock()):  # setdefault: atomic
+            kept = column.kept.get("ascending ranks")
+            if kept is None:
+                stored = column.stored_ranks
+                ranked = _rank(column) if stored is None else (
+                    stored[0].astype(np.int64), stored[1])
+                kept = column.kept["ascending ranks"] = (ranked,)
     return kept[0]
 
 

@@ -46,6 +46,9 @@ class Column:
     odd: np.ndarray = field(repr=False)  # positions tagged ODD, ascending
     # What users of the column derive from it once (sort ranks), by name.
     kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The ascending sort ranks and their count as a columnar file holds them (any unsigned
+    # dtype, see console.mql.column_sort), or None: computed when first asked.
+    stored_ranks: tuple[np.ndarray, int] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def is_number(self) -> np.ndarray:

@@ -97,12 +97,14 @@ class PreviewEngine:
         """Each worker id's position; built on first use (a new gig has nobody invited yet)."""
         return dict(zip(self.ids, range(len(self.ids))))
 
-    def set_invited(self, invited: Iterable[str]) -> None:
+    def set_invited(self, invited: Iterable[str]) -> bool:
+        """Who was invited already; whether that changed what a preview shows."""
         mask = bytearray(self._everyone)
         for worker_id in invited:
             if (i := self.position.get(worker_id)) is not None:
                 mask[i] = 0
-        self._not_invited = bytes(mask)
+        before, self._not_invited = self._not_invited, bytes(mask)
+        return before != self._not_invited
 
     def is_invited(self, worker_id: str) -> bool:
         i = self.position.get(worker_id)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from console.mql.column_sort import column_ranks, fold_column_ranks
+from console.mql.column_sort import column_ranks, fold_column_ranks, ranks_at_hand
 from console.mql.columns import Columns
 from console.mql.paths import Path
 from console.mql.sort import fold_ranks, parse_sort, sort_ranks
@@ -79,6 +79,15 @@ class Ranker:
             self._ranks.remember((path.dotted, descending), ranks)
         return ranks
 
+    def _ranks_at_hand(self, sort_query: dict[str, Any]) -> bool:
+        """Every sort field's ranks of the whole population are known already (a columnar
+        file's, or ranked before): folding the candidates' then beats ranking their documents
+        (which, mapped from a columnar file, are each decoded first)."""
+        return all(
+            self._ranks.recall((path.dotted, descending)) is not None
+            or (self.columns.built(path.dotted) and ranks_at_hand(self.columns.column(path)))
+            for path, descending in parse_sort(sort_query))
+
     def first(
         self,
         sort_query: dict[str, Any],
@@ -89,7 +98,8 @@ class Ranker:
         cancelled: Callable[[], bool],
     ) -> list[int]:
         """The first ``limit`` candidates (``is_candidate``, ``candidates`` of them) in order."""
-        if candidates <= SMALL and self._orders.recall(sort_key) is None:
+        if (candidates <= SMALL and self._orders.recall(sort_key) is None
+                and not self._ranks_at_hand(sort_query)):
             wanted = positions(is_candidate)
             documents = [self.documents[i] for i in wanted]
             columns = [sort_ranks(documents, path, descending, _stopper(cancelled))

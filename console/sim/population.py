@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import gc
 import json
-import logging
 import random
 import threading
 from collections.abc import Iterable, Iterator
@@ -44,7 +43,6 @@ DEFAULT_WORKERS = 5_000
 GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 Record = dict[str, Any]
-logger = logging.getLogger(__name__)
 
 
 class PopulationError(ValueError):
@@ -237,17 +235,20 @@ class Population:
         return None if row is None else self._record(row)
 
     def upsert(self, user_id: str, document: dict[str, Any]) -> Record:
-        """Create or replace a worker's document, keeping worker-id order."""
+        """Create or replace a worker's document, keeping worker-id order. The record is
+        replaced by a new one, never changed in place: a snapshot being written from a copy of
+        the list (its columnar file, in another thread) keeps the records it took."""
         if self._by_id is None:  # every record as a dict from now on: this one changes
             self._materialise()
         self._scan = None
-        record = self.by_id.get(user_id)
-        if record is not None:
-            record["document"] = document
-            return record
-        record = {"id": user_id, "document": document}
-        keys = [worker_order_key(r["id"]) for r in self.records]
-        self.records.insert(bisect.bisect(keys, worker_order_key(user_id)), record)
+        key = worker_order_key(user_id)
+        at = bisect.bisect_left(self.records, key, key=lambda r: worker_order_key(r["id"]))
+        old = self.by_id.get(user_id)
+        if old is not None:
+            record = self.records[at] = {**old, "document": document}
+        else:
+            record = {"id": user_id, "document": document}
+            self.records.insert(at, record)
         self.by_id[user_id] = record
         return record
 
@@ -318,21 +319,15 @@ def load_population(path: Path, columnar_file: bool = True) -> Population:
     that is there and current, else from the JSON, writing the columnar file for next time
     (one that is damaged or stale is named in the log and rebuilt; the JSON is never touched).
     ``columnar_file`` False: the JSON alone, as dicts."""
-    from .population_file import ColumnarFile, ColumnarFileError, columnar_path, write_columnar
+    from .population_file import current_columnar, refresh_columnar
 
     if not columnar_file:
         return _load_json_population(path)
-    columnar = columnar_path(path)
-    if columnar.exists():
-        try:
-            return Population.mapped(ColumnarFile(columnar, path))
-        except ColumnarFileError as exc:
-            logger.warning("%s; rebuilding it from %s", exc, path.name)
+    file = current_columnar(path)
+    if file is not None:
+        return Population.mapped(file)
     population = _load_json_population(path)
-    try:
-        write_columnar(population.records, path, columnar)
-    except OSError as exc:  # a read-only directory: the JSON alone serves
-        logger.warning("%s: cannot write the columnar file: %s", columnar, exc.strerror or exc)
+    refresh_columnar(population.records, path)
     return population
 
 

@@ -9,10 +9,15 @@ traits) is kept as its own JSON bytes: decoded only for the rows that need it (a
 preview's rows, a clause the columns cannot decide), and exact for every shape a document may
 have (arrays, deep nesting, integers past 2**64, any text).
 
+Each column also carries what a first preview would otherwise compute from it at once: its
+``ODD`` rows and, for a column of scalars, its ascending sort ranks (in the smallest unsigned
+type that holds them), so opening the query view on a million workers ranks nothing.
+
 The JSON stays the population's import and export format and the only source of truth: the
 columnar file records the JSON's size and modification time and a CRC of its own payload. One
 that is truncated, damaged, of another format or older than its JSON is named, set aside and
-rebuilt from the JSON.
+rebuilt from the JSON. ``meta`` is the writer's own small record (a simulation store keeps its
+journal number there), read back as it was written.
 
 Layout: a magic line, the header's length (8 bytes, little-endian), the header (JSON), then the
 arrays the header places (offset, byte length, dtype), each 64-byte aligned.
@@ -21,8 +26,9 @@ arrays the header places (offset, byte length, dtype), each 64-byte aligned.
 from __future__ import annotations
 
 import json
+import logging
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -30,18 +36,20 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from console.mql.columns import ODD, Column, build_column
+from console.mql.column_sort import ascending_ranks
+from console.mql.columns import Column, build_column
 from console.mql.paths import parse_path
 
 from .atomic import write_bytes_atomically
 
-MAGIC = b"cirro-console population columns 1\n"
+MAGIC = b"cirro-console population columns 2\n"
 SUFFIX = ".columns"
 # Paths given a column in the file; others (rare keys past this) are built when first asked.
 MAX_PATHS = 256
 # Ids kept as one fixed-width numpy array; a population with longer ids is read from its JSON.
 MAX_ID_LENGTH = 64
 _ALIGN = 64
+logger = logging.getLogger(__name__)
 
 
 class ColumnarFileError(ValueError):
@@ -117,10 +125,19 @@ def _encoded_records(records: Sequence[dict[str, Any]]) -> list[bytes]:
     return out
 
 
+def _compact(ranks: np.ndarray, count: int) -> np.ndarray:
+    """Dense ranks in the smallest unsigned type that holds ``count`` of them."""
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if count <= np.iinfo(dtype).max + 1:
+            return ranks.astype(dtype)
+    return ranks
+
+
 def write_columnar(records: Sequence[dict[str, Any]], source: Path,
-                   target: Path | None = None) -> bool:
-    """Write the columnar file of ``records`` (in worker order, as ``source`` holds them);
-    False (nothing written) when the ids do not fit the file's form (see :data:`MAX_ID_LENGTH`)."""
+                   target: Path | None = None, meta: dict[str, Any] | None = None) -> bool:
+    """Write the columnar file of ``records`` (in worker order, as ``source`` holds them), with
+    ``meta`` (JSON) in its header; False (nothing written) when the ids do not fit the file's
+    form (see :data:`MAX_ID_LENGTH`)."""
     ids = [record["id"] for record in records]
     if any(len(i) > MAX_ID_LENGTH or "\0" in i for i in ids):
         return False
@@ -134,7 +151,7 @@ def write_columnar(records: Sequence[dict[str, Any]], source: Path,
     writer.add("record offsets", offsets)
     writer.add("records", np.frombuffer(b"".join(blobs), np.uint8))
     del blobs  # joined: the rows' own bytes go
-    columns: dict[str, list[str]] = {}
+    columns: dict[str, dict[str, Any]] = {}
     for dotted in document_paths(documents):
         try:
             path = parse_path(dotted)
@@ -143,13 +160,18 @@ def write_columnar(records: Sequence[dict[str, Any]], source: Path,
         column = build_column(documents, path)
         writer.add(f"{dotted} tags", column.tags)
         writer.add(f"{dotted} values", column.values)
-        columns[dotted] = list(column.strings)
+        writer.add(f"{dotted} odd", column.odd.astype(np.int32))  # rows: below 2**31
+        ranked = ascending_ranks(column)
+        if ranked is not None:
+            writer.add(f"{dotted} ranks", _compact(*ranked))
+        columns[dotted] = {"strings": list(column.strings),
+                           "ranks": None if ranked is None else ranked[1]}
     crc = 0
     for part in writer.parts:
         crc = zlib.crc32(part, crc)
     header = json.dumps({"source": stamp, "count": len(ids), "payload": writer.size,
-                         "crc32": crc, "sections": writer.sections,
-                         "columns": columns}, separators=(",", ":")).encode()
+                         "crc32": crc, "sections": writer.sections, "columns": columns,
+                         "meta": meta or {}}, separators=(",", ":")).encode()
     head = MAGIC + len(header).to_bytes(8, "little") + header
     head += b"\0" * (-len(head) % _ALIGN)
     write_bytes_atomically(target or columnar_path(source), b"".join([head, *writer.parts]))
@@ -222,8 +244,10 @@ class ColumnarFile:
             self.ids: list[str] = self._arrays["ids"].tolist()
             self.records = MappedRecords(self._arrays["record offsets"],
                                          memoryview(self._arrays["records"]))
-            self.column_strings: dict[str, tuple[str, ...]] = {
-                dotted: tuple(strings) for dotted, strings in header["columns"].items()}
+            self._columns: dict[str, tuple[tuple[str, ...], int | None]] = {
+                dotted: (tuple(column["strings"]), column["ranks"])
+                for dotted, column in header["columns"].items()}
+            self.meta: dict[str, Any] = header["meta"]
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             if isinstance(exc, ColumnarFileError):
                 raise
@@ -234,8 +258,39 @@ class ColumnarFile:
     def columns(self) -> dict[str, Column]:
         """The columns the file holds, ready for :class:`console.mql.columns.Columns`."""
         out = {}
-        for dotted, strings in self.column_strings.items():
-            tags = self._arrays[f"{dotted} tags"]
-            out[dotted] = Column(tags, self._arrays[f"{dotted} values"], strings,
-                                 np.flatnonzero(tags == ODD))
+        for dotted, (strings, ranks) in self._columns.items():
+            arrays = self._arrays
+            out[dotted] = Column(arrays[f"{dotted} tags"], arrays[f"{dotted} values"], strings,
+                                 arrays[f"{dotted} odd"],
+                                 stored_ranks=None if ranks is None else (
+                                     arrays[f"{dotted} ranks"], ranks))
         return out
+
+
+def current_columnar(source: Path, check: Callable[[ColumnarFile], None] | None = None,
+                     instead: str = "rebuilding it") -> ColumnarFile | None:
+    """The columnar file beside ``source`` when it is there and current (and passes ``check``,
+    which raises :class:`ColumnarFileError`), else None: one that cannot be used is named in the
+    log with what happens ``instead`` (the caller reads the JSON)."""
+    path = columnar_path(source)
+    if not path.exists():
+        return None
+    try:
+        file = ColumnarFile(path, source)
+        if check is not None:
+            check(file)
+        return file
+    except ColumnarFileError as exc:
+        logger.warning("%s; %s from %s", exc, instead, source.name)
+        return None
+
+
+def refresh_columnar(records: Sequence[dict[str, Any]], source: Path,
+                     meta: dict[str, Any] | None = None) -> None:
+    """Write ``source``'s columnar file after ``source`` was written or read; a directory that
+    refuses it is named in the log (the JSON alone serves, more slowly)."""
+    path = columnar_path(source)
+    try:
+        write_columnar(records, source, path, meta)
+    except OSError as exc:
+        logger.warning("%s: cannot write the columnar file: %s", path, exc.strerror or exc)

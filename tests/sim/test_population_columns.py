@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from console.mql import compile_filter
+from console.mql import column_sort
+from console.mql.column_sort import ascending_ranks
 from console.mql.columnar import evaluate
 from console.mql.columns import build_column
 from console.mql.paths import parse_path
@@ -57,6 +59,12 @@ def test_round_trip_json_to_columns_to_documents_equals_the_input(tmp_path):
             parse_path(dotted))
         assert built.tags.tolist() == read.tags.tolist(), dotted
         assert np.array_equal(built.values, read.values) and built.strings == read.strings
+        assert built.odd.tolist() == read.odd.tolist()
+        built_ranks, read_ranks = ascending_ranks(built), ascending_ranks(read)
+        assert (built_ranks is None) == (read_ranks is None), dotted
+        if built_ranks is not None:
+            assert read_ranks[0].dtype == np.int64 and read_ranks[1] == built_ranks[1]
+            assert read_ranks[0].tolist() == built_ranks[0].tolist(), dotted
     for query in ({"big": {"$gt": 2}}, {"big": 2**70}, {"mixed.b": "x"}, {"mixed.b.c": 2},
                   {"devices.os": "ios"}, {"s": {"$regex": "nul"}}, {"a.b": 1}):
         expected = [compile_filter(query)(d) for d in documents]
@@ -144,3 +152,21 @@ def test_a_columnar_file_without_its_json_is_not_used(tmp_path):
     path.unlink()
     with pytest.raises(PopulationError, match="p.json: cannot read population"):
         load_population(path)
+
+
+def test_the_sort_ranks_come_from_the_file_not_from_the_columns(tmp_path, monkeypatch):
+    from console.mql import compile_sort
+    from console.sim.population import generate_population
+
+    path = tmp_path / "p.json"
+    save_population(generate_population(300, seed=4), path)
+    plain = load_population(path, columnar_file=False)
+    queries = ({"status": "active"}, {"rating": -1, "tests_completed": 1, "country": 1})
+    predicate, sorter = compile_filter(queries[0]), compile_sort(queries[1])
+    expected = rank(plain, predicate, sorter, {}, queries).ranked
+
+    def computed(column):
+        raise AssertionError("ranks computed, not read from the columnar file")
+
+    monkeypatch.setattr(column_sort, "_rank", computed)
+    assert rank(load_population(path), predicate, sorter, {}, queries).ranked == expected

@@ -111,6 +111,18 @@ async def test_valid_edit_updates_the_preview_to_what_compile_filter_counts(back
         assert ratings == sorted(ratings, reverse=True) and min(ratings) >= 3.5
 
 
+async def test_opening_a_gig_previews_its_queries_once(backend):
+    """The loaded gig's queries are previewed at once, and once: neither the editors' loading
+    nor an invitations refresh that changes nobody starts another (over a million workers each
+    one pushed the first preview back)."""
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        assert screen.generation == 1
+        await screen.refresh_invited(screen.gig.id).wait()
+        assert screen.generation == 1 and screen.preview.not_invited == screen.preview.matched - 2
+
+
 async def test_invalid_edit_shows_where_and_keeps_the_last_good_preview(backend):
     app, running = await open_queries(backend)
     async with running as pilot:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -57,10 +58,22 @@ APPLIES_LATER = ("Applies to later waves only: invitations already sent\n"
 
 @dataclass
 class _Edited:
-    """One editor's latest verdict: the last query that compiled, and the current problem."""
+    """One editor's latest verdict: the last query that compiled, the current problem, and the
+    text they are the verdict on."""
 
     good: Checked[Any] | None = None
     problem: QueryProblem | None = None
+    text: str | None = None
+
+
+class PreviewComputed(Message):
+    """A preview (or its counts, rows still to come) from the thread computing it: posted, so
+    that thread goes on ranking without waiting for the event loop to show the counts."""
+
+    def __init__(self, preview: Preview, generation: int) -> None:
+        super().__init__()
+        self.preview = preview
+        self.generation = generation
 
 
 def diff_text(lines: list[str]) -> Text:
@@ -234,8 +247,8 @@ class QueriesScreen(ViewScreen):
         except BackendError as exc:
             self.notify(f"Cannot refresh the invitations of gig {gig_id}: {exc}", severity="error")
             return
-        if self.engine is not None and self.gig is not None and self.gig.id == gig_id:
-            self.engine.set_invited(i.user_id for i in invitations)
+        if (self.engine is not None and self.gig is not None and self.gig.id == gig_id
+                and self.engine.set_invited(i.user_id for i in invitations)):
             self._schedule_preview()
 
     def _load_selected(self) -> None:
@@ -311,7 +324,10 @@ class QueriesScreen(ViewScreen):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id in ("filter-editor", "sort-editor"):
-            self._validate(event.text_area.id.replace("-editor", "_query"))
+            name = event.text_area.id.replace("-editor", "_query")
+            if self.edited[name].text == event.text_area.text:
+                return  # a loaded gig's text, validated and previewed already
+            self._validate(name)
             self._schedule_preview()
 
     def on_descendant_focus(self, event: Any) -> None:
@@ -319,14 +335,17 @@ class QueriesScreen(ViewScreen):
             self._last_editor = event.widget.id
 
     def _validate_all(self) -> None:
+        """Both editors, after a gig was loaded or saved: nobody is typing, so the preview
+        starts now rather than after the keystrokes' debounce."""
         for name in self.edited:
             self._validate(name)
-        self._schedule_preview()
+        self._schedule_preview(at_once=True)
 
     def _validate(self, name: str) -> None:
         editor = self.editor(name)
         checked = (check_filter if name == "filter_query" else check_sort)(editor.text)
         state = self.edited[name]
+        state.text = editor.text
         status = self.query_one(f"#{name.replace('_query', '')}-status", Wrapped)
         if isinstance(checked, QueryProblem):
             state.problem = checked
@@ -364,14 +383,17 @@ class QueriesScreen(ViewScreen):
         return Queries(f.good.query, s.good.query)
 
     # Preview --------------------------------------------------------------------------------------
-    def _schedule_preview(self) -> None:
+    def _schedule_preview(self, at_once: bool = False) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         if self.current() is None:
             self._show_note()
             return
         self.generation += 1
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_preview)
+        if at_once:
+            self._start_preview()
+        else:
+            self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_preview)
 
     def _start_preview(self) -> None:
         engine = self.engine
@@ -389,7 +411,7 @@ class QueriesScreen(ViewScreen):
             return worker.is_cancelled or generation != self.generation
 
         def counts(partial: Preview) -> None:
-            self.app.call_from_thread(self._show_preview, partial, generation)
+            self.post_message(PreviewComputed(partial, generation))
 
         try:
             preview = engine.compute(f, s, cancelled, on_counts=counts)
@@ -398,8 +420,12 @@ class QueriesScreen(ViewScreen):
         except MQLTimeout as exc:
             self.app.call_from_thread(self._show_stopped, exc, generation)
             return
-        self.app.call_from_thread(self._show_preview, preview, generation)
-        self.app.call_from_thread(self._schedule_warming, generation)
+        self.post_message(PreviewComputed(preview, generation))
+
+    def on_preview_computed(self, message: PreviewComputed) -> None:
+        self._show_preview(message.preview, message.generation)
+        if message.preview.rows is not None:
+            self._schedule_warming(message.generation)
 
     def _schedule_warming(self, generation: int) -> None:
         """Once the operator pauses, answer every clause for everyone in the background; the
