@@ -5,6 +5,11 @@ gig many times a second. A read asks the gig's edit log (``GigRun.edited_since``
 invitations were made or changed since the last read, and only those become models again: a
 read where 10 of 10,000 invitations changed looks at 10 records, not 10,000. The first read of
 a gig (or of a gig that is a new run: a reload, a reset) takes every invitation.
+
+The records are the engine's own, valid by construction (its ids are strings, its times
+within the clock's range, its statuses the enum), so their models are made without validation
+(:func:`trusted_model`: 1.6 µs against 3.3-4.9 µs validated; pydantic's ``model_construct`` takes
+10 µs). ``tests/sim/test_invitation_reader.py`` checks that they equal validated ones.
 """
 
 from __future__ import annotations
@@ -12,7 +17,28 @@ from __future__ import annotations
 from console.models import GigInvitation
 
 from .engine import Engine
-from .state import GigRun
+from .state import GigRun, Invitation
+
+# The fields a validated model says were set: every one passed, ``object`` being a default.
+_FIELDS_SET = frozenset(GigInvitation.model_fields) - {"object"}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def trusted_model(inv: Invitation) -> GigInvitation:
+    """The model of an engine record, as ``inv.to_model()`` makes it, without validating what the
+    engine made valid: the four slots pydantic's own ``model_construct`` fills."""
+    model = _new(GigInvitation)
+    _set(model, "__dict__", {
+        "id": inv.id, "object": "gig_invitation", "status": inv.status, "gig_id": inv.gig_id,
+        "user_id": inv.user_id, "no_reward": inv.no_reward,
+        "epam_bench_status": inv.epam_bench_status, "wave": inv.wave,
+        "invited_at": inv.invited_at, "responded_at": inv.responded_at,
+    })
+    _set(model, "__pydantic_fields_set__", set(_FIELDS_SET))
+    _set(model, "__pydantic_extra__", {})
+    _set(model, "__pydantic_private__", None)
+    return model
 
 
 class EngineInvitations:
@@ -33,5 +59,5 @@ class EngineInvitations:
         self._seen = run.edit_count
         records, models = engine.invitations, self._models
         for inv_id in changed:
-            models[inv_id] = records[inv_id].to_model()
+            models[inv_id] = trusted_model(records[inv_id])
         return dict(models), changed

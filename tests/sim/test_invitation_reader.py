@@ -6,7 +6,7 @@ from __future__ import annotations
 from console.models import InvitationAction
 from console.monitor.scenario import START, watch_gig
 from console.sim.engine import Engine
-from console.sim.invitation_reader import EngineInvitations
+from console.sim.invitation_reader import EngineInvitations, trusted_model
 from console.sim.population import generate_population
 
 
@@ -64,3 +64,18 @@ def test_a_new_run_of_the_same_gig_is_read_whole():
     restored = Engine.restore(engine.snapshot(), engine.population)
     models, changed = reader.read(restored, gig_id)
     assert len(changed) == len(models) == len(restored.gig_invitations(gig_id))
+
+
+def test_trusted_models_equal_validated_ones():
+    engine, gig_id = busy_engine()
+    engine.advance_to(START + 3 * 86400)  # answers, expiries, no-reward: every status
+    records = engine.gig_invitations(gig_id)
+    assert {r.status for r in records} >= {"pending", "accepted", "rejected"}
+    engine.transition(records[0].id, InvitationAction.RESET)
+    for record in records:
+        trusted, validated = trusted_model(record), record.to_model()
+        assert trusted == validated
+        assert trusted.model_fields_set == validated.model_fields_set
+        assert trusted.model_dump_json() == validated.model_dump_json()
+        assert trusted.to_api() == validated.to_api()
+        assert type(trusted.status) is type(validated.status)
