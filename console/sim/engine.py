@@ -311,6 +311,7 @@ class Engine:
         self.invitations[inv.id] = inv
         run.invited[user_id] = inv.id
         run.count(inv, +1)
+        run.edited(inv.id)
         self._schedule_response(inv, t)
         return inv
 
@@ -328,6 +329,7 @@ class Engine:
         inv.status = status
         inv.responded_at = responded_at
         run.count(inv, +1)
+        run.edited(inv.id)
         self._changed(run)
 
     def _full(self, run: GigRun) -> bool:

@@ -1,43 +1,63 @@
 """Reading a gig's invitations from the simulation engine as models, incrementally.
 
-A model costs ~40 µs (0.4 s for 10,000). The wave monitor (through the simulation host, on its
-thread) and the recorder read the same gig many times a second, so a pass over the engine's
-plain records compares a small key per invitation, and only the invitations whose key changed
-become models again.
+The wave monitor (through the simulation host, on its thread) and the recorder read the same
+gig many times a second. A read asks the gig's edit log (``GigRun.edited_since``) which
+invitations were made or changed since the last read, and only those become models again: a
+read where 10 of 10,000 invitations changed looks at 10 records, not 10,000. The first read of
+a gig (or of a gig that is a new run: a reload, a reset) takes every invitation.
+
+The records are the engine's own, valid by construction (its ids are strings, its times
+within the clock's range, its statuses the enum), so their models are made without validation
+(:func:`trusted_model`: 1.6 µs against 3.3-4.9 µs validated; pydantic's ``model_construct`` takes
+10 µs). ``tests/sim/test_invitation_reader.py`` checks that they equal validated ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from console.models import GigInvitation
 
 from .engine import Engine
+from .state import GigRun, Invitation
 
-# What identifies an invitation's state: a change in any of these makes a new model.
-InvitationKey = tuple[object, int | None, int | None, bool]
+# The fields a validated model says were set: every one passed, ``object`` being a default.
+_FIELDS_SET = frozenset(GigInvitation.model_fields) - {"object"}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def trusted_model(inv: Invitation) -> GigInvitation:
+    """The model of an engine record, as ``inv.to_model()`` makes it, without validating what the
+    engine made valid: the four slots pydantic's own ``model_construct`` fills."""
+    model = _new(GigInvitation)
+    _set(model, "__dict__", {
+        "id": inv.id, "object": "gig_invitation", "status": inv.status, "gig_id": inv.gig_id,
+        "user_id": inv.user_id, "no_reward": inv.no_reward,
+        "epam_bench_status": inv.epam_bench_status, "wave": inv.wave,
+        "invited_at": inv.invited_at, "responded_at": inv.responded_at,
+    })
+    _set(model, "__pydantic_fields_set__", set(_FIELDS_SET))
+    _set(model, "__pydantic_extra__", {})
+    _set(model, "__pydantic_private__", None)
+    return model
 
 
 class EngineInvitations:
     def __init__(self) -> None:
-        self._keys: dict[str, InvitationKey] = {}
+        self._run: GigRun | None = None  # the run read last (held: its id is not reused)
+        self._seen = 0  # its edit count at that read
         self._models: dict[str, GigInvitation] = {}
 
     def read(self, engine: Engine, gig_id: str) -> tuple[dict[str, GigInvitation], list[str]]:
-        """Every invitation of the gig as models, and the ids that changed since the last read."""
-        models: dict[str, GigInvitation] = {}
-        changed: list[str] = []
-        self._scan(engine, list(engine.run_of(gig_id).invited.values()), models, changed)
-        return models, changed
-
-    def _scan(self, engine: Engine, ids: Iterable[str], models: dict[str, GigInvitation],
-              changed: list[str]) -> None:
-        records = engine.invitations
-        for inv_id in ids:
-            inv = records[inv_id]
-            key = (inv.status, inv.wave, inv.responded_at, inv.no_reward)
-            if self._keys.get(inv_id) != key:
-                self._keys[inv_id] = key
-                self._models[inv_id] = inv.to_model()
-                changed.append(inv_id)
-            models[inv_id] = self._models[inv_id]
+        """Every invitation of the gig as models (a new dict: the caller may keep it while the
+        next read goes on), and the ids that changed since the last read."""
+        run = engine.run_of(gig_id)
+        if run is not self._run:
+            self._run, self._seen, self._models = run, 0, {}
+            changed = list(run.invited.values())
+        else:
+            changed = run.edited_since(self._seen)
+        self._seen = run.edit_count
+        records, models = engine.invitations, self._models
+        for inv_id in changed:
+            models[inv_id] = trusted_model(records[inv_id])
+        return dict(models), changed

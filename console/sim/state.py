@@ -109,6 +109,12 @@ class GigRun:
     counts: Counter[InvitationStatus] = field(default_factory=Counter)
     wave_counts: dict[int, Counter[InvitationStatus]] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)
+    # Invitation id -> the number of the edit that last changed it, the latest last: a reader of
+    # the gig's invitations (the monitor's, 4 times a second) asks what changed since it last
+    # looked, and is told without a pass over all of them. Not persisted (a restored engine's
+    # readers start over).
+    edits: dict[str, int] = field(default_factory=dict)
+    edit_count: int = 0
     # Derived, rebuilt when the queries or the population change; never persisted.
     ranking: Ranking | None = None
     compiled: tuple[Predicate, Sorter | None] | None = None
@@ -126,6 +132,23 @@ class GigRun:
             counts[inv.status] += delta
         if inv.status is PENDING:
             (self.pending.add if delta > 0 else self.pending.discard)(inv.id)
+
+    def edited(self, inv_id: str) -> None:
+        """Note that one of the gig's invitations was made or changed."""
+        self.edit_count += 1
+        self.edits.pop(inv_id, None)  # moved to the end: the dict stays in edit order
+        self.edits[inv_id] = self.edit_count
+
+    def edited_since(self, count: int) -> list[str]:
+        """The invitations made or changed after edit ``count``, in the order of their last
+        change; only those are looked at."""
+        changed = []
+        for inv_id, edit in reversed(self.edits.items()):
+            if edit <= count:
+                break
+            changed.append(inv_id)
+        changed.reverse()
+        return changed
 
     def wave_record(self, wave: Wave) -> WaveRecord:
         counts = self.wave_counts.get(wave.n, Counter())

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from console.backends.base import InvitationFilter
 from console.tui import format as fmt
+from console.tui.views.waves.rows import invitation_row
+from console.tui.widgets.virtual_table import sorted_rows
 from console.waves.rules import worker_order_key
 from tests.tui.conftest import screen_text
 from tests.tui.test_waves_view import SIZE, make_app, open_gig, settle
@@ -85,4 +87,35 @@ async def test_a_reading_during_a_build_makes_it_go_round_again_and_loses_no_row
         table = screen.invitations_table
         assert {row.key: row.cells for row in table.base_rows()} == expected
         await pilot.press("i")
+        assert {row.key: row.cells for row in table.visible_rows()} == expected
+
+
+async def test_ten_changed_invitations_make_ten_rows_and_sort_none_while_hidden(monkeypatch):
+    from console.tui.views.waves import built_table, invitations
+
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot, waves=4)  # the waves pane shows: invitations hidden
+        await backend.simulation.advance_by(3600)
+        app.poll_now()
+        await settle(pilot)
+        table = screen.invitations_table
+        assert len(table.base) > 50 and not table.showing
+        made, sorted_ = [], []
+        monkeypatch.setattr(invitations, "invitation_row", lambda inv, selected: made.append(
+            inv.id) or invitation_row(inv, selected))
+        monkeypatch.setattr(built_table, "sorted_rows", lambda rows, *args: sorted_.append(
+            rows := list(rows)) or sorted_rows(rows, *args))
+        pending = [key for key, (inv, _) in table.base.items() if inv.status == "pending"][:10]
+        assert len(pending) == 10
+        for key in pending:
+            await backend.reject_invitation(key)
+        app.poll_now()
+        await settle(pilot)
+        assert sorted(made) == sorted(pending)  # not one row per invitation
+        assert sum(map(len, sorted_)) <= 10  # the rows in order without sorting them all again
+        expected = await listed_rows(backend, gig_id)
+        await pilot.press("i")
+        ordered = sorted(expected, key=lambda key: (worker_order_key(expected[key][1]), key))
+        assert [row.key for row in table.visible_rows()] == ordered
         assert {row.key: row.cells for row in table.visible_rows()} == expected

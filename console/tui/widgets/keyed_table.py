@@ -6,9 +6,9 @@ rows are sorted again only when many of them move at once."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
-from console.tui.widgets.virtual_table import Row, VirtualTable
+from console.tui.widgets.virtual_table import Row, VirtualTable, sorted_rows, sorts_before
 
 # Above this share of the rows moving at once, one sort is cheaper than placing each (measured
 # on 10,000 rows: 900 placements or one sort, about 21 ms either way).
@@ -18,34 +18,47 @@ RESORT_SHARE = 0.1
 class KeyedTable(VirtualTable):
     def update_rows(self, changed: Iterable[Row], removed: Collection[str] = ()) -> None:
         index = [c.key for c in self.columns].index(self.sort_column)
-        gone = set(removed)
-        for key in gone:
-            self._rows.pop(key, None)
-        moved: set[str] = set()
-        for row in changed:
-            old = self._rows.get(row.key)
-            if old is None or old.sort_values[index] != row.sort_values[index]:
-                moved.add(row.key)
-            self._rows[row.key] = row
-        gone |= moved
+        changed = list(changed)
         rows = self._rows
-        kept = [rows[row.key] for row in self._order if row.key not in gone]
-        if len(moved) > RESORT_SHARE * len(rows):
-            # The kept rows are in order: the sort merges the moved ones into them.
-            self._sort(kept + [rows[key] for key in moved])
-        else:  # a few rows, each put in its place
-            self._order = kept
-            for key in moved:
-                self._order.insert(self._position(rows[key]), rows[key])
+        self._order = placed(self._order, rows.get, changed, removed, index, self.sort_reverse)
+        for key in removed:
+            rows.pop(key, None)
+        for row in changed:
+            rows[row.key] = row
         self._apply_filter()
 
-    def _position(self, row: Row) -> int:
-        """Where ``row`` goes in the sorted order (after its equals: keys are unique)."""
-        low, high = 0, len(self._order)
-        while low < high:
-            middle = (low + high) // 2
-            if self.sorts_before(row, self._order[middle]):
-                high = middle
-            else:
-                low = middle + 1
-        return low
+
+def placed(order: list[Row], old: Callable[[str], Row | None], changed: Iterable[Row],
+           removed: Collection[str], index: int, reverse: bool) -> list[Row]:
+    """``order`` (rows sorted by column ``index``, as :func:`sorted_rows` sorts them) once the
+    ``changed`` rows replaced or joined it and the ``removed`` keys left it; ``old(key)`` is a
+    key's row in ``order``. A changed row whose sort value stayed takes its old row's place; the
+    others (and new ones) are placed by binary search, or merged in by one sort when many move.
+    A new list: ``order`` is not touched (a thread may be reading it, or call this itself)."""
+    latest = {row.key: row for row in changed}  # the last change of a key wins
+    gone = set(removed)
+    moved = []
+    for key, row in latest.items():
+        before = None if key in gone else old(key)
+        if before is None or before.sort_values[index] != row.sort_values[index]:
+            moved.append(row)
+    gone.update(row.key for row in moved)
+    kept = [latest.get(row.key, row) for row in order if row.key not in gone]
+    if len(moved) > RESORT_SHARE * (len(kept) + len(moved)):
+        # The kept rows are in order: the sort merges the moved ones into them.
+        return sorted_rows(kept + moved, index, reverse)
+    for row in moved:  # a few rows, each put in its place
+        kept.insert(_position(kept, row, index, reverse), row)
+    return kept
+
+
+def _position(order: list[Row], row: Row, index: int, reverse: bool) -> int:
+    """Where ``row`` goes in ``order`` (after its equals: keys are unique)."""
+    low, high = 0, len(order)
+    while low < high:
+        middle = (low + high) // 2
+        if sorts_before(row, order[middle], index, reverse):
+            high = middle
+        else:
+            low = middle + 1
+    return low

@@ -283,16 +283,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self._order = sorted_rows(self._rows.values() if rows is None else rows, index,
                                   self.sort_reverse)
 
-    def sorts_before(self, a: Row, b: Row) -> bool:
-        """True when ``a`` comes before ``b`` in the order :meth:`_sort` makes."""
-        index = [c.key for c in self.columns].index(self.sort_column)
-        first, second = a.sort_values[index], b.sort_values[index]
-        if first is None or second is None:  # empty values last, by key, whatever the direction
-            return a.key < b.key if first is None and second is None else second is None
-        if self.sort_reverse:
-            return (second, b.key) < (first, a.key)
-        return (first, a.key) < (second, b.key)
-
     def _apply_filter(self, candidates: list[Row] | None = None, strict: bool = False) -> None:
         """Recompute the shown rows from ``candidates`` (default: every row, in order). A
         filter that runs too long raises FilterTimeout when ``strict``, else it is dropped."""
@@ -534,6 +524,16 @@ def sorted_rows(rows: Iterable[Row], index: int, reverse: bool) -> list[Row]:
     present.sort(key=lambda r: (r.sort_values[index], r.key), reverse=reverse)
     absent.sort(key=lambda r: r.key)
     return present + absent
+
+
+def sorts_before(a: Row, b: Row, index: int, reverse: bool) -> bool:
+    """True when ``a`` comes before ``b`` in the order :func:`sorted_rows` makes."""
+    first, second = a.sort_values[index], b.sort_values[index]
+    if first is None or second is None:  # empty values last, by key, whatever the direction
+        return a.key < b.key if first is None and second is None else second is None
+    if reverse:
+        return (second, b.key) < (first, a.key)
+    return (first, a.key) < (second, b.key)
 
 
 def _cells(text: str) -> int:

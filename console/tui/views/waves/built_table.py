@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from console.tui.views.waves.shown import ShownOnly
-from console.tui.widgets.keyed_table import KeyedTable
+from console.tui.widgets.keyed_table import KeyedTable, placed
 from console.tui.widgets.virtual_table import Row, sorted_rows
 
 Data = TypeVar("Data")
@@ -28,6 +28,9 @@ Base = TypeVar("Base")
 
 # A hidden table's rows in the order of its sort (column, reverse) when the build started.
 Ordered = tuple[tuple[str, bool], list[Row]]
+# What a hidden table's build orders its rows by, and the rows of its base in that order when
+# known (then only the changed rows are placed, rather than all of them sorted again).
+Order = tuple[tuple[str, bool], list[Row] | None]
 
 
 class RowsBuilt(Message, bubble=False):
@@ -77,19 +80,32 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
         data, self._next = self._next, None
         self._building = True
         # Hidden, the thread also puts the rows in order: shown, the table swaps them in.
-        order = None if self.showing else (self.sort_column, self.sort_reverse)
-        self._build(self._generation, self.base, data, order)
+        self._build(self._generation, self.base, data, None if self.showing else self._order_now())
+
+    def _order_now(self) -> Order:
+        """The sort, and the base's rows in it: the last hidden build's, or the widget's own
+        when it is up to the base (a list is replaced, never changed, once handed out)."""
+        sort = (self.sort_column, self.sort_reverse)
+        if self._ordered is not None:
+            return sort, self._ordered[1] if self._ordered[0] == sort else None
+        return sort, None if self._behind else self._order
 
     # A description of its own: Textual's default one is the repr of the arguments, 10,000
     # invitations each time, made on the event loop.
     @work(thread=True, exclusive=True, group="rows", description="rows")
-    def _build(self, generation: int, base: Base, data: Data,
-               order: tuple[str, bool] | None) -> None:
+    def _build(self, generation: int, base: Base, data: Data, order: Order | None) -> None:
         result = self.build(base, data)
         ordered = None
         if order is not None:
-            index = [c.key for c in self.columns].index(order[0])
-            ordered = (order, sorted_rows(self.rows_of(self.base_of(result)), index, order[1]))
+            (column, reverse), before = order
+            index = [c.key for c in self.columns].index(column)
+            changes = None if before is None else self.changes(result)
+            if before is None or changes is None:
+                rows = sorted_rows(self.rows_of(self.base_of(result)), index, reverse)
+            else:
+                old = {row.key: row for row in before}
+                rows = placed(before, old.get, changes[0], changes[1], index, reverse)
+            ordered = ((column, reverse), rows)
         if not get_current_worker().is_cancelled:
             self.post_message(RowsBuilt(generation, base, data, result, ordered))
 
@@ -110,6 +126,11 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
 
     def build(self, base: Base, data: Data) -> Any:
         """The new rows (in a thread: read ``base`` and ``data``, touch no widget)."""
+        raise NotImplementedError
+
+    def changes(self, result: Any) -> tuple[list[Row], list[str]] | None:
+        """A build's changed (or new) rows and removed keys (in the thread too); None when it
+        replaced every row."""
         raise NotImplementedError
 
     def take(self, result: Any) -> None:

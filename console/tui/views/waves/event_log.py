@@ -56,6 +56,9 @@ class EventLog(BuiltTable[Log, LogRows]):
         dropped = [row.key for row in kept[:max(len(kept) + len(new) - LOG_LIMIT, 0)]]
         return Swap(LogRows(appended, rows), new[-len(rows):] if rows else [], dropped, restart)
 
+    def changes(self, result: Swap) -> tuple[list[Row], list[str]] | None:
+        return None if result.restart else (result.added, result.dropped)
+
     def base_of(self, result: Swap) -> LogRows:
         return result.base
 

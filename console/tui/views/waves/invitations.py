@@ -57,6 +57,9 @@ class InvitationTable(BuiltTable[Wanted, Built]):
                 changed.append(row)
         return Rows(built, changed, [key for key in base if key not in built], selected)
 
+    def changes(self, result: Rows) -> tuple[list[Row], list[str]]:
+        return result.changed, result.removed
+
     def base_of(self, result: Rows) -> Built:
         return result.built
 

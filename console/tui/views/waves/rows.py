@@ -76,13 +76,18 @@ def wave_row(wave: WaveRecord) -> Row:
 _timestamp = lru_cache(maxsize=8192)(fmt.timestamp)
 
 
+# One tones mapping per status, shared by the rows (never changed): not a dict per row.
+_INVITATION_TONES = {status: {3: tone, 0: "accent"} for status, tone in STATUS_TONES.items()}
+
+
 def invitation_row(inv: GigInvitation, selected: Collection[str]) -> Row:
     mark = "*" if inv.id in selected else " "
-    cells = (mark, inv.user_id, "-" if inv.wave is None else str(inv.wave), inv.status.value,
+    status = inv.status.value
+    cells = (mark, inv.user_id, "-" if inv.wave is None else str(inv.wave), status,
              _timestamp(inv.invited_at), _timestamp(inv.responded_at))
     sort_values: tuple[Any, ...] = (mark, worker_order_key(inv.user_id), inv.wave,
-                                    inv.status.value, inv.invited_at, inv.responded_at)
-    return Row.of(inv.id, cells, sort_values, {3: STATUS_TONES[inv.status], 0: "accent"})
+                                    status, inv.invited_at, inv.responded_at)
+    return Row.of(inv.id, cells, sort_values, _INVITATION_TONES[inv.status])
 
 
 def event_row(number: int, event: MonitorEvent) -> Row:
