@@ -45,6 +45,12 @@ GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 Record = dict[str, Any]
 
 
+def columnar_path(source: Path) -> Path:
+    """Where a population file's columnar file lives (:mod:`console.sim.population_file`, which
+    loads numpy: named here so that a look for one loads nothing)."""
+    return source.with_name(source.name + ".columns")
+
+
 class PopulationError(ValueError):
     """A population file that cannot be used; the message names the file and the item."""
 
