@@ -14,7 +14,7 @@ from console.models import GigPhase
 from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
-from console.tui.export import ExportError, write_export
+from console.tui.export import FORMATS, ExportError, write_export
 from console.tui.messages import GigCreated, Snapshot
 from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
 from console.tui.views.base import ViewScreen
@@ -196,6 +196,12 @@ class GigsScreen(ViewScreen):
             if not path:
                 return
             target = Path(path).expanduser()
+            if target.suffix.lower() not in FORMATS:  # before asking to replace what is there
+                kind = target.suffix or "a file without extension"
+                self.notify(f"{target}: cannot export to {kind}: use .csv or .json",
+                            severity="error")
+                self._ask_export_path(path)
+                return
             records = [self.facts[row.key].export() for row in self.table.visible_rows()]
             if not target.exists():
                 self._export(target, records)
