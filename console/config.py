@@ -62,10 +62,11 @@ class RemoteContext(_WithDataDir):
     app_id: str
     private_key: Path
     read_only: bool = False
-    timeout: float = Field(default=10.0, gt=0)
+    # At most an hour: inf waited for good on a server that never answers ("connecting").
+    timeout: float = Field(default=10.0, gt=0, le=MAX_INTERVAL)
     # Retries after the first attempt, and the first backoff delay in seconds (doubling after).
     retries: int = Field(default=3, ge=0, le=10)
-    backoff: float = Field(default=0.5, ge=0)
+    backoff: float = Field(default=0.5, ge=0, le=MAX_INTERVAL)
     # A population file ([{id, document}]) the query preview runs against on this context.
     population: Path | None = None
 

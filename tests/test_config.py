@@ -64,6 +64,14 @@ def test_more_synthetic_workers_than_memory_holds_are_refused_by_name(tmp_path):
         load_config(path)
 
 
+def test_a_remote_timeout_without_end_is_refused_by_name(tmp_path):
+    # timeout = inf waited for good on a server that never answered: "connecting" and no error.
+    path = write(tmp_path, "[contexts.r]\nkind = 'remote'\napp_id = 'a'\nprivate_key = 'k'\n"
+                           "timeout = inf\n")
+    with pytest.raises(ConfigError, match="contexts.r.remote.timeout: .*3600"):
+        load_config(path)
+
+
 def test_unknown_context(tmp_path):
     config = load_config(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match="unknown context 'prod' \\(known: local\\)"):

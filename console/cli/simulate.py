@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from datetime import datetime
@@ -171,6 +172,9 @@ def _simulate(args: argparse.Namespace) -> int:
                              "another file")
         if args.record_every < 1:
             raise InputError(f"--record-every: must be at least 1, got {args.record_every}")
+        if not 0 <= args.checkpoint_every < math.inf:  # nan and inf pass no comparison unseen
+            raise InputError(f"--checkpoint-every: must be 0 or more seconds, got "
+                             f"{args.checkpoint_every}")
         population = spec.population()
     except (InputError, PopulationError) as exc:
         say(exc, err=True)

@@ -111,6 +111,8 @@ def test_bad_gig_names_the_field_exits_2_and_writes_nothing(tmp_path, capsys, da
     # Before: a ValueError or OverflowError traceback from the first response drawn.
     (["--set", "response_sigma=nan"], "response_sigma: must be between 0 and 20, got nan"),
     (["--set", "response_median_hours=1e308"], "response_median_hours: must be > 0 and at most"),
+    (["--checkpoint-every", "nan"], "--checkpoint-every: must be 0 or more seconds, got nan"),
+    (["--checkpoint-every", "-1"], "--checkpoint-every: must be 0 or more seconds, got -1.0"),
     (["--until", "tomorrow"], "--until: 'tomorrow' is not"),
     (["--population", "missing.json"], "cannot read population"),
 ])

@@ -192,6 +192,21 @@ async def test_export_onto_a_device_or_pipe_says_so_and_leaves_it(make_app, tmp_
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
+async def test_an_existing_file_of_no_known_format_is_refused_before_asking_to_replace_it(
+        make_app, tmp_path):
+    # Before: "Overwrite .../notes.txt?" and, after a y, "cannot export to .txt".
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await listed(pilot)
+        await answer_prompt(pilot, "e", str(existing))
+        text = await shows(pilot, "use .csv or .json")
+        assert "cannot export to .txt: use .csv or .json" in text and "Overwrite" not in text
+        assert "Export the 4 listed gigs to" in text  # the file name again, to correct
+    assert existing.read_text() == "keep me"
+
+
 async def test_export_to_unknown_format_says_so(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from console.monitor import snapshot as snapshot_module
+from console.tui.widgets import virtual_table
 from console.tui.views.waves import source as source_module
 
 from .screen import region_text, screen_lines
@@ -75,6 +76,26 @@ async def test_a_filter_typed_in_the_invitations_pane_holds_through_new_readings
         listed = [line for line in region_text(app, table, joined=False)[1:] if line]
         assert listed and all(worker in line for line in listed)
         assert any(status in " ".join(listed) for status in ("accepted", "rejected", "expired"))
+
+
+async def test_a_filter_too_slow_for_new_rows_is_removed_and_the_status_says_why(monkeypatch):
+    app, backend, gig_id = make_app(workers=300)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot, waves=2)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("slash", *"pend.ng", "enter")
+        await settle(pilot)
+        table = screen.invitations_table
+        assert table.filter_text == "pend.ng"
+        # The next rows take the filter past its budget (as a backtracking regex would).
+        monkeypatch.setattr(virtual_table, "FILTER_BUDGET", 0.0)
+        await backend.simulation.advance_by(4 * 3600)
+        app.poll_now()
+        await wait_for(lambda: "removed" in "\n".join(screen_lines(app)))
+        text = " ".join("\n".join(screen_lines(app)).split())
+        assert "filter error: 'pend.ng' removed: the regex ran longer than 0 ms" in text, text
+        assert table.filter_text == "" and table.row_count == table.total_count
 
 
 async def test_the_selection_and_the_cursor_survive_a_row_swap():

@@ -192,12 +192,19 @@ class GigsScreen(ViewScreen):
     def _ask_export_path(self, value: str) -> None:
         """The file to export to; an existing one is replaced only once the operator says so
         ("n" goes back to the file name as typed)."""
+        from console.tui.export import FORMATS
         from console.tui.widgets.dialogs import ConfirmDialog, PromptDialog
 
         def chosen(path: str | None) -> None:
             if not path:
                 return
             target = Path(path).expanduser()
+            if target.suffix.lower() not in FORMATS:  # before asking to replace what is there
+                kind = target.suffix or "a file without extension"
+                self.notify(f"{target}: cannot export to {kind}: use .csv or .json",
+                            severity="error")
+                self._ask_export_path(path)
+                return
             records = [self.facts[row.key].export() for row in self.table.visible_rows()]
             if not target.exists():
                 self._export(target, records)
