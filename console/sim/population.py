@@ -44,6 +44,12 @@ DEFAULT_WORKERS = 5_000
 GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 Record = dict[str, Any]
+# A population file's columnar file is ``<name>.json`` + this (console.sim.population_file).
+COLUMNS_SUFFIX = ".columns"
+
+
+def columnar_path(source: Path) -> Path:
+    return source.with_name(source.name + COLUMNS_SUFFIX)
 
 
 # MongoDB's own limit for a document's nesting; the API's serializer gives up past ~250.

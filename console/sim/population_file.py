@@ -41,9 +41,9 @@ from console.mql.columns import Column, build_column
 from console.mql.paths import parse_path
 
 from .atomic import write_bytes_atomically
+from .population import columnar_path, encode_json
 
 MAGIC = b"cirro-console population columns 2\n"
-SUFFIX = ".columns"
 # Paths given a column in the file; others (rare keys past this) are built when first asked.
 MAX_PATHS = 256
 # Ids kept as one fixed-width numpy array; a population with longer ids is read from its JSON.
@@ -54,10 +54,6 @@ logger = logging.getLogger(__name__)
 
 class ColumnarFileError(ValueError):
     """A columnar file that cannot be used as it is; the message names it and why."""
-
-
-def columnar_path(source: Path) -> Path:
-    return source.with_name(source.name + SUFFIX)
 
 
 def _source_stamp(source: Path) -> dict[str, int]:
@@ -113,8 +109,6 @@ class _Writer:
 
 
 def _encoded_records(records: Sequence[dict[str, Any]]) -> list[bytes]:
-    from .population import encode_json
-
     encode = msgspec.json.Encoder().encode
     out = []
     for record in records:

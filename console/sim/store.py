@@ -29,7 +29,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import ValidationError
 from tinydb.storages import Storage
@@ -44,23 +44,20 @@ from .errors import NotFoundError, RuleError
 from .journal import JournalCorrupt, Located, read_entries
 from .operations import OPERATIONS, Operation
 from .population import (
+    COLUMNS_SUFFIX,
     Population,
     PopulationError,
     Record,
     WellFormed,
+    columnar_path,
     decode_json,
     encode_json,
     gc_paused,
     population_from_json,
 )
-from .population_file import (
-    SUFFIX,
-    ColumnarFile,
-    ColumnarFileError,
-    columnar_path,
-    current_columnar,
-    refresh_columnar,
-)
+
+if TYPE_CHECKING:
+    from .population_file import ColumnarFile
 from .ranking import QueryCompiler
 
 STATE_FILE = "state.json"
@@ -146,6 +143,8 @@ def _tables(tables: dict[str, list[dict[str, Any]]], seq: int) -> dict[str, dict
 
 def _check_journal_seq(file: ColumnarFile) -> None:
     """A columnar file of the store's population says which journal entry it holds."""
+    from .population_file import ColumnarFileError
+
     seq = file.meta.get(JOURNAL_SEQ)
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise ColumnarFileError(f"{file.path}: no journal number (written by another program?)")
@@ -259,7 +258,7 @@ class SimStore:
 
     def _remove_leftover_temp_files(self) -> None:
         """A writer killed mid-save leaves its temp file; holding the lock, no writer is at work."""
-        for name in (STATE_FILE, POPULATION_FILE, POPULATION_FILE + SUFFIX):
+        for name in (STATE_FILE, POPULATION_FILE, POPULATION_FILE + COLUMNS_SUFFIX):
             for temp in leftover_temp_files(self.directory / name):
                 temp.unlink(missing_ok=True)
 
@@ -316,9 +315,14 @@ class SimStore:
             raise self._refuse_if_damaged(StoreCorrupt(
                 f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
                 f"workers: {self._population_advice()}"))
-        file = current_columnar(self.population_path, _check_journal_seq,
-                                "read-only, so not rebuilt: reading the workers"
-                                if self.read_only else "rebuilding it")
+        file = None
+        if columnar_path(self.population_path).exists():
+            # numpy and the columns: only for a simulation large enough to have the file.
+            from .population_file import current_columnar
+
+            file = current_columnar(self.population_path, _check_journal_seq,
+                                    "read-only, so not rebuilt: reading the workers"
+                                    if self.read_only else "rebuilding it")
         if file is not None:
             self.population_seq = file.meta[JOURNAL_SEQ]
             self.saved_population_version = 0
@@ -333,6 +337,8 @@ class SimStore:
         to gain from one; a smaller population's (a larger one left it) is removed, so that it
         is neither read nor named as stale at every opening."""
         if len(records) >= COLUMNS_FROM:
+            from .population_file import refresh_columnar
+
             refresh_columnar(records, self.population_path, {JOURNAL_SEQ: seq})
             return
         try:
