@@ -43,12 +43,12 @@ DEFAULT_WORKERS = 5_000
 GENERATOR_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 Record = dict[str, Any]
+# A population file's columnar file is ``<name>.json`` + this (console.sim.population_file).
+COLUMNS_SUFFIX = ".columns"
 
 
 def columnar_path(source: Path) -> Path:
-    """Where a population file's columnar file lives (:mod:`console.sim.population_file`, which
-    loads numpy: named here so that a look for one loads nothing)."""
-    return source.with_name(source.name + ".columns")
+    return source.with_name(source.name + COLUMNS_SUFFIX)
 
 
 class PopulationError(ValueError):

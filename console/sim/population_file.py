@@ -41,7 +41,7 @@ from console.mql.columns import Column, build_column
 from console.mql.paths import parse_path
 
 from .atomic import write_bytes_atomically
-from .population import columnar_path
+from .population import columnar_path, encode_json
 
 MAGIC = b"cirro-console population columns 2\n"
 # Paths given a column in the file; others (rare keys past this) are built when first asked.
@@ -109,8 +109,6 @@ class _Writer:
 
 
 def _encoded_records(records: Sequence[dict[str, Any]]) -> list[bytes]:
-    from .population import encode_json
-
     encode = msgspec.json.Encoder().encode
     out = []
     for record in records:

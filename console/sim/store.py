@@ -44,6 +44,7 @@ from .errors import NotFoundError, RuleError
 from .journal import JournalCorrupt, Located, read_entries
 from .operations import OPERATIONS, Operation
 from .population import (
+    COLUMNS_SUFFIX,
     Population,
     PopulationError,
     Record,
@@ -257,8 +258,8 @@ class SimStore:
 
     def _remove_leftover_temp_files(self) -> None:
         """A writer killed mid-save leaves its temp file; holding the lock, no writer is at work."""
-        for path in (self.state_path, self.population_path, columnar_path(self.population_path)):
-            for temp in leftover_temp_files(path):
+        for name in (STATE_FILE, POPULATION_FILE, POPULATION_FILE + COLUMNS_SUFFIX):
+            for temp in leftover_temp_files(self.directory / name):
                 temp.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -315,7 +316,8 @@ class SimStore:
                 f"{self.population_path}: missing, and the simulation in {STATE_FILE} needs its "
                 f"workers: {self._population_advice()}"))
         file = None
-        if columnar_path(self.population_path).exists():  # else numpy need not load
+        if columnar_path(self.population_path).exists():
+            # numpy and the columns: only for a simulation large enough to have the file.
             from .population_file import current_columnar
 
             file = current_columnar(self.population_path, _check_journal_seq,
