@@ -61,6 +61,8 @@ class StatusHeader(Widget):
         if state.last_ok is None:
             return Text("○ connecting")
         age = time.monotonic() - state.last_ok
-        if age > app.poll_interval * STALE_AFTER_POLLS + 1:
+        # Only polled data goes stale: a simulation (or a replay) pushes each change, so its
+        # last frame is current however old (a paused one sends none).
+        if app.clock is None and age > app.poll_interval * STALE_AFTER_POLLS + 1:
             return Text(f"◐ stale {fmt.duration(int(age))}", style="bold")
         return Text(f"● {fmt.duration(int(age))} ago")
