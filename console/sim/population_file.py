@@ -56,7 +56,7 @@ class ColumnarFileError(ValueError):
     """A columnar file that cannot be used as it is; the message names it and why."""
 
 
-def _source_stamp(source: Path) -> dict[str, int]:
+def source_stamp(source: Path) -> dict[str, int]:
     """What changes when the JSON is replaced (a new inode) or rewritten in place; reading all
     of it to compare would cost what the columnar file saves."""
     stat = source.stat()
@@ -128,14 +128,17 @@ def _compact(ranks: np.ndarray, count: int) -> np.ndarray:
 
 
 def write_columnar(records: Sequence[dict[str, Any]], source: Path,
-                   target: Path | None = None, meta: dict[str, Any] | None = None) -> bool:
+                   target: Path | None = None, meta: dict[str, Any] | None = None,
+                   stamp: dict[str, int] | None = None) -> bool:
     """Write the columnar file of ``records`` (in worker order, as ``source`` holds them), with
     ``meta`` (JSON) in its header; False (nothing written) when the ids do not fit the file's
-    form (see :data:`MAX_ID_LENGTH`)."""
+    form (see :data:`MAX_ID_LENGTH`). ``stamp``: ``source``'s as it was when it held
+    ``records`` (default: as it is now), so that a file finished after ``source`` was replaced
+    is stale, never wrong."""
     ids = [record["id"] for record in records]
     if any(len(i) > MAX_ID_LENGTH or "\0" in i for i in ids):
         return False
-    stamp = _source_stamp(source)
+    stamp = stamp or source_stamp(source)
     documents = [record["document"] for record in records]
     writer = _Writer()
     writer.add("ids", np.array(ids, dtype=f"<U{max(map(len, ids), default=1)}"))
@@ -225,7 +228,7 @@ class ColumnarFile:
             if zlib.crc32(payload) != header["crc32"]:
                 raise ColumnarFileError(f"{path}: damaged (its checksum does not match)")
             try:
-                stamp = _source_stamp(source)
+                stamp = source_stamp(source)
             except OSError as exc:  # the JSON is the truth: without it, no population
                 raise ColumnarFileError(
                     f"{path}: its JSON cannot be read ({exc.strerror or exc})") from None
@@ -280,11 +283,12 @@ def current_columnar(source: Path, check: Callable[[ColumnarFile], None] | None 
 
 
 def refresh_columnar(records: Sequence[dict[str, Any]], source: Path,
-                     meta: dict[str, Any] | None = None) -> None:
+                     meta: dict[str, Any] | None = None,
+                     stamp: dict[str, int] | None = None) -> None:
     """Write ``source``'s columnar file after ``source`` was written or read; a directory that
     refuses it is named in the log (the JSON alone serves, more slowly)."""
     path = columnar_path(source)
     try:
-        write_columnar(records, source, path, meta)
+        write_columnar(records, source, path, meta, stamp)
     except OSError as exc:
         logger.warning("%s: cannot write the columnar file: %s", path, exc.strerror or exc)

@@ -28,6 +28,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -39,6 +40,7 @@ from console.mql import MQLError
 from console.waves import SettingError
 
 from .atomic import leftover_temp_files, open_private, write_bytes_atomically
+from .columns_writer import ColumnsWriter
 from .engine import Engine
 from .errors import NotFoundError, RuleError
 from .journal import JournalCorrupt, Located, read_entries
@@ -211,6 +213,7 @@ class SimStore:
         self._last_cost = 0.0
         # Set when a file failed to load: this store then refuses to write over it.
         self._damaged: StoreError | None = None
+        self.columns_writer = ColumnsWriter()
 
     @classmethod
     def open(cls, directory: Path, read_only: bool = False,
@@ -263,6 +266,7 @@ class SimStore:
                 temp.unlink(missing_ok=True)
 
     def close(self) -> None:
+        self.columns_writer.close()  # while the lock is held: no other writer meanwhile
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
@@ -335,12 +339,16 @@ class SimStore:
     def _write_columns(self, records: list[Record], seq: int) -> None:
         """The population's columnar file, after its JSON, when the population is large enough
         to gain from one; a smaller population's (a larger one left it) is removed, so that it
-        is neither read nor named as stale at every opening."""
+        is neither read nor named as stale at every opening. Called right after the JSON was
+        written or read: its stamp now is the one the file's records belong to."""
         if len(records) >= COLUMNS_FROM:
-            from .population_file import refresh_columnar
+            from .population_file import refresh_columnar, source_stamp
 
-            refresh_columnar(records, self.population_path, {JOURNAL_SEQ: seq})
+            self.columns_writer.submit(partial(
+                refresh_columnar, list(records), self.population_path, {JOURNAL_SEQ: seq},
+                source_stamp(self.population_path)))
             return
+        self.columns_writer.cancel()
         try:
             columnar_path(self.population_path).unlink(missing_ok=True)
         except OSError as exc:

@@ -142,3 +142,52 @@ def test_a_population_below_the_threshold_has_no_columnar_file(tmp_path, monkeyp
     population, _ = _reopened(tmp_path)
     assert population.get("5")["document"] == {"status": "active"}
     assert not columns.exists()
+
+
+def test_a_snapshot_is_written_without_waiting_for_its_columnar_file(tmp_path, monkeypatch):
+    # The journal's thread writes snapshots between acknowledgements: at 1M workers the
+    # columnar file takes ~20 s, which every acknowledged change would wait behind.
+    import threading
+
+    from console.sim import population_file
+
+    engine = _saved(tmp_path)
+    release, started = threading.Event(), threading.Event()
+    refresh = population_file.refresh_columnar
+
+    def held(*args, **kwargs):
+        started.set()
+        assert release.wait(10)
+        refresh(*args, **kwargs)
+
+    monkeypatch.setattr(population_file, "refresh_columnar", held)
+    with SimStore.open(tmp_path) as store:
+        engine = store.load_engine(store.load_population())
+        engine.upsert_worker("5", {"status": "active", "rating": 9.5})
+        written = threading.Thread(target=lambda: store.write_snapshot(
+            store.snapshot(engine, store.last_seq)))
+        written.start()
+        written.join(5)
+        held_back = written.is_alive()
+        release.set()
+        written.join()
+        assert not held_back  # the snapshot was done while its columnar file was held
+        assert started.wait(5)
+    population, _ = _reopened(tmp_path)  # closing the store finished the columnar file
+    assert population._records is None
+    assert population.get("5")["document"] == {"status": "active", "rating": 9.5}
+
+
+def test_a_columnar_file_stamped_with_a_replaced_json_is_stale_not_read(tmp_path, caplog):
+    from console.sim.atomic import write_bytes_atomically
+    from console.sim.population_file import current_columnar, source_stamp
+
+    engine = _saved(tmp_path)
+    source = tmp_path / "population.json"
+    stamp = source_stamp(source)
+    records = list(engine.population.as_list())
+    write_bytes_atomically(source, source.read_bytes())  # a newer JSON replaced it meanwhile
+    write_columnar(records, source, meta={"journal_seq": 0}, stamp=stamp)
+    with caplog.at_level(logging.WARNING):
+        assert current_columnar(source) is None
+    assert "stale" in caplog.text or "changed" in caplog.text
