@@ -59,3 +59,40 @@ async def test_a_repeated_key_in_one_update_is_placed_once():
         table.update_rows([make_row("k3", 90), make_row("k3", 95)])
         keys = [row.key for row in table.visible_rows()]
         assert keys.count("k3") == 1 and keys[-1] == "k3" and table.row("k3").cells[1] == "95"
+
+
+async def test_a_row_count_change_that_keeps_the_scrollbar_lays_nothing_out(monkeypatch):
+    """At the fastest speed the row count changes every frame: a whole-screen layout each time
+    (4-5 ms) had nothing to move. The scrollbar still learns the new count, and one appearing
+    (or going) still lays out."""
+    from textual.screen import Screen
+
+    layouts = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(self)
+        return refresh_layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    async with TableApp().run_test(size=(40, 12)) as pilot:
+        table = pilot.app.query_one(KeyedTable)
+        table.set_rows(make_row(f"k{n:03d}", n) for n in range(5))  # fits: no scrollbar
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar
+        table.update_rows([make_row(f"k{n:03d}", n) for n in range(5, 100)])  # one appears
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        layouts.clear()
+        for count in range(100, 110):
+            table.update_rows([make_row(f"k{count:03d}", count)])
+            await pilot.pause()
+        assert layouts == []
+        assert table.vertical_scrollbar.window_virtual_size == 110 + 1  # the rows and the header
+        table.action_cursor_bottom()
+        await pilot.pause()
+        assert "k109" in "".join(
+            strip.text for strip in pilot.app.screen._compositor.render_strips())
+        table.update_rows((), [f"k{n:03d}" for n in range(3, 110)])  # it goes
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar and layouts

@@ -16,7 +16,7 @@ from console.tui.help import HelpScreen
 from console.tui.views.gigs import GigsScreen
 from console.tui.widgets.virtual_table import VirtualTable
 
-from .conftest import SIZE, listed
+from .conftest import SIZE, listed, wait_for
 from .fakes import T0
 from .screen import screen_lines
 
@@ -204,3 +204,31 @@ async def test_failed_poll_shows_in_the_header_and_keeps_the_rows(make_app, back
         header = app.screen.query_one("StatusHeader").render().plain
         assert "● cirro.io unreachable after 3 tries" in header
         assert app.screen.query_one(VirtualTable).row_count == 4
+
+
+async def test_a_poll_repaints_the_status_lines_not_the_whole_screen(make_app, monkeypatch):
+    """Each poll (a frame, 4 a second at the fastest speed) bumps the status: the lines that
+    show it paint again; a repaint of the whole screen (3-4 ms) had cost every frame."""
+    from textual.screen import Screen
+
+    from console.tui.widgets.status_header import StatusHeader
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        repaints = []
+        refresh = Screen.refresh
+
+        def counted(self, *args, repaint=True, **kwargs):
+            if repaint:
+                repaints.append(self)
+            return refresh(self, *args, repaint=repaint, **kwargs)
+
+        monkeypatch.setattr(Screen, "refresh", counted)
+        header = app.screen.query_one(StatusHeader)
+        painted = []
+        monkeypatch.setattr(header, "render", lambda render=header.render: painted.append(1) or render())
+        version = app.status_version
+        app.poll_now()
+        await wait_for(lambda: app.status_version > version and painted)
+        assert repaints == []

@@ -136,3 +136,30 @@ async def test_a_demo_reset_takes_the_monitor_back_to_the_live_gigs():
         await wait_for(lambda: "enter watches one" in str(screen.query_one("#wv-status").render()))
         assert screen.gig_id is None
         assert screen.overview.display and "TITLE" in "\n".join(screen_lines(app))
+
+
+async def test_a_reading_repaints_the_header_lines_not_the_whole_header(monkeypatch):
+    """The header is a container of four lines; repainting all of it at every reading (4 a
+    second at the fastest speed) drew the lines that had not changed too. The lines still show
+    the new reading."""
+    from console.tui.views.waves.header import GigHeader
+
+    app, backend, gig_id = make_app(workers=300)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot)
+        await settle(pilot)
+        repaints = []
+        refresh = GigHeader.refresh
+
+        def counted(self, *args, repaint=True, **kwargs):
+            if repaint:
+                repaints.append(self)
+            return refresh(self, *args, repaint=repaint, **kwargs)
+
+        monkeypatch.setattr(GigHeader, "refresh", counted)
+        await pilot.press("n")  # a wave: a new reading
+        await settle(pilot)
+        stats = await backend.gig_stats(gig_id)
+        assert stats.waves_sent >= 1
+        assert f"waves {stats.waves_sent}" in region_text(app, screen.header.counts)
+        assert repaints == []

@@ -361,7 +361,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = sum(self._widths) + GAP * (len(self._widths) - 1)
-        self.virtual_size = Size(width, len(self._view) + 1)
+        size = Size(width, len(self._view) + 1)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size  # not laid out yet: the first layout sizes it
+            return
+        # ``virtual_size`` is a layout reactive: each change of the row count (every frame at
+        # the fastest speed) would lay out the whole screen again (Textual reflows it all,
+        # 4-5 ms). The table's own size does not depend on its rows, so only the scrollbars
+        # need the news; they lay out by themselves when one appears or goes
+        # (``show_vertical_scrollbar`` is a layout reactive).
+        self.set_reactive(VirtualTable.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to_width()

@@ -28,7 +28,9 @@ class GigHeader(Vertical):
     GigHeader #wv-forecast { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
     """
 
-    reading: reactive[Reading | None] = reactive(None, init=False)
+    # The watcher paints the lines that changed: a repaint of the whole header (a container,
+    # four lines) at every reading drew the lines that had not changed too.
+    reading: reactive[Reading | None] = reactive(None, init=False, repaint=False)
     ascii_only: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, ascii_only: bool, **kwargs: object) -> None:
