@@ -364,16 +364,23 @@ class VirtualTable(ScrollView, can_focus=True):
         size = Size(width, len(self._view) + 1)
         if size == self.virtual_size:
             return
-        if not self.is_mounted or not self.container_size:
-            self.virtual_size = size  # not laid out yet: the first layout sizes it
+        old, (width, height) = self.virtual_size, self.container_size
+        if (not self.is_mounted or not height or (old.height > height) != (size.height > height)
+                or (old.width > width) != (size.width > width)):
+            # Not laid out yet, or a scrollbar appears or goes: a layout places it.
+            self.virtual_size = size
             return
         # ``virtual_size`` is a layout reactive: each change of the row count (every frame at
         # the fastest speed) would lay out the whole screen again (Textual reflows it all,
-        # 4-5 ms). The table's own size does not depend on its rows, so only the scrollbars
-        # need the news; they lay out by themselves when one appears or goes
-        # (``show_vertical_scrollbar`` is a layout reactive).
+        # 4-5 ms). The table's own size does not depend on its rows: only the scrollbars that
+        # show need the news, and the scroll offset its bounds.
         self.set_reactive(VirtualTable.virtual_size, size)
-        self._scroll_update(size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.window_virtual_size = size.width
+        self.scroll_x = self.validate_scroll_x(self.scroll_x)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
