@@ -57,8 +57,9 @@ class CirroApp(App[None]):
     COMMANDS: ClassVar = {ActionsProvider}
     MODES: ClassVar = {view.id: view.screen for view in VIEWS.values() if view.screen is not None}
 
-    # Bumped whenever the header has something new to show. Its watchers paint what shows the status; no repaint of the whole screen (a reactive of the
-    # app repaints the screen by default: 3-4 ms at every frame, 4 a second at the fastest speed).
+    # Bumped whenever the header has something new to show. Its watchers paint what shows it;
+    # no repaint of the whole screen (an app's reactive repaints the screen by default: 3-4 ms
+    # at every frame, 4 a second at the fastest speed).
     status_version: reactive[int] = reactive(0, init=False, repaint=False)
 
     def __init__(

@@ -51,6 +51,21 @@ async def wait_for(condition, seconds: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+def count_repaints(monkeypatch, widget_class) -> list:
+    """The widgets of ``widget_class`` asked to repaint from now on (``refresh`` with repaint),
+    one entry per call."""
+    repaints: list = []
+    refresh = widget_class.refresh
+
+    def counted(self, *args, repaint=True, **kwargs):
+        if repaint:
+            repaints.append(self)
+        return refresh(self, *args, repaint=repaint, **kwargs)
+
+    monkeypatch.setattr(widget_class, "refresh", counted)
+    return repaints
+
+
 def screen_text(app) -> str:
     """The screen as the terminal shows it (notifications and dialogs included): one line of
     text per row of cells."""

@@ -16,7 +16,7 @@ from console.tui.help import HelpScreen
 from console.tui.views.gigs import GigsScreen
 from console.tui.widgets.virtual_table import VirtualTable
 
-from .conftest import SIZE, listed, wait_for
+from .conftest import SIZE, count_repaints, listed, wait_for
 from .fakes import T0
 from .screen import screen_lines
 
@@ -216,15 +216,7 @@ async def test_a_poll_repaints_the_status_lines_not_the_whole_screen(make_app, m
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await listed(pilot)
-        repaints = []
-        refresh = Screen.refresh
-
-        def counted(self, *args, repaint=True, **kwargs):
-            if repaint:
-                repaints.append(self)
-            return refresh(self, *args, repaint=repaint, **kwargs)
-
-        monkeypatch.setattr(Screen, "refresh", counted)
+        repaints = count_repaints(monkeypatch, Screen)
         header = app.screen.query_one(StatusHeader)
         painted = []
         monkeypatch.setattr(header, "render", lambda render=header.render: painted.append(1) or render())

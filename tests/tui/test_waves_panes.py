@@ -9,6 +9,7 @@ from console.monitor import snapshot as snapshot_module
 from console.tui.widgets import virtual_table
 from console.tui.views.waves import source as source_module
 
+from .conftest import count_repaints
 from .screen import region_text, screen_lines
 from .test_waves_view import SIZE, make_app, open_gig, settle, wait_for
 
@@ -148,15 +149,7 @@ async def test_a_reading_repaints_the_header_lines_not_the_whole_header(monkeypa
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_gig(pilot)
         await settle(pilot)
-        repaints = []
-        refresh = GigHeader.refresh
-
-        def counted(self, *args, repaint=True, **kwargs):
-            if repaint:
-                repaints.append(self)
-            return refresh(self, *args, repaint=repaint, **kwargs)
-
-        monkeypatch.setattr(GigHeader, "refresh", counted)
+        repaints = count_repaints(monkeypatch, GigHeader)
         await pilot.press("n")  # a wave: a new reading
         await settle(pilot)
         stats = await backend.gig_stats(gig_id)

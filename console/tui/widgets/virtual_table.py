@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -105,11 +106,13 @@ class RowFilter:
             return [r for r in rows if (literal in r.folded) != inverted]
         search, clock = self.pattern.search, time.monotonic
         deadline = clock() + FILTER_BUDGET
-        field = 5 if self.on_folded else 4  # Row.folded, Row.text
         try:
             # A negative timeout means none to the regex package: a spent budget is 0.
-            return [r for r in rows if (search(r[field], None, None, None, False,
-                                               max(deadline - clock(), 0.0)) is None) == inverted]
+            if self.on_folded:
+                return [r for r in rows if (search(r.folded, timeout=max(deadline - clock(), 0.0))
+                                            is None) == inverted]
+            return [r for r in rows if (search(r.text, timeout=max(deadline - clock(), 0.0))
+                                        is None) == inverted]
         except TimeoutError:
             raise FilterTimeout(
                 f"the regex ran longer than {FILTER_BUDGET * 1000:g} ms on {len(rows)} rows "
