@@ -3,9 +3,11 @@
 - ``population.json``: the workers (TinyDB format, table ``workers``), read-mostly, rewritten
   only by a snapshot after a worker document changed. Beside it (from :data:`COLUMNS_FROM`
   workers), ``population.json.columns``: the same workers as a columnar file
-  (:mod:`console.sim.population_file`, with the file's journal number), written after it and
-  read instead of it when current, so opening a large simulation builds no dict per worker. One that is stale or damaged is named in the log and
-  rebuilt from the JSON, which stays the source of truth and is never touched.
+  (:mod:`console.sim.population_file`, with the file's journal number), written after it (on
+  a thread of its own, :mod:`console.sim.columns_writer`) and read instead of it when current,
+  so opening a large simulation builds no dict per worker. One that is stale or damaged is
+  named in the log and rebuilt from the JSON, which stays the source of truth and is never
+  touched.
 - ``state.json``: gigs, invitations, queued responses, the event feed and the clock (one table
   each), the last snapshot of the state, written whole and atomically (temp file + rename).
 - ``journal.<seq>.jsonl``: the operator's changes since that snapshot (:mod:`console.sim.journal`);
