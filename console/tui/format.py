@@ -52,6 +52,17 @@ def seats(accepted: int, seats_min: int, seats_max: int | None) -> str:
     return f"{accepted}/{target}"
 
 
+FILTER_SHOWN = 40  # characters of a filter a status line quotes
+
+
+def quoted_filter(text: str) -> str:
+    """A filter as a status line quotes it: whole up to FILTER_SHOWN characters, else its start
+    and an ellipsis (a pasted 3,000-character filter had wrapped over the whole screen)."""
+    if len(text) > FILTER_SHOWN:
+        return f"filter {text[:FILTER_SHOWN]!r}… ({len(text):,} characters)"
+    return f"filter {text!r}"
+
+
 def pack_parts(parts: Sequence[str], width: int, sep: str = " · ") -> list[str]:
     """``parts`` joined by ``sep`` in lines of at most ``width`` cells, each part kept whole on
     one line where it fits (a countdown is never split from its number); a part wider than a

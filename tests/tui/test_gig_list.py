@@ -13,7 +13,7 @@ from console.models import GigStats
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.virtual_table import VirtualTable
 
-from .conftest import SIZE, listed, shows
+from .conftest import SIZE, listed, screen_text, shows
 from .fakes import T0, make_gig
 
 
@@ -63,6 +63,20 @@ async def test_filter_regex_and_inverted(make_app):
         # Text in any visible column counts: the phase column here.
         await pilot.press("end", "ctrl+u", *"!live")
         assert shown(app) == ["2", "3"]
+
+
+async def test_a_pasted_long_filter_is_quoted_short_and_the_list_keeps_its_rows(make_app):
+    # 3,000 characters quoted whole wrapped the status line over the whole list (seen in tmux).
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#gig-filter", Input).value = "e" * 3000
+        await pilot.press("enter")
+        await pilot.pause()
+        status = str(app.screen.query_one("#gigs-status").render())
+        assert "(3,000 characters)" in status and "e" * 41 not in status
+        assert "TITLE" in screen_text(app)  # the list's header still shows
 
 
 async def test_bad_regex_keeps_last_filter_and_says_why(make_app):

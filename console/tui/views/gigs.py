@@ -89,7 +89,7 @@ class GigsScreen(ViewScreen):
             parts.insert(0, "NO DATA: no answer yet" if connection.last_ok_at is None else
                          f"STALE since {fmt.full_timestamp(connection.last_ok_at)} UTC")
         if table.filter_text:
-            parts.append(f"filter {table.filter_text!r}")
+            parts.append(fmt.quoted_filter(table.filter_text))
         if self.filter_error:
             parts.append(f"filter error: {self.filter_error}")
         order = "descending" if table.sort_reverse else "ascending"

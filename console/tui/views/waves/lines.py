@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from console.monitor import speeds
 from console.plural import plural
+from console.tui import format as fmt
 from console.tui.widgets.virtual_table import VirtualTable
 from console.tui.widgets.wrapped import Wrapped
 
@@ -41,7 +42,7 @@ class MonitorLines:
         if (table := self.current_table()) is not None:
             parts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
             if table.filter_text:
-                parts.append(f"filter {table.filter_text!r}")
+                parts.append(fmt.quoted_filter(table.filter_text))
         if self.pane == "invitations":
             parts.append(f"{len(self.selected)} selected")
         if (text := "  ".join(parts)) != self._tabs_text:  # fixed size: no layout pass
