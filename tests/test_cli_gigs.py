@@ -108,3 +108,24 @@ def test_validate_simulate_and_create_reject_the_same_query_alike(tmp_path, caps
         assert err.splitlines()[0].startswith(expected)
     assert len({err for _, _, err in answers}) == 1  # word for word the same message
     assert not (tmp_path / "data").exists()  # refused before any simulation was opened
+
+
+@pytest.mark.parametrize("shape", ["create", "read"])
+def test_a_description_over_its_limit_is_refused_alike_in_either_shape(tmp_path, capsys,
+                                                                       monkeypatch, shape):
+    # simulate ran a read-shape file through the create it makes, and that create's refusal
+    # was a pydantic traceback while gigs validate called the file valid.
+    monkeypatch.setenv("CIRRO_CONSOLE_DATA", str(tmp_path / "data"))
+    gig = {"title": "t", "description": "d" * 20_001, "url": "u", "start_at": 1_800_000_000,
+           "end_at": 1_800_086_400, "total_seats": 2, "invitation_mode": "auto",
+           "filter_query": {}}
+    path = tmp_path / "gig.json"
+    path.write_text(json.dumps({"id": "7", **gig} if shape == "read" else gig))
+    commands = [["gigs", "validate"], ["simulate"]] + ([["gigs", "create"]] if shape == "create"
+                                                       else [])
+    for command in commands:
+        assert main([*command, str(path)]) != 0
+        out, err = capsys.readouterr()
+        assert "valid gig" not in out
+        assert err == f"{path}: description: must be at most 20,000 characters (got 20,001)\n"
+    assert not (tmp_path / "data").exists()

@@ -182,3 +182,47 @@ def test_the_range_ends_are_accepted():
                                     "invitation_frequency": 525_600,
                                     "invitation_multiplier": 1000, "total_seats": 1_000_000})
     assert gig.end_at == 253_402_300_799
+
+
+HUGE = "x" * 20_000_001  # the 20 MB description every path took
+
+
+TEXT_LIMITS = [
+    ("title", "t" * 256, "must be at most 255 characters (got 256)"),
+    ("description", HUGE, "must be at most 20,000 characters (got 20,000,001)"),
+    ("url", "u" * 2_049, "must be at most 2,048 characters (got 2,049)"),
+    ("filter_query", {"segment": "s" * 70_000},
+     "must be at most 65,536 characters as compact JSON (got 70,014)"),
+    ("sort_query", {"k" * 70_000: 1}, "must be at most 65,536 characters as compact JSON"),
+    ("notification_payload", {"p": "x" * 70_000}, "must be at most 65,536 characters"),
+    ("epam_options", {"o": ["x" * 1000] * 70}, "must be at most 65,536 characters"),
+    ("invitation_notification_topic", "n" * 256, "must be at most 255 characters"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), TEXT_LIMITS,
+                         ids=[field for field, _, _ in TEXT_LIMITS])
+def test_text_a_gig_is_created_or_changed_with_is_bounded_naming_the_field(field, value, message):
+    for model, data in ((GigCreate, {**BASE, field: value}), (GigUpdate, {field: value})):
+        with pytest.raises(ValidationError) as info:
+            model.model_validate(data)
+        assert any(m.startswith(f"{field}: ") and message in m for m in messages(info.value))
+
+
+def test_tasks_are_bounded_in_number_and_title():
+    task = {"title": "Review", "base_price": 1}
+    with pytest.raises(ValidationError) as info:
+        GigCreate.model_validate({**BASE, "tasks": [task] * 101})
+    assert messages(info.value) == ["tasks: a gig has at most 100 tasks (got 101)"]
+    with pytest.raises(ValidationError) as info:
+        GigCreate.model_validate({**BASE, "tasks": [{**task, "title": "t" * 300}]})
+    assert messages(info.value) == ["tasks.0.title: must be at most 255 characters (got 300)"]
+
+
+def test_the_text_limits_are_accepted_and_a_read_gig_keeps_none():
+    GigCreate.model_validate({**BASE, "title": "t" * 255, "description": "d" * 20_000,
+                              "url": "u" * 2_048, "tasks": [{"title": "r", "base_price": 1}] * 100,
+                              "filter_query": {"s": "x" * 65_528}})
+    # What Cirro answers is shown, never refused: only what we create or change is bounded.
+    gig = Gig.model_validate({**BASE, "id": "1", "description": "d" * 30_000})
+    assert len(gig.description) == 30_000

@@ -19,6 +19,7 @@ from .gig import (
     frozen_changes,
     gig_phase,
     gig_warnings,
+    task_count_problem,
 )
 from .invitation import (
     TRANSITIONS,
@@ -59,4 +60,5 @@ __all__ = [
     "CostCenterData", "EMAIL_PREFERENCES", "GigResult", "GigResultCreate", "GigTimeActivity",
     "GigTimeActivityCreate", "NotificationPreference", "NotificationPreferenceSet",
     "NotificationTopicPreference", "UserCreate", "gig_warnings",
+    "task_count_problem",
 ]

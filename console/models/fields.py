@@ -47,6 +47,14 @@ MAX_AMOUNT = 1_000_000_000
 # Synthetic workers generated in memory: ~2 KB each while built (200,000: 415 MB peak), so a
 # config's or --workers' 10**12 went on eating memory on a blank screen. More come from a file.
 MAX_WORKERS = 1_000_000
+# What a gig we create or change may carry (Cirro documents no limit). A 20 MB description was
+# taken by the simulation, `gigs create` and the editor alike, and slowed every later save and
+# frame. The read shape keeps no limit: a gig as Cirro answers is shown, never refused.
+MAX_TITLE_CHARS = 255  # a title, a task's title, a topic's name: one line
+MAX_URL_CHARS = 2_048  # what browsers and proxies reliably carry
+MAX_DESCRIPTION_CHARS = 20_000  # a few pages of text for the workers
+MAX_JSON_CHARS = 65_536  # a query, the notification payload, epam_options: as compact JSON
+MAX_TASKS = 100  # tasks of one gig
 
 
 def _finite(value: float) -> float:
@@ -90,6 +98,24 @@ def _at_least_one_minute(value: float) -> float:
     return value
 
 
+def _at_most_chars(limit: int) -> Any:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"must be at most {limit:,} characters (got {len(value):,})")
+        return value
+    return AfterValidator(check)
+
+
+def _compact_json_at_most(limit: int) -> Any:
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+        if size > limit:
+            raise ValueError(f"must be at most {limit:,} characters as compact JSON "
+                             f"(got {size:,})")
+        return value
+    return AfterValidator(check)
+
+
 def _coerce_id(value: Any) -> Any:
     # Responses carry ids as strings; requests may use numbers.
     if isinstance(value, int) and not isinstance(value, bool):
@@ -121,3 +147,12 @@ SortQuery = Annotated[
     AfterValidator(_storable)
 ]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_storable)]
+
+# The write shapes' bounded fields (create, update, a task): see MAX_TITLE_CHARS and the rest.
+Title = Annotated[str, Field(min_length=1), _at_most_chars(MAX_TITLE_CHARS)]
+Description = Annotated[str, _at_most_chars(MAX_DESCRIPTION_CHARS)]
+Url = Annotated[str, _at_most_chars(MAX_URL_CHARS)]
+TopicRef = Annotated[Id, _at_most_chars(MAX_TITLE_CHARS)]
+BoundedFilterQuery = Annotated[FilterQuery, _compact_json_at_most(MAX_JSON_CHARS)]
+BoundedSortQuery = Annotated[SortQuery, _compact_json_at_most(MAX_JSON_CHARS)]
+BoundedJsonObject = Annotated[JsonObject, _compact_json_at_most(MAX_JSON_CHARS)]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from console.base_model import Model
 from .envelope import ListEnvelope
 from .fields import (
+    MAX_TASKS,
+    BoundedFilterQuery,
+    BoundedJsonObject,
+    BoundedSortQuery,
+    Description,
     FilterQuery,
     FrequencyMinutes,
     MAX_AMOUNT,
@@ -20,6 +25,9 @@ from .fields import (
     Seats,
     SortQuery,
     Timestamp,
+    Title,
+    TopicRef,
+    Url,
 )
 
 DEFAULT_SEATS_MIN = 1
@@ -58,14 +66,14 @@ class GigTask(_Typed):
 class GigTaskCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1)
+    title: Title
     base_price: int = Field(ge=0, le=MAX_AMOUNT)
 
 
 class GigTaskUpdate(Model):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=1)
+    title: Title | None = None
     base_price: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
 
 
@@ -75,6 +83,21 @@ class NotificationTopic(_Typed):
     id: Id
     object: Literal["notification_topic"] = "notification_topic"
     name: str
+
+
+def task_count_problem(count: int) -> str | None:
+    """Why a gig may not hold ``count`` tasks, or None: one rule for a create's list and for a
+    task added later (the engine asks before adding one)."""
+    if count > MAX_TASKS:
+        return f"a gig has at most {MAX_TASKS} tasks (got {count:,})"
+    return None
+
+
+def _task_count(tasks: list[GigTaskCreate]) -> list[GigTaskCreate]:
+    problem = task_count_problem(len(tasks))
+    if problem is not None:
+        raise ValueError(problem)
+    return tasks
 
 
 def _end_after_start(end_at: int, info: ValidationInfo) -> int:
@@ -176,9 +199,9 @@ class GigCreate(_GigRules):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_seats_either)
 
-    title: str = Field(min_length=1)
-    description: str
-    url: str
+    title: Title
+    description: Description
+    url: Url
     start_at: Timestamp
     end_at: Timestamp
     archive_at: Timestamp | None = None
@@ -188,12 +211,13 @@ class GigCreate(_GigRules):
     invitation_mode: InvitationMode
     invitation_multiplier: Multiplier = DEFAULT_MULTIPLIER
     invitation_frequency: FrequencyMinutes = DEFAULT_FREQUENCY_MINUTES
-    filter_query: FilterQuery
-    sort_query: SortQuery = Field(default_factory=dict)
-    tasks: list[GigTaskCreate] = Field(default_factory=list)
-    notification_payload: JsonObject = Field(default_factory=dict)
-    invitation_notification_topic: Id | None = None
-    epam_options: JsonObject = Field(default_factory=dict)
+    filter_query: BoundedFilterQuery
+    sort_query: BoundedSortQuery = Field(default_factory=dict)
+    tasks: Annotated[list[GigTaskCreate], AfterValidator(_task_count)] = Field(
+        default_factory=list)
+    notification_payload: BoundedJsonObject = Field(default_factory=dict)
+    invitation_notification_topic: TopicRef | None = None
+    epam_options: BoundedJsonObject = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -218,9 +242,9 @@ class GigUpdate(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=1)
-    description: str | None = None
-    url: str | None = None
+    title: Title | None = None
+    description: Description | None = None
+    url: Url | None = None
     start_at: Timestamp | None = None
     end_at: Timestamp | None = None
     archive_at: Timestamp | None = None
@@ -230,11 +254,11 @@ class GigUpdate(Model):
     invitation_mode: InvitationMode | None = None
     invitation_multiplier: Multiplier | None = None
     invitation_frequency: FrequencyMinutes | None = None
-    filter_query: FilterQuery | None = None
-    sort_query: SortQuery | None = None
-    notification_payload: JsonObject | None = None
-    invitation_notification_topic: Id | None = None
-    epam_options: JsonObject | None = None
+    filter_query: BoundedFilterQuery | None = None
+    sort_query: BoundedSortQuery | None = None
+    notification_payload: BoundedJsonObject | None = None
+    invitation_notification_topic: TopicRef | None = None
+    epam_options: BoundedJsonObject | None = None
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the caller gave (an explicit null clears ``seats_max``/``archive_at``)."""

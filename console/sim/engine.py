@@ -35,6 +35,7 @@ from console.models import (
     frozen_changes,
     next_status,
     problems_from_validation,
+    task_count_problem,
 )
 from console.models.storable import DocumentError, check_document
 from console.mql import MQLError
@@ -470,6 +471,9 @@ class Engine:
 
     def add_task(self, gig_id: str, task: GigTaskCreate) -> GigTask:
         run = self.run_of(gig_id)
+        problem = task_count_problem(len(run.gig.tasks.data) + 1)
+        if problem is not None:
+            raise RuleError(f"gig {run.id}: tasks: {problem}")
         created = GigTask(id=self.next_id("task"), title=task.title, base_price=task.base_price)
         self._set_tasks(run, [*run.gig.tasks.data, created])
         self._changed(run)

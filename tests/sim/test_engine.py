@@ -258,6 +258,17 @@ def test_tasks_are_added_and_updated():
             gig.id, "99", task)
 
 
+def test_a_task_past_the_hundredth_is_refused_naming_the_gig():
+    engine = quiet_engine()
+    gig = engine.create_gig(gig_create())  # one task already
+    for _ in range(99):
+        engine.add_task(gig.id, GigTaskCreate(title="Extra", base_price=5))
+    with pytest.raises(RuleError) as info:
+        engine.add_task(gig.id, GigTaskCreate(title="one more", base_price=5))
+    assert str(info.value) == f"gig {gig.id}: tasks: a gig has at most 100 tasks (got 101)"
+    assert len(engine.run_of(gig.id).gig.tasks.data) == 100
+
+
 def test_the_clock_never_goes_back():
     engine = quiet_engine()
     with pytest.raises(RuleError, match="back"):

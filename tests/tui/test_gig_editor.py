@@ -9,6 +9,7 @@ from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.dialogs import ConfirmDialog
 
 from .conftest import SIZE, listed, wait_for
+from .screen import region_text
 from .fakes import T0
 
 
@@ -216,3 +217,21 @@ async def test_a_frequency_out_of_range_is_shown_at_the_field(make_app, backend)
         assert "must be at most 525,600 minutes" in error_text(app, "invitation_frequency")
         assert not isinstance(app.screen, ConfirmDialog)
         assert backend.gigs["2"].invitation_frequency != 1e307
+
+
+async def test_a_description_over_its_limit_is_named_on_the_screen_and_nothing_is_sent(
+        make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        field(app, "title").value = "Long read"
+        field(app, "description").value = "d" * 20_001
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        shown = region_text(app, app.screen.query_one("#error-description"))
+        assert shown == "must be at most 20,000 characters (got 20,001)"
+        assert app.focused is field(app, "description")
+        assert backend.calls == []
