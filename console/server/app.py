@@ -80,10 +80,33 @@ def error_response(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _media_type_problem(content_type: str | None) -> str | None:
+    """Why a body sent with this Content-Type is not taken as JSON, or None. Cirro reads
+    ``application/json`` (``application/vnd.api+json`` on its newer routes) and nothing else; a
+    text/plain or form body was read as JSON all the same."""
+    if content_type is None:
+        return "Request body has no Content-Type: send it as application/json"
+    media, *params = (part.strip() for part in content_type.split(";"))
+    media = media.lower()
+    kind, _, subtype = media.partition("/")
+    if kind != "application" or not (subtype == "json" or subtype.endswith("+json")):
+        shown = media or "(blank)"
+        return f"Content-Type {shown!r} is not supported: send the body as application/json"
+    for param in params:
+        name, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            return f"Content-Type charset {charset!r} is not supported: JSON is sent as utf-8"
+    return None
+
+
 async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
-        return {}
+        return {}  # an action's POST without a body: whatever its Content-Type, nothing to read
+    problem = _media_type_problem(request.headers.get("content-type"))
+    if problem is not None:
+        raise ApiError(415, problem)
     try:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

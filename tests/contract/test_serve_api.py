@@ -83,7 +83,8 @@ def test_paging_forwards_and_backwards(client):
 
 def test_error_bodies(client):
     cases = [
-        (client.post("gigs", content=b"{not json"), 400, "Request body is not valid JSON"),
+        (client.post("gigs", content=b"{not json", headers={"Content-Type": "application/json"}),
+         400, "Request body is not valid JSON"),
         (client.post("gigs", json={"title": "t"}), 422, "description: is required"),
         (client.post("gigs/3/invite", json={}), 400, "user_id or users is required"),
         (client.post("gigs/3/invite", json={"user_id": 1, "no_reward": "no"}), 400,

@@ -67,7 +67,7 @@ def test_a_body_over_the_limit_is_413_before_or_while_reading(client):
         for _ in range(20):
             yield b" " * (MAX_BODY_BYTES // 10)
 
-    streamed = client.post("gigs", content=chunks())
+    streamed = client.post("gigs", content=chunks(), headers={"Content-Type": "application/json"})
     for response in (declared, streamed):
         assert response.status_code == 413
         assert response.json() == {"error": f"Request body is larger than {MAX_BODY_BYTES} bytes"}
@@ -84,7 +84,7 @@ def test_a_body_over_the_limit_is_413_before_or_while_reading(client):
 ])
 def test_sizes_inside_a_body_are_limited(client, body, status, message):
     content = body if isinstance(body, str) else json.dumps(body)
-    response = client.post("gigs", content=content)
+    response = client.post("gigs", content=content, headers={"Content-Type": "application/json"})
     assert response.status_code == status and message in response.json()["error"]
 
 
@@ -219,3 +219,51 @@ def test_an_archive_time_past_year_9999_is_refused_not_stored(client):
     assert response.status_code == 422 and "archive_at: must be a UNIX time" in response.json()[
         "error"]
     assert client.get(f"gigs/{gig['id']}").json().get("archive_at") is None
+
+
+def test_a_gig_s_text_over_the_model_s_limits_is_422_naming_the_field(client):
+    # 30,000 characters pass the body's 65,536-character string limit: the model bounds it.
+    response = client.post("gigs", json={**GIG, "description": "d" * 30_000})
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "description: must be at most 20,000 characters (got 30,000)"}
+    gig = client.post("gigs", json={**GIG, "tasks": [{"title": "t", "base_price": 1}] * 100})
+    assert gig.status_code == 201
+    task = client.post(f"gigs/{gig.json()['id']}/tasks", json={"title": "t", "base_price": 1})
+    assert task.status_code == 422
+    assert task.json()["error"].endswith("tasks: a gig has at most 100 tasks (got 101)")
+
+
+GIG_TEXT = json.dumps(GIG).encode()
+
+
+@pytest.mark.parametrize(("content_type", "message"), [
+    ("text/plain", "Content-Type 'text/plain' is not supported: send the body as application/json"),
+    ("application/x-www-form-urlencoded",  # what curl -d sends
+     "Content-Type 'application/x-www-form-urlencoded' is not supported"),
+    (None, "Request body has no Content-Type: send it as application/json"),
+    ("", "Content-Type '(blank)' is not supported"),
+    ("application/json; charset=latin-1",
+     "Content-Type charset 'latin-1' is not supported: JSON is sent as utf-8"),
+    ("application/jsonx", "Content-Type 'application/jsonx' is not supported"),
+])
+def test_a_body_not_sent_as_json_is_415_and_nothing_is_created(client, content_type, message):
+    before = int(client.post("gigs", json=GIG).json()["id"])
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = client.post("gigs", content=GIG_TEXT, headers=headers)
+    assert response.status_code == 415 and response.json()["error"].startswith(message)
+    assert int(client.post("gigs", json=GIG).json()["id"]) == before + 1  # none made between
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/json", "Application/JSON", "application/json; charset=utf-8",
+    'application/json;charset="UTF-8"', "application/vnd.api+json"])
+def test_json_media_types_and_utf8_charsets_are_read(client, content_type):
+    response = client.post("gigs", content=GIG_TEXT, headers={"Content-Type": content_type})
+    assert response.status_code == 201, response.text
+
+
+def test_an_action_without_a_body_needs_no_content_type(client):
+    gig = client.post("gigs", json=GIG).json()
+    response = client.post(f"gigs/{gig['id']}/archive", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 200, response.text
