@@ -8,17 +8,25 @@ first field. The app therefore holds each key until the one before it has been h
 consumed by a widget on the way up, or bubbled back and its binding run, and what that set off
 done (Textual's focus() is a call_later; an Input's enter posts Submitted, whose handler moves
 the focus): the queues of the app and of the focus chain up to the screen are empty.
+
+A printable key for the focused Input or editable TextArea is the exception: the widget inserts
+it and stops it, so it runs no binding and moves no focus, and the next key goes right behind it
+into the same queue. Held for a settle each, 3,000 letters typed into the gig list's filter took
+about 5 ms apiece on top of their own work, a repaint between every two.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
+from textual.widget import Widget
+from textual.widgets import Input
 
 # A key whose handling is never seen to end (its widget was removed) frees the next after this.
 STUCK_LIMIT = 0.5
@@ -27,6 +35,18 @@ STUCK_LIMIT = 0.5
 SETTLE_TURNS = 50
 
 Typed = events.Key | events.Paste
+
+
+def takes_as_text(widget: Widget | None, event: Typed) -> bool:
+    """True when ``widget`` inserts ``event`` and stops it (Input's and TextArea's own rule)."""
+    if not isinstance(event, events.Key) or not event.is_printable:
+        return False
+    if isinstance(widget, Input):
+        return True
+    # TextArea is not imported before a view needs it; until then no widget is one.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return (text_area is not None and isinstance(widget, text_area.TextArea)
+            and not widget.read_only)
 
 
 class KeyOrder:
@@ -52,8 +72,11 @@ class KeyOrder:
         while self._held and self._in_flight is None:
             event = self._held.popleft()
             target = self._app.focused or self._app.screen
+            as_text = takes_as_text(self._app.focused, event)
             await self._dispatch(event)
-            if event.is_forwarded:  # not a priority binding: it is on its way through the widgets
+            if event.is_forwarded and not as_text:
+                # Not a priority binding, nor text for the focused field: it is on its way
+                # through the widgets, and the next key waits for it.
                 self._in_flight, self._target = event, target
                 self._timer = asyncio.get_running_loop().call_later(
                     STUCK_LIMIT, self._app.call_later, self._free, event)

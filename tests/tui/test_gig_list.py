@@ -6,14 +6,16 @@ import csv
 import json
 import os
 import stat
+import time
 
+from textual import events
 from textual.widgets import Input
 
 from console.models import GigStats
 from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.virtual_table import VirtualTable
 
-from .conftest import SIZE, listed, screen_text, shows
+from .conftest import SIZE, listed, screen_text, shows, wait_for
 from .fakes import T0, make_gig
 
 
@@ -238,3 +240,33 @@ async def test_copy_gig_id_uses_the_clipboard(make_app):
         await listed(pilot)
         await pilot.press("j", "y")
         assert app.clipboard == "2"
+
+
+def type_in_one_burst(app, text: str) -> None:
+    """Keys as a terminal delivers a fast paste or tmux's send-keys: all queued on the app at
+    once, one event a character (no bracketed paste)."""
+    for char in text:
+        app.post_message(events.Key(char, char))
+
+
+async def test_3000_characters_typed_into_the_filter_show_with_their_result_at_once(make_app):
+    # Each key laid out the whole screen (the line's width), compiled a 3,000-character regex
+    # twice and waited for the one before to settle: 37 s (29 s CPU) in tmux at 80x24.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await pilot.press("slash")
+        text = "ab" * 1498 + "zyxw"
+        cpu = time.process_time()
+        type_in_one_burst(app, text)
+        await wait_for(lambda: app.screen.query_one("#gig-filter", Input).value == text, 60)
+        await pilot.pause()
+        cpu = time.process_time() - cpu
+        lines = screen_text(app).split("\n")
+        status = next((i for i, line in enumerate(lines) if "of 4 gigs" in line), None)
+        assert status is not None, "\n".join(lines)
+        assert lines[status - 1].rstrip().endswith("ababzyxw")  # the line shows its end
+        assert lines[status].strip() == "0 of 4 gigs"
+        assert "(3,000 characters)" in lines[status + 1]
+        print(f"3,000 keys: {cpu:.2f} s of CPU")
+        assert cpu < 8, f"{cpu:.1f} s of CPU for 3,000 keys"

@@ -6,10 +6,11 @@ from typing import Any, ClassVar
 
 from textual.widgets import Input
 
+from console.tui.widgets.quiet_size import QuietVirtualSize
 from console.tui.widgets.virtual_table import VirtualTable
 
 
-class FilterInput(Input):
+class FilterInput(QuietVirtualSize, Input):
     """The ``/`` filter line: applies as you type; ``enter`` keeps it, ``escape`` clears it."""
 
     BINDINGS: ClassVar = [("escape", "clear_filter", "Clear filter")]

@@ -12,9 +12,10 @@ from textual.widgets import TextArea
 
 from console.query.diff import format_query
 from console.query.locate import JsonProblem, Location, Span, parse_object
+from console.tui.widgets.quiet_size import QuietVirtualSize
 
 
-class JsonEditor(TextArea):
+class JsonEditor(QuietVirtualSize, TextArea):
     """Edits one JSON object; every change to the text goes through the undo history."""
 
     COMPONENT_CLASSES = TextArea.COMPONENT_CLASSES | {"json-editor--mark"}

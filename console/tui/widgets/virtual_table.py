@@ -92,7 +92,7 @@ class RowFilter:
     text: str
     inverted: bool
     literal: str | None  # the lower-cased words when the pattern has no regex syntax
-    pattern: regex.Pattern[str]
+    pattern: regex.Pattern[str] | None  # None for a literal: never compiled
     on_folded: bool  # ``pattern`` runs on Row.folded rather than Row.text
 
     def matches(self, row: Row) -> bool:
@@ -104,6 +104,7 @@ class RowFilter:
         if self.literal is not None:
             literal = self.literal
             return [r for r in rows if (literal in r.folded) != inverted]
+        assert self.pattern is not None
         search, clock = self.pattern.search, time.monotonic
         deadline = clock() + FILTER_BUDGET
         try:
@@ -134,6 +135,10 @@ def compile_filter(text: str) -> RowFilter | None:
     if not source:
         return None
     on_folded = source == source.lower()
+    if re.escape(source) == source.replace(" ", "\\ "):
+        # Plain words: a substring test, no regex compiled. Both compiles cost ~5 ms for a
+        # 3,000-character filter, on each of the 3,000 keys that typed it.
+        return RowFilter(text, inverted, source.lower(), None, on_folded)
     import regex  # deferred: start-up does without it until a filter is typed
 
     try:
@@ -142,8 +147,7 @@ def compile_filter(text: str) -> RowFilter | None:
         pattern = regex.compile(source, 0 if on_folded else regex.IGNORECASE)
     except (re.error, regex.error) as exc:
         raise FilterError(f"not a valid regex at position {exc.pos}: {exc.msg}") from None
-    literal = source.lower() if re.escape(source) == source.replace(" ", "\\ ") else None
-    return RowFilter(text, inverted, literal, pattern, on_folded)
+    return RowFilter(text, inverted, None, pattern, on_folded)
 
 
 class VirtualTable(ScrollView, can_focus=True):
