@@ -30,16 +30,29 @@ class TableState(NamedTuple):
     index: dict[str, int]
 
 
-def table_state(sort: tuple[str, bool], row_filter: RowFilter | None,
-                order: list[Row]) -> TableState | None:
-    """The state of a table showing ``order`` (pure: a thread may call it); None when the filter
-    ran past its budget (the table drops it on the loop, saying so)."""
+def table_state(sort: tuple[str, bool], row_filter: RowFilter | None, order: list[Row],
+                rows: dict[str, Row] | None = None) -> TableState | None:
+    """The state of a table showing ``order`` (pure: a thread may call it), ``rows`` its rows by
+    key when made already; None when the filter ran past its budget (the table drops it on the
+    loop, saying so). Unfiltered, the view is ``order`` itself: neither is changed in place."""
     try:
-        view = list(order) if row_filter is None else row_filter.select(order)
+        view = order if row_filter is None else row_filter.select(order)
     except FilterTimeout:
         return None
-    return TableState(sort, row_filter, order, {row.key: row for row in order}, view,
-                      view_index(view))
+    if rows is None:
+        rows = {row.key: row for row in order}
+    return TableState(sort, row_filter, order, rows, view, view_index(view))
+
+
+def rows_changed(rows: dict[str, Row], changed: Iterable[Row],
+                 removed: Collection[str]) -> dict[str, Row]:
+    """A new dict of ``rows`` with the ``changed`` rows in and the ``removed`` keys out."""
+    rows = dict(rows)
+    for key in removed:
+        rows.pop(key, None)
+    for row in changed:
+        rows[row.key] = row
+    return rows
 
 
 class KeyedTable(VirtualTable):
@@ -49,12 +62,7 @@ class KeyedTable(VirtualTable):
         self._order = placed(self._order, self._rows.get, changed, removed, index,
                              self.sort_reverse)
         # A new dict, not this one changed: a build thread may be reading the one it had.
-        rows = dict(self._rows)
-        for key in removed:
-            rows.pop(key, None)
-        for row in changed:
-            rows[row.key] = row
-        self._rows = rows
+        self._rows = rows_changed(self._rows, changed, removed)
         self._apply_filter()
 
     @property

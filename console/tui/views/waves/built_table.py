@@ -24,7 +24,8 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from console.tui.views.waves.shown import ShownOnly
-from console.tui.widgets.keyed_table import KeyedTable, TableState, placed, table_state
+from console.tui.widgets.keyed_table import (KeyedTable, TableState, placed, rows_changed,
+                                             table_state)
 from console.tui.widgets.virtual_table import Row, RowFilter, sorted_rows
 
 Data = TypeVar("Data")
@@ -112,9 +113,11 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
         changes = None if before is None else self.changes(result)
         if before is None or changes is None:
             rows = sorted_rows(self.rows_of(self.base_of(result)), index, reverse)
+            by_key = None
         else:
             rows = placed(before.order, before.rows.get, changes[0], changes[1], index, reverse)
-        state = table_state(order.sort, order.row_filter, rows)
+            by_key = rows_changed(before.rows, changes[0], changes[1])
+        state = table_state(order.sort, order.row_filter, rows, by_key)
         if not get_current_worker().is_cancelled:
             self.post_message(RowsBuilt(generation, base, data, result, state))
 
