@@ -119,3 +119,53 @@ async def test_ten_changed_invitations_make_ten_rows_and_sort_none_while_hidden(
         ordered = sorted(expected, key=lambda key: (worker_order_key(expected[key][1]), key))
         assert [row.key for row in table.visible_rows()] == ordered
         assert {row.key: row.cells for row in table.visible_rows()} == expected
+
+
+async def test_rows_are_ordered_filtered_and_indexed_off_the_loop_shown_or_hidden(monkeypatch):
+    """The build thread makes the table's whole content; the loop swaps it in: neither a frame
+    taken by the shown table nor the key that shows a hidden one places, sorts, filters or
+    indexes its rows on the loop (``_apply_filter`` also indexes them)."""
+    import threading
+
+    from console.tui.views.waves.invitations import InvitationTable
+    from console.tui.widgets import keyed_table, virtual_table
+
+    on_loop: list[str] = []
+
+    def counted(name, function, of_table=False):
+        def wrapper(*args, **kwargs):
+            invitations = not of_table or isinstance(args[0], InvitationTable)
+            if threading.current_thread() is threading.main_thread() and invitations:
+                on_loop.append(name)
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(keyed_table, "placed", counted("placed", keyed_table.placed))
+    table_class = virtual_table.VirtualTable
+    monkeypatch.setattr(table_class, "_apply_filter",
+                        counted("filter", table_class._apply_filter, of_table=True))
+    monkeypatch.setattr(table_class, "_sort", counted("sort", table_class._sort, of_table=True))
+    app, backend, gig_id = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_gig(pilot, waves=2)
+        await pilot.press("i")
+        await settle(pilot)
+        table = screen.invitations_table
+        on_loop.clear()
+        await backend.simulation.advance_by(3 * 3600)  # answers change rows of the shown table
+        app.poll_now()
+        await settle(pilot)
+        expected = await listed_rows(backend, gig_id)
+        assert {row.key: row.cells for row in table.visible_rows()} == expected
+        assert on_loop == []
+        await pilot.press("w")
+        await pilot.press("n")  # a wave while the invitations pane is hidden
+        await settle(pilot)
+        on_loop.clear()
+        await pilot.press("i")
+        assert on_loop == []
+        expected = await listed_rows(backend, gig_id)
+        ordered = sorted(expected, key=lambda key: (worker_order_key(expected[key][1]), key))
+        assert [row.key for row in table.visible_rows()] == ordered
+        assert {row.key: row.cells for row in table.visible_rows()} == expected
+        assert table.cursor_key == ordered[0]

@@ -7,25 +7,77 @@ rows are sorted again only when many of them move at once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from typing import NamedTuple
 
-from console.tui.widgets.virtual_table import Row, VirtualTable, sorted_rows, sorts_before
+from console.tui.widgets.virtual_table import (FilterTimeout, Row, RowFilter, VirtualTable,
+                                               sorted_rows, sorts_before, view_index)
 
 # Above this share of the rows moving at once, one sort is cheaper than placing each (measured
 # on 10,000 rows: 900 placements or one sort, about 21 ms either way).
 RESORT_SHARE = 0.1
 
 
+class TableState(NamedTuple):
+    """A table's whole content, made off the loop for :meth:`KeyedTable.swap`: every row in the
+    order of ``sort`` (column, reverse) and by key, and the rows ``row_filter`` passes with their
+    positions. Never changed once made (a thread may still read it)."""
+
+    sort: tuple[str, bool]
+    row_filter: RowFilter | None
+    order: list[Row]
+    rows: dict[str, Row]
+    view: list[Row]
+    index: dict[str, int]
+
+
+def table_state(sort: tuple[str, bool], row_filter: RowFilter | None, order: list[Row],
+                rows: dict[str, Row] | None = None) -> TableState | None:
+    """The state of a table showing ``order`` (pure: a thread may call it), ``rows`` its rows by
+    key when made already; None when the filter ran past its budget (the table drops it on the
+    loop, saying so). Unfiltered, the view is ``order`` itself: neither is changed in place."""
+    try:
+        view = order if row_filter is None else row_filter.select(order)
+    except FilterTimeout:
+        return None
+    if rows is None:
+        rows = {row.key: row for row in order}
+    return TableState(sort, row_filter, order, rows, view, view_index(view))
+
+
+def rows_changed(rows: dict[str, Row], changed: Iterable[Row],
+                 removed: Collection[str]) -> dict[str, Row]:
+    """A new dict of ``rows`` with the ``changed`` rows in and the ``removed`` keys out."""
+    rows = dict(rows)
+    for key in removed:
+        rows.pop(key, None)
+    for row in changed:
+        rows[row.key] = row
+    return rows
+
+
 class KeyedTable(VirtualTable):
     def update_rows(self, changed: Iterable[Row], removed: Collection[str] = ()) -> None:
         index = [c.key for c in self.columns].index(self.sort_column)
         changed = list(changed)
-        rows = self._rows
-        self._order = placed(self._order, rows.get, changed, removed, index, self.sort_reverse)
-        for key in removed:
-            rows.pop(key, None)
-        for row in changed:
-            rows[row.key] = row
+        self._order = placed(self._order, self._rows.get, changed, removed, index,
+                             self.sort_reverse)
+        # A new dict, not this one changed: a build thread may be reading the one it had.
+        self._rows = rows_changed(self._rows, changed, removed)
         self._apply_filter()
+
+    @property
+    def sort(self) -> tuple[str, bool]:
+        return self.sort_column, self.sort_reverse
+
+    def fits(self, state: TableState) -> bool:
+        """Whether ``state`` was made for the table's sort and filter as they are now."""
+        return state.sort == self.sort and state.row_filter is self._filter
+
+    def swap(self, state: TableState) -> None:
+        """Show ``state`` in place of every row (one that :meth:`fits`): no sort, filter or
+        index on the loop, the cursor kept on its key."""
+        self._order, self._rows = state.order, state.rows
+        self._show_view(state.view, state.index)
 
 
 def placed(order: list[Row], old: Callable[[str], Row | None], changed: Iterable[Row],

@@ -293,9 +293,6 @@ class VirtualTable(ScrollView, can_focus=True):
     def _apply_filter(self, candidates: list[Row] | None = None, strict: bool = False) -> None:
         """Recompute the shown rows from ``candidates`` (default: every row, in order). A
         filter that runs too long raises FilterTimeout when ``strict``, else it is dropped."""
-        cursor_key = self.cursor_key
-        on_first = self._cursor == 0
-        on_last = not on_first and self._cursor == len(self._view) - 1
         rows = self._order if candidates is None else candidates
         try:
             view = list(rows) if self._filter is None else self._filter.select(rows)
@@ -307,8 +304,16 @@ class VirtualTable(ScrollView, can_focus=True):
             self.post_message(self.FilterDropped(self.filter_text, str(exc)))
             self._filter, self.filter_text = None, ""
             view = list(self._order)
+        self._show_view(view)
+
+    def _show_view(self, view: list[Row], index: dict[str, int] | None = None) -> None:
+        """Show ``view`` (the filtered rows in order; ``index`` its keys' positions, when made
+        already), the cursor on its key."""
+        cursor_key = self.cursor_key
+        on_first = self._cursor == 0
+        on_last = not on_first and self._cursor == len(self._view) - 1
         self._view = view
-        self._index = {row.key: i for i, row in enumerate(self._view)}
+        self._index = view_index(view) if index is None else index
         if self.follow and on_first:
             self._cursor = 0
         elif self.follow and on_last:
@@ -551,6 +556,11 @@ def sorted_rows(rows: Iterable[Row], index: int, reverse: bool) -> list[Row]:
     present.sort(key=lambda r: (r.sort_values[index], r.key), reverse=reverse)
     absent.sort(key=lambda r: r.key)
     return present + absent
+
+
+def view_index(view: Sequence[Row]) -> dict[str, int]:
+    """Each shown row's key and its position (pure: a thread may call it)."""
+    return {row.key: i for i, row in enumerate(view)}
 
 
 def sorts_before(a: Row, b: Row, index: int, reverse: bool) -> bool:
