@@ -8,6 +8,9 @@ first field. The app therefore holds each key until the one before it has been h
 consumed by a widget on the way up, or bubbled back and its binding run, and what that set off
 done (Textual's focus() is a call_later; an Input's enter posts Submitted, whose handler moves
 the focus): the queues of the app and of the focus chain up to the screen are empty.
+
+While the app's backend opens behind a first frame painted from a saved summary, every key is
+held (:meth:`KeyOrder.hold`) and goes, in order, once the live data is shown (:meth:`release`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,21 @@ class KeyOrder:
         self._in_flight: Typed | None = None
         self._target: MessagePump | None = None  # where the key in flight was sent
         self._timer: asyncio.TimerHandle | None = None
+        self._holding = False
+
+    def hold(self) -> None:
+        """Keep every key that arrives until :meth:`release`."""
+        self._holding = True
+
+    async def release(self) -> None:
+        """Let the held keys go, in the order they came."""
+        self._holding = False
+        await self._next()
+
+    @property
+    def waiting(self) -> int:
+        """Keys held back, not yet handled."""
+        return len(self._held)
 
     @staticmethod
     def typed(event: events.Event) -> bool:
@@ -49,7 +67,7 @@ class KeyOrder:
             await self._next()
 
     async def _next(self) -> None:
-        while self._held and self._in_flight is None:
+        while self._held and self._in_flight is None and not self._holding:
             event = self._held.popleft()
             target = self._app.focused or self._app.screen
             await self._dispatch(event)
