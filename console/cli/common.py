@@ -14,15 +14,13 @@ from collections.abc import Awaitable, Callable
 from console.backends.base import Backend
 from console.backends.errors import BackendError, UnusableData
 from console.backends.factory import open_backend
+from console.cli.main import DEFAULT_DEADLINE
 from console.cli.output import clean, say
 from console.config import ConfigError, load_config
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-# Seconds a headless command may take in all (each request also has the context's timeout), so
-# a stuck server cannot pile up cron runs of `gigs poll`.
-DEFAULT_DEADLINE = 600.0
 
 
 def fail(message: str, code: int) -> int:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from console.base_model import Model
+from console.gig_phase import GigPhase
 from .envelope import ListEnvelope
 from .fields import (
     MAX_TASKS,
@@ -37,13 +37,6 @@ DEFAULT_TOPIC = "new_gig_invitation"
 
 # Fields the API refuses to change once the gig has started.
 FROZEN_AFTER_START = ("title", "description", "url", "start_at")
-
-
-class GigPhase(StrEnum):
-    SCHEDULED = "scheduled"
-    LIVE = "live"
-    ENDED = "ended"
-    ARCHIVED = "archived"
 
 
 class _Typed(Model):

@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import queue
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,29 +32,16 @@ from console.base_model import Model
 from console.models import problems_from_validation
 
 from .atomic import open_private
+from .file_names import segment_name, segments
 
 log = logging.getLogger(__name__)
 
-SEGMENT = re.compile(r"journal\.(\d{12})\.jsonl")
 ADVICE = ("restore it from a backup, or move it away to go on from the last snapshot "
           "(the changes it holds are then lost)")
 
 
 class JournalCorrupt(ValueError):
     """A journal file that cannot be replayed; the message names the file and line."""
-
-
-def segment_name(first_seq: int) -> str:
-    return f"journal.{first_seq:012d}.jsonl"
-
-
-def segments(directory: Path) -> list[Path]:
-    """The journal's segment files, oldest first."""
-    try:
-        names = [p for p in directory.iterdir() if SEGMENT.fullmatch(p.name)]
-    except FileNotFoundError:
-        return []
-    return sorted(names, key=lambda p: p.name)
 
 
 class JournalEntry(Model):

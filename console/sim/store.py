@@ -45,6 +45,8 @@ from .atomic import leftover_temp_files, open_private, write_bytes_atomically
 from .columns_writer import ColumnsWriter
 from .engine import Engine
 from .errors import NotFoundError, RuleError
+from .file_names import STATE_FILE, SUMMARY_FILE
+from .gig_summary import encode_summary, summary_rows
 from .journal import JournalCorrupt, Located, read_entries
 from .operations import OPERATIONS, Operation
 from .population import (
@@ -64,7 +66,6 @@ from .ranking import QueryCompiler
 if TYPE_CHECKING:
     from .population_file import ColumnarFile
 
-STATE_FILE = "state.json"
 POPULATION_FILE = "population.json"
 LOCK_FILE = ".lock"
 STATE_TABLES = ("meta", "gigs", "invitations", "queue", "events")
@@ -172,6 +173,7 @@ class Snapshot:
     population_version: int
     state: bytes
     population: bytes | None  # None: the population file is up to date
+    summary: bytes  # the gig list's rows of ``state`` (console/sim/gig_summary.py)
     encoding: float  # wall seconds spent encoding it
     # The records ``population`` encodes, for its columnar file: a list of its own, and records
     # are replaced, never changed in place (Population.upsert), so the simulation going on
@@ -263,7 +265,7 @@ class SimStore:
 
     def _remove_leftover_temp_files(self) -> None:
         """A writer killed mid-save leaves its temp file; holding the lock, no writer is at work."""
-        for name in (STATE_FILE, POPULATION_FILE, POPULATION_FILE + COLUMNS_SUFFIX):
+        for name in (STATE_FILE, SUMMARY_FILE, POPULATION_FILE, POPULATION_FILE + COLUMNS_SUFFIX):
             for temp in leftover_temp_files(self.directory / name):
                 temp.unlink(missing_ok=True)
 
@@ -485,8 +487,12 @@ class SimStore:
                 population = encode_json(_tables({WORKERS_TABLE: records}, seq))
         with gc_paused():
             state = encode_json(_tables(engine.snapshot(), seq))
+        runs = engine.ordered_runs()
+        summary = encode_summary(state, engine.clock, summary_rows(
+            (run.gig for run in runs), {run.id: engine.gig_stats(run.id) for run in runs},
+            engine.clock))
         return Snapshot(seq, engine.version, engine.population_version, state, population,
-                        time.monotonic() - started, records)
+                        summary, time.monotonic() - started, records)
 
     def write_snapshot(self, snapshot: Snapshot) -> None:
         """Write a snapshot: the state, then the population (see the module's docstring)."""
@@ -497,6 +503,7 @@ class SimStore:
         started = time.monotonic()
         write_bytes_atomically(self.state_path, snapshot.state)
         self.saved_version, self.state_seq = snapshot.version, snapshot.seq
+        self._write_summary(snapshot.summary)
         if snapshot.population is not None:
             write_bytes_atomically(self.population_path, snapshot.population)
             self.saved_population_version = snapshot.population_version
@@ -505,6 +512,16 @@ class SimStore:
         self.population_seq = snapshot.seq
         self._last_save = time.monotonic()
         self._last_cost = self._last_save - started + snapshot.encoding
+
+    def _write_summary(self, summary: bytes) -> None:
+        """The gig list's summary of the state just written. A cache the console's first
+        frame reads: one not written is only named in the log (the state is saved; the one
+        left there no longer matches it, so it is not read)."""
+        try:
+            write_bytes_atomically(self.directory / SUMMARY_FILE, summary)
+        except OSError as exc:
+            logger.warning("%s: the gig list's summary not written: %s",
+                           self.directory / SUMMARY_FILE, exc.strerror or exc)
 
     def due(self, engine: Engine, min_interval: float = 0.0) -> bool:
         """Whether a snapshot has anything to write, and (with ``min_interval``, wall seconds)

@@ -6,7 +6,10 @@ mutation (confirmed, read-only aware).
 from __future__ import annotations
 
 import asyncio
+import gc
+import concurrent.futures
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -18,15 +21,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
 
-from console.backends.base import Backend, KeepsLastRead
-from console.backends.controls import Frame
-from console.backends.errors import BackendError, ConnectionFailed
-from console.forecast.model import ModelFile
-from console.models import Gig, GigCreate, GigStats, GigUpdate
 from console.monitor import speeds
 from console.paths import styles_dir
 from console.plural import plural
-from console.sim.demo import DEMO_NOW
 from console.tui import actions
 from console.tui.clock import Clock
 from console.tui.format import full_timestamp
@@ -39,11 +36,21 @@ from console.tui.views import VIEWS, later
 from console.tui.views.base import ViewScreen
 
 if TYPE_CHECKING:
+    # Types only: the first frame of a local context is painted from its gig list's summary
+    # before the backend, the models and pydantic load (console/tui/first_frame.py).
+    from console.backends.base import Backend
+    from console.backends.controls import Frame
+    from console.forecast.model import ModelFile
+    from console.models import Gig, GigCreate, GigStats, GigUpdate
+    from console.sim.gig_summary import GigSummary
+    from console.tui.first_frame import Opened, Opening
     from console.tui.views.gig_editor import GigEditor
 
 REMOTE_CONCURRENCY = 8
 # Seconds a busy thread keeps the interpreter before another may take it (see on_mount).
 SWITCH_INTERVAL = 0.02
+# The same while the backend opens on a thread behind the first frame (see summary_painted).
+OPENING_SWITCH_INTERVAL = 0.0005
 # What the first view does not show, imported when first used or in the background once it
 # painted (console/tui/views/later.py): the gig editor and its form, the dialogs, help, export.
 later.imported_later("console.tui.views.gig_editor", "console.tui.widgets.dialogs",
@@ -64,7 +71,7 @@ class CirroApp(App[None]):
 
     def __init__(
         self,
-        backend: Backend,
+        backend: Backend | None,
         *,
         theme: str = "cirro-dark",
         keymap: Mapping[str, str] | None = None,
@@ -75,26 +82,37 @@ class CirroApp(App[None]):
         population_file: Path | None = None,
         forecast_model: ModelFile | None = None,
         start_view: str = "gigs",
+        opening: Opening | None = None,
+        summary: GigSummary | None = None,
+        context: str = "",
     ) -> None:
+        """Without ``backend``, ``opening`` opens it on a thread once the gig list painted
+        ``summary`` (the context ``context``'s gigs as last saved); until then keys wait."""
         super().__init__()
         self.start_view = start_view
         for cirro_theme in CIRRO_THEMES:
             self.register_theme(cirro_theme)
         self.theme = theme
-        self.backend = backend
         self.keymap = actions.check_keymap(keymap or {})
         # Remaps that were left out or take a key from another action: said at start and in help.
         self.key_warnings = actions.keymap_warnings(keymap or {})
-        self.read_only = read_only or backend.read_only
+        self.read_only = read_only
         self.key_order = KeyOrder(self, super().on_event)
         self.start_speed = speed
-        # A backend with a clock (the simulation, a replay) pushes frames; the API is polled.
-        simulation = backend.simulation
-        self.clock = Clock(simulation, speed, paused) if simulation is not None else None
+        self._start_paused = paused
+        self._backend: Backend | None = None
+        self.clock: Clock | None = None
+        self.context_name = context
+        self.summary = summary
+        self._opening = opening
+        # What the gig list says while the backend opens (None once it is open).
+        self.loading: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._ran_out = False
         self.poll_interval = poll_seconds
         self.snapshot: Snapshot | None = None
+        self._opener: threading.Thread | None = None
+        self.open_result: concurrent.futures.Future[Opened] = concurrent.futures.Future()
         # Set once the first view painted data: see first_frame_painted.
         self.first_frame_shown = False
         self.connection = Connection()
@@ -106,6 +124,35 @@ class CirroApp(App[None]):
         self.population_file = population_file
         # The context's forecast_model for the wave monitor's forecast line (None: as `forecast`).
         self.forecast_model = forecast_model
+        if backend is not None:
+            self._use_backend(backend)
+        elif opening is None:
+            raise ValueError("CirroApp needs a backend or a way of opening one")
+        else:
+            self.loading = "the context"
+            self.key_order.hold()  # until the backend's first data is shown
+
+    @property
+    def backend(self) -> Backend:
+        """The context's backend; while it opens (``loading``), nothing may ask for it: every
+        key waits, and the other ways in (a click) check ``loading`` first."""
+        if self._backend is None:
+            raise RuntimeError("the backend is still opening")
+        return self._backend
+
+    @property
+    def context_kind(self) -> str:
+        # Before the backend opens, only a local context's summary is shown (first_frame.py).
+        return self._backend.kind if self._backend is not None else "local"
+
+    def _use_backend(self, backend: Backend) -> None:
+        self._backend = backend
+        self.context_name = backend.context
+        self.read_only = self.read_only or backend.read_only
+        # A backend with a clock (the simulation, a replay) pushes frames; the API is polled.
+        simulation = backend.simulation
+        if simulation is not None:
+            self.clock = Clock(simulation, self.start_speed, self._start_paused)
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -124,16 +171,14 @@ class CirroApp(App[None]):
         return self.snapshot.now if self.snapshot is not None else int(time.time())
 
     def on_mount(self) -> None:
-        # A thread that wants the interpreter takes it from this one after the switch interval:
-        # 5 ms by default, so the simulation host (or a preview worker) cut into a key's 10-30 ms
-        # repaint several times. The host gives the interpreter back after each 1 ms slice on its
-        # own; a longer interval lets a repaint finish first. (Measured again with the monitor's
-        # incremental reads: 5 ms gave a 95th percentile of 91-99 ms against 76-87 ms, within
-        # the noise at load 3-6, so kept; docs/architecture.md.)
         self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         self.set_keymap(self.keymap)
         self.switch_mode(self.start_view)
+        if self._backend is not None:
+            self._start_feed()
+
+    def _start_feed(self) -> None:
+        """The backend is open: its warnings, then its data (frames, or the first poll)."""
         # e.g. a private key others can read: said once, where the operator looks.
         for warning in self.backend.warnings:
             self.notify(str(warning), title="Warning", severity="warning", timeout=15)
@@ -148,6 +193,71 @@ class CirroApp(App[None]):
         else:
             self.poll_now()
 
+    # Opening the backend behind the summary's first frame ---------------------------------------
+    def summary_painted(self) -> None:
+        """The gig list painted the saved summary: now the backend opens, on a thread of its
+        own (a plain thread: the run waits for it after the app exits, to close what it
+        opened); its progress and result come back through the loop."""
+        if self._opening is None or self._backend is not None or self._opener is not None:
+            return
+        loop = asyncio.get_running_loop()
+        opening = self._opening
+
+        def report(call: Callable[..., None], *args: Any) -> None:
+            try:
+                loop.call_soon_threadsafe(call, *args)
+            except RuntimeError:  # the app exited meanwhile: the run closes what was opened
+                pass
+
+        def run() -> None:
+            try:
+                opened = opening(lambda step: report(self._loading_step, step))
+            except Exception as exc:  # OpenFailed (config, store) or a bug: said, then exit
+                self.open_result.set_exception(exc)
+                report(self._open_failed, exc)
+                return
+            self.open_result.set_result(opened)
+            report(self._opened, opened)
+
+        # The opening's imports would hold the interpreter for a switch interval at a time while
+        # Textual's output thread waits to write the frame just painted: measured, the frame
+        # reached the terminal ~0.1-0.2 s later than without the opening at 5-20 ms, as soon
+        # at 0.2-0.5 ms. Until the backend's first frame is shown (first_frame_painted).
+        sys.setswitchinterval(OPENING_SWITCH_INTERVAL)
+        self._opener = threading.Thread(target=run, name="open-backend", daemon=True)
+        self._opener.start()
+
+    def _loading_step(self, step: str) -> None:
+        if self._backend is None:
+            self.loading = step
+            self._bump()
+
+    def _opened(self, opened: Opened) -> None:
+        if not self.is_running:
+            return
+        self.start_speed = opened.speed
+        self.poll_interval = opened.poll_seconds
+        self.population_file = opened.population_file
+        self.forecast_model = opened.forecast_model
+        self.read_only = opened.read_only
+        self._use_backend(opened.backend)
+        self.loading = "its first data"
+        self._bump()
+        self._start_feed()
+
+    def _open_failed(self, error: BaseException) -> None:
+        # run_console says why on stderr once the terminal is back, as before the app ran.
+        self.exit(return_code=2)
+
+    def finish_opening(self) -> Opened | None:
+        """After the app ran: wait for a backend still opening; what it opened (to close), or
+        None (none was asked for, or it failed: see ``open_result``)."""
+        if self._opener is not None:
+            self._opener.join()
+        if not self.open_result.done() or self.open_result.exception() is not None:
+            return None
+        return self.open_result.result()
+
     def first_frame_painted(self) -> None:
         """The first view has painted its first data: now the heavy work starts, off this
         thread: the other views' imports, the simulation's clock, the population's columns (the
@@ -155,6 +265,17 @@ class CirroApp(App[None]):
         if self.first_frame_shown:
             return
         self.first_frame_shown = True
+        # A thread that wants the interpreter takes it from this one after the switch interval:
+        # 5 ms by default, so the simulation host (or a preview worker) cut into a key's 10-30 ms
+        # repaint several times. The host gives the interpreter back after each 1 ms slice on its
+        # own; a longer interval lets a repaint finish first. (Measured again with the monitor's
+        # incremental reads: 5 ms gave a 95th percentile of 91-99 ms against 76-87 ms, within
+        # the noise at load 3-6, so kept; docs/architecture.md.) Only from here: until the
+        # first frame is out, Textual's output thread waited up to that long for each write.
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        if not gc.isenabled():  # the console's start turned it off (console/cli/main.py)
+            gc.freeze()  # what start-up made stays: later passes need not go over it
+            gc.enable()
         later.preload()
         if self.clock is not None:
             self.clock.start()
@@ -168,7 +289,9 @@ class CirroApp(App[None]):
 
     # Views, help, palette ------------------------------------------------------------------------
     def action_show_view(self, view_id: str) -> None:
-        self.switch_mode(view_id)
+        if view_id == self.start_view or not self.still_opening(
+                f"open the {VIEWS[view_id].title} view"):
+            self.switch_mode(view_id)
 
     def scopes_of(self, screen: Screen[Any]) -> set[str]:
         """The registry scopes whose actions work on ``screen``."""
@@ -197,6 +320,8 @@ class CirroApp(App[None]):
 
     # Clock and poll ------------------------------------------------------------------------------
     def action_toggle_clock(self) -> None:
+        if self.still_opening("the clock"):
+            return
         if self.clock is None:
             self.notify("This context runs on wall time; there is no clock to pause.")
             return
@@ -205,6 +330,8 @@ class CirroApp(App[None]):
         self._bump()
 
     def action_speed_step(self, direction: int) -> None:
+        if self.still_opening("the clock"):
+            return
         if self.clock is None:
             self.notify("This context runs on wall time; its speed cannot change.")
             return
@@ -219,6 +346,10 @@ class CirroApp(App[None]):
         self._bump()
 
     def action_reset_demo(self) -> None:
+        from console.sim.demo import DEMO_NOW
+
+        if self.still_opening("reset the demo"):
+            return
         simulation = self.backend.simulation
         if simulation is None:
             self.notify(f"Context {self.backend.context!r} is not a local simulation: there is "
@@ -250,6 +381,8 @@ class CirroApp(App[None]):
 
     def poll_now(self) -> None:
         """Poll at once; the next poll is scheduled when this one finishes, so none overlap."""
+        if self.still_opening("refresh"):
+            return
         if self._poll_timer is not None:
             self._poll_timer.stop()
             self._poll_timer = None
@@ -259,6 +392,9 @@ class CirroApp(App[None]):
     async def _poll(self) -> None:
         """A frame made now from a backend with a clock (after a change, to show it at once);
         else one read of the API."""
+        from console.backends.base import KeepsLastRead
+        from console.backends.errors import BackendError, ConnectionFailed
+
         try:
             if self.clock is not None:
                 self._on_frame(await self.clock.simulation.frame())
@@ -289,6 +425,8 @@ class CirroApp(App[None]):
 
     async def _last_read(self) -> Snapshot | None:
         """Before any poll answered: the last good read a remote context kept, if any."""
+        from console.backends.base import KeepsLastRead
+
         if (self.snapshot is not None or not isinstance(self.backend, KeepsLastRead)
                 or (last := await self.backend.last_read()) is None):
             return None
@@ -310,6 +448,9 @@ class CirroApp(App[None]):
         self.connection = Connection(last_ok=message.snapshot.fetched_at,
                                      last_ok_at=message.snapshot.read_at)
         self.snapshots.publish(message.snapshot)
+        if self.loading is not None:  # the gig list now shows the backend's data, not the summary
+            self.loading = None
+            self.call_later(self.key_order.release)
         self._bump()
         self._schedule_poll()
 
@@ -338,7 +479,17 @@ class CirroApp(App[None]):
         self.status_version += 1
 
     # Gig screens ---------------------------------------------------------------------------------
+    def still_opening(self, what: str) -> bool:
+        """Whether the backend is still opening (then said so). Keys wait for it by themselves;
+        a click on a row or the footer can come before."""
+        if self._backend is None:
+            self.notify(f"Cannot {what} yet: the context is still opening ({self.loading}).",
+                        severity="warning")
+        return self._backend is None
+
     def _gig(self, gig_id: str) -> Gig | None:
+        if self.still_opening(f"open gig {gig_id}"):
+            return None
         gig = self.snapshot.gig(gig_id) if self.snapshot is not None else None
         if gig is None:
             self.notify(f"Gig {gig_id} is not listed any more", severity="warning")
@@ -354,7 +505,7 @@ class CirroApp(App[None]):
         from console.tui import gig_form
         from console.tui.views.gig_editor import GigEditor
 
-        if not self.refuse_if_read_only("create a gig"):
+        if not self.still_opening("create a gig") and not self.refuse_if_read_only("create a gig"):
             self.push_screen(GigEditor("create", values=gig_form.new_gig_values(self.now)))
 
     def duplicate_gig(self, gig_id: str) -> None:
@@ -372,7 +523,7 @@ class CirroApp(App[None]):
     # Mutations: refused when read-only, confirmed, then run in a worker --------------------------
     def refuse_if_read_only(self, what: str) -> bool:
         if self.read_only:
-            self.notify(f"Read-only context {self.backend.context!r}: cannot {what}.",
+            self.notify(f"Read-only context {self.context_name!r}: cannot {what}.",
                         title="Refused", severity="error")
         return self.read_only
 
@@ -392,6 +543,8 @@ class CirroApp(App[None]):
     @work(group="mutation")
     async def _mutate(self, call: Callable[[], Awaitable[Any]], done: Callable[[Any], None],
                       failed: Callable[[str], None] | None) -> None:
+        from console.backends.errors import BackendError
+
         try:
             result = await call()
         except BackendError as exc:

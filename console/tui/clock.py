@@ -9,8 +9,10 @@ header shows. Until the app starts it (once the first view painted its data), wh
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from console.backends.controls import SimulationControls
+if TYPE_CHECKING:
+    from console.backends.controls import SimulationControls
 
 
 class Clock:

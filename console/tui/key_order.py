@@ -13,6 +13,9 @@ A printable key for the focused Input or editable TextArea is the exception: the
 it and stops it, so it runs no binding and moves no focus, and the next key goes right behind it
 into the same queue. Held for a settle each, 3,000 letters typed into the gig list's filter took
 about 5 ms apiece on top of their own work, a repaint between every two.
+
+While the app's backend opens behind a first frame painted from a saved summary, every key is
+held (:meth:`KeyOrder.hold`) and goes, in order, once the live data is shown (:meth:`release`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,21 @@ class KeyOrder:
         self._in_flight: Typed | None = None
         self._target: MessagePump | None = None  # where the key in flight was sent
         self._timer: asyncio.TimerHandle | None = None
+        self._holding = False
+
+    def hold(self) -> None:
+        """Keep every key that arrives until :meth:`release`."""
+        self._holding = True
+
+    async def release(self) -> None:
+        """Let the held keys go, in the order they came."""
+        self._holding = False
+        await self._next()
+
+    @property
+    def waiting(self) -> int:
+        """Keys held back, not yet handled."""
+        return len(self._held)
 
     @staticmethod
     def typed(event: events.Event) -> bool:
@@ -69,7 +87,7 @@ class KeyOrder:
             await self._next()
 
     async def _next(self) -> None:
-        while self._held and self._in_flight is None:
+        while self._held and self._in_flight is None and not self._holding:
             event = self._held.popleft()
             target = self._app.focused or self._app.screen
             as_text = takes_as_text(self._app.focused, event)

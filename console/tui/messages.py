@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from console.models import Gig, GigStats
+if TYPE_CHECKING:
+    from console.models import Gig, GigStats
 
 
 @dataclass(frozen=True)

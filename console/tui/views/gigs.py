@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from console.models import GigPhase
+from console.gig_phase import GigPhase
 from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
@@ -56,10 +56,17 @@ class GigsScreen(ViewScreen):
         # A failed poll changes no row but makes the list stale: the status line says so.
         self.watch(self.app, "status_version", lambda _: self._update_status(), init=False)
         self.table.focus()
+        summary = self.cirro.summary
+        if self.cirro.loading is not None and summary is not None:
+            self._show_facts([GigFacts.of_summary(row, summary.now) for row in summary.rows])
+            # Once it is on the screen, the backend opens behind it.
+            self.call_after_refresh(self.cirro.summary_painted)
         self._update_status()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
-        facts = gig_facts(snapshot.gigs, snapshot.stats, snapshot.now)
+        self._show_facts(gig_facts(snapshot.gigs, snapshot.stats, snapshot.now))
+
+    def _show_facts(self, facts: list[GigFacts]) -> None:
         old_facts, old_rows = self.facts, self._rows
         # Only gigs whose facts changed get a new row: most do not between two polls.
         self._rows = {
@@ -85,7 +92,9 @@ class GigsScreen(ViewScreen):
         table = self.table
         parts = [f"{table.row_count} of {plural(table.total_count, 'gig')}"]
         connection = self.cirro.connection
-        if connection.error is not None:
+        if self.cirro.loading is not None:
+            parts.append(f"as saved, opening: {self.cirro.loading}; keys wait")
+        elif connection.error is not None:
             parts.insert(0, "NO DATA: no answer yet" if connection.last_ok_at is None else
                          f"STALE since {fmt.full_timestamp(connection.last_ok_at)} UTC")
         if table.filter_text:

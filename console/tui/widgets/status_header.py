@@ -39,14 +39,16 @@ class StatusHeader(Widget):
         app = self.cirro
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {self.view_title} ", style="bold reverse")
-        text.append(f" {app.backend.context}", style="bold")
-        text.append(f" ({app.backend.kind})")
+        text.append(f" {app.context_name}", style="bold")
+        text.append(f" ({app.context_kind})")
         if app.read_only:
             text.append(" RO", style="bold")
         text.append(" │ ")
         snapshot = app.snapshot
         if snapshot is not None:
             text.append(("sim " if app.clock is not None else "") + fmt.full_timestamp(snapshot.now)[:16])
+        elif app.summary is not None:  # the gigs as saved, shown while the simulation opens
+            text.append(f"sim {fmt.full_timestamp(app.summary.now)[:16]} saved")
         if app.clock is not None:
             state = "paused" if app.clock.paused else speeds.label(app.clock.speed)
             text.append(f" {state}")
@@ -56,6 +58,8 @@ class StatusHeader(Widget):
 
     def _connection(self, app: CirroApp) -> Text:
         state = app.connection
+        if app.loading is not None:
+            return Text("○ opening")
         if state.error is not None:
             return Text(f"● {state.error}", style="bold")
         if state.last_ok is None:
