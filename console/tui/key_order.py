@@ -46,9 +46,10 @@ def takes_as_text(widget: Widget | None, event: Typed) -> bool:
         return False
     if isinstance(widget, Input):
         return True
-    # TextArea is not imported before a view needs it; until then no widget is one.
-    text_area = sys.modules.get("textual.widgets._text_area")
-    return (text_area is not None and isinstance(widget, text_area.TextArea)
+    # TextArea is not imported before a view needs it; until then no widget is one. The module
+    # may be half imported (the backend opens on a thread at start), so its class may be absent.
+    text_area = getattr(sys.modules.get("textual.widgets._text_area"), "TextArea", None)
+    return (text_area is not None and isinstance(widget, text_area)
             and not widget.read_only)
 
 
