@@ -5,8 +5,9 @@ Headless Textual, the real app and view. Each round opens a fresh seeded simulat
 it as fast as possible, while keys switch the monitor's panes (waves, chart, invitations, event
 log) every 50-150 ms. A key's latency is the wall time from the key event reaching the app to
 the first repaint that shows the pane it asked for.
-- while the simulation runs: keys sent while it still has events to run; rounds repeat (the
-  fastest speed plays the whole gig in about a second) until ``--busy-keys`` are measured;
+- while the simulation runs: keys sent while it still has events to run (the host asked just
+  before each key); rounds repeat (the fastest speed plays the whole gig in a few seconds)
+  until ``--busy-keys`` are measured;
 - after it ran out of events: more keys in the last round, the clock still at the fastest speed;
 - paused: the clock paused on the same gig, the invitations pane open; the CPU the process uses.
 Targets: key to repaint within 33 ms at the 95th percentile and 50 ms for the worst key, over all
@@ -92,25 +93,26 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
         await pilot.pause(0.5)
         screen = app.screen
         assert isinstance(screen, WavesScreen) and screen.gig_id == gig_id
-        await pilot.press("greater_than_sign", "greater_than_sign", "p")  # 60x -> 600x -> max
-        # (fastest, unless a loaded machine held the keys until the gig had run to its end)
-        assert app.clock.speed == math.inf
-        # What is left to happen, as the simulation's frames say (asking it would wait on it).
-        latest: list[Frame] = []
-        unsubscribe = sim.subscribe(lambda frame: latest.append(frame))
-
-        def events_left() -> bool:
-            return not latest or latest[-1].next_event_at is not None
-
+        # When it ran out, for the figure of how long the whole gig took: the first frame
+        # saying so (the host publishes it at once).
         wall_start = time.perf_counter()
         ended: list[float] = []  # wall seconds until the simulation had nothing left to run
 
-        async def watch_the_end() -> None:
-            while events_left():
-                await asyncio.sleep(0.02)
-            ended.append(time.perf_counter() - wall_start)
+        def on_frame(frame: Frame) -> None:
+            if frame.next_event_at is None and not ended:
+                ended.append(time.perf_counter() - wall_start)
 
-        watcher = asyncio.create_task(watch_the_end())
+        unsubscribe = sim.subscribe(on_frame)
+        await pilot.press("greater_than_sign", "greater_than_sign", "p")  # 60x -> 600x -> max
+        # (fastest, unless a loaded machine held the keys until the gig had run to its end)
+        assert app.clock.speed == math.inf
+
+        # Whether the simulation still has events to run, and its clock, as the host says now
+        # (one command between keys, never while a key waits for its repaint).
+        async def running() -> tuple[bool, int]:
+            frame = await sim.frame()
+            return frame.next_event_at is not None, frame.now
+
         keys = list(PANE_KEYS)
         n = 0
 
@@ -127,25 +129,25 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
             await asyncio.sleep(rng.uniform(0.05, 0.15))
             return app.latencies[-1]
 
-        # The clock's progress while keys are pressed, up to the last key that still found
-        # events to run (past the last one the clock jumps to the gig's end in one slice).
-        sim_from, wall_from = sim.now, time.perf_counter()
+        # A key counts as pressed while the simulation runs when the host said, just before it
+        # was sent, that events were left. The clock's progress is measured over the same
+        # stretch, up to the last such answer (past the last event the clock stands still).
         found["busy_sim_s"] = found["busy_wall_s"] = 0.0
-        while not ended and len(found["busy"]) < busy_wanted:
-            if not events_left():
-                break
+        live, sim_from = await running()
+        wall_from = time.perf_counter()
+        while live and len(found["busy"]) < busy_wanted:
             found["busy"].append(await one_key())
-            if events_left():
-                found["busy_sim_s"] = sim.now - sim_from
+            live, now = await running()
+            if live:
+                found["busy_sim_s"] = now - sim_from
                 found["busy_wall_s"] = time.perf_counter() - wall_from
         if last:
             deadline = time.perf_counter() + 300
-            while not ended:  # the rest of the run, unmeasured: "after" means after
+            while (await running())[0]:  # the rest of the run, unmeasured: "after" means after
                 if time.perf_counter() > deadline:
                     raise RuntimeError("the simulation still had events to run after 5 minutes")
                 await asyncio.sleep(0.05)
             found["settled"] = [await one_key() for _ in range(args.settled_keys)]
-        watcher.cancel()
         unsubscribe()
         while not ended and (await sim.frame()).next_event_at is not None:
             await sim.advance_by(3600)  # finish the gig at once (unmeasured) for its figures
