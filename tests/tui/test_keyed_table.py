@@ -9,6 +9,8 @@ from textual.app import App, ComposeResult
 from console.tui.widgets.keyed_table import KeyedTable
 from console.tui.widgets.virtual_table import Column, Row
 
+from .conftest import wait_for
+
 COLUMNS = (Column("name", "NAME", width=6), Column("score", "SCORE", width=5, align="right"))
 
 
@@ -77,11 +79,16 @@ async def test_a_row_count_change_that_keeps_the_scrollbar_lays_nothing_out(monk
     monkeypatch.setattr(Screen, "_refresh_layout", counted)
     async with TableApp().run_test(size=(40, 12)) as pilot:
         table = pilot.app.query_one(KeyedTable)
+        await wait_for(lambda: table.has_focus)  # focused after mount: its styles lay out
         table.set_rows(make_row(f"k{n:03d}", n) for n in range(5))  # fits: no scrollbar
         await pilot.pause()
         assert not table.show_vertical_scrollbar
         table.update_rows([make_row(f"k{n:03d}", n) for n in range(5, 100)])  # one appears
-        await pilot.pause()
+        # Laid out at the screen's next update, which may come after a pause (then that layout,
+        # the scrollbar's, counted as the rows' below: seen on a loaded machine).
+        screen = pilot.app.screen
+        await wait_for(lambda: table.vertical_scrollbar.size.height > 0
+                       and not screen._layout_required)
         assert table.show_vertical_scrollbar
         layouts.clear()
         for count in range(100, 110):
