@@ -51,6 +51,13 @@ REMOTE_CONCURRENCY = 8
 SWITCH_INTERVAL = 0.02
 # The same while the backend opens on a thread behind the first frame (see summary_painted).
 OPENING_SWITCH_INTERVAL = 0.0005
+# Allocations between young collections, from the first frame on (Python's default is 700).
+# The monitor makes rows and models by the thousand at each frame of a running simulation, on
+# this thread and in its row builders, and each young collection holds the interpreter for
+# every thread. bench/monitor.py, three interleaved pairs at load 1.5-2.7, median/95th/worst
+# key (ms): 700 gave 23/67/155, 28/71/103, 27/78/114; 20,000 gave 13/48/66, 18/58/89,
+# 20/65/121. What lives on is frozen out of every pass anyway (FREEZE_EVERY, console/sim/host.py).
+YOUNG_GC_THRESHOLD = 20_000
 # What the first view does not show, imported when first used or in the background once it
 # painted (console/tui/views/later.py): the gig editor and its form, the dialogs, help, export.
 later.imported_later("console.tui.views.gig_editor", "console.tui.widgets.dialogs",
@@ -172,6 +179,7 @@ class CirroApp(App[None]):
 
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
+        self._gc_threshold = gc.get_threshold()
         self.set_keymap(self.keymap)
         self.switch_mode(self.start_view)
         if self._backend is not None:
@@ -273,6 +281,7 @@ class CirroApp(App[None]):
         # the noise at load 3-6, so kept; docs/architecture.md.) Only from here: until the
         # first frame is out, Textual's output thread waited up to that long for each write.
         sys.setswitchinterval(SWITCH_INTERVAL)
+        gc.set_threshold(YOUNG_GC_THRESHOLD, *self._gc_threshold[1:])
         if not gc.isenabled():  # the console's start turned it off (console/cli/main.py)
             gc.freeze()  # what start-up made stays: later passes need not go over it
             gc.enable()
@@ -286,6 +295,7 @@ class CirroApp(App[None]):
         if self._unsubscribe is not None:
             self._unsubscribe()
         sys.setswitchinterval(self._switch_interval)
+        gc.set_threshold(*self._gc_threshold)
 
     # Views, help, palette ------------------------------------------------------------------------
     def action_show_view(self, view_id: str) -> None:
