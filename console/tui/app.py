@@ -33,7 +33,7 @@ from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed,
 from console.tui.palette import ActionsProvider
 from console.tui.theme import CIRRO_THEMES
 from console.tui.views import VIEWS, later
-from console.tui.views.base import ViewScreen
+from console.tui.views.base import HoldsEdits, ViewScreen
 
 if TYPE_CHECKING:
     # Types only: the first frame of a local context is painted from its gig list's summary
@@ -298,6 +298,37 @@ class CirroApp(App[None]):
         gc.set_threshold(*self._gc_threshold)
 
     # Views, help, palette ------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit; with edits not saved on any screen (a query draft, a gig form), only once the
+        operator said to drop them."""
+        from console.tui.widgets.dialogs import ConfirmDialog
+
+        unsaved = self.unsaved_edits()
+        if not unsaved:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmDialog):
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("Quit and drop what is not saved?", "\n".join(
+            [*unsaved, "n goes back to it."])), answered)
+
+    def unsaved_edits(self) -> list[str]:
+        """What every open screen, in every view, holds unsaved."""
+        found = []
+        for mode in (*self.MODES, self.DEFAULT_MODE):
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:  # a view not opened yet holds nothing
+                continue
+            found += [edits for screen in stack if isinstance(screen, HoldsEdits)
+                      and (edits := screen.unsaved_edits()) is not None]
+        return found
+
     def action_show_view(self, view_id: str) -> None:
         if view_id == self.start_view or not self.still_opening(
                 f"open the {VIEWS[view_id].title} view"):

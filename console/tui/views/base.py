@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -13,6 +13,14 @@ from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from console.tui.app import CirroApp
+
+
+@runtime_checkable
+class HoldsEdits(Protocol):
+    """A screen holding what the operator typed and did not save; quitting asks first."""
+
+    def unsaved_edits(self) -> str | None:
+        """``None``, or what would be dropped: ``"the changes to gig 5 (Title, URL)"``."""
 
 
 class ViewScreen(Screen[None]):

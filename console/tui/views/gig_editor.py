@@ -224,16 +224,26 @@ class GigEditor(Screen[None]):
         self.mode = "edit"
         self._apply_mode()
 
+    def _changes(self) -> tuple[str, list[str]]:
+        """What leaving now would drop: its name and a ``Label: old → new`` line per field."""
+        if self.mode == "create" or self.gig is None:
+            return "the new gig", gig_form.text_changes(self.initial, self.values())
+        return (f"the changes to gig {self.gig.id}",
+                gig_form.text_changes(gig_form.values_from_gig(self.gig), self.values()))
+
+    def unsaved_edits(self) -> str | None:
+        if self.mode == "view":
+            return None
+        what, changes = self._changes()
+        labels = [line.partition(": ")[0] for line in changes]
+        return f"{what} ({', '.join(labels)})" if labels else None
+
     def action_back(self) -> None:
         """Leave the editor; with changes typed, only once the operator said to drop them."""
         if self.mode == "view":
             self.dismiss()
             return
-        if self.mode == "create" or self.gig is None:
-            before, what = self.initial, "the new gig"
-        else:
-            before, what = gig_form.values_from_gig(self.gig), f"the changes to gig {self.gig.id}"
-        changes = gig_form.text_changes(before, self.values())
+        what, changes = self._changes()
         if not changes:
             self._leave_editing()
             return

@@ -362,18 +362,29 @@ class QueriesScreen(ViewScreen):
             status.show("valid, edited" if changed else "valid")
             status.remove_class("-error")
 
-    def has_edits(self) -> bool:
-        """True when either editor differs from the saved queries, a broken draft included."""
+    def edited_names(self) -> list[str]:
+        """The queries whose editor differs from the saved one, a broken draft included."""
         if self.saved is None:
-            return False
+            return []
+        names = []
         for name, state in self.edited.items():
             saved = getattr(self.saved, name)
             if state.problem is not None:
                 if self.editor(name).text != format_query(saved):
-                    return True
+                    names.append(name)
             elif state.good is not None and state.good.query != saved:
-                return True
-        return False
+                names.append(name)
+        return names
+
+    def has_edits(self) -> bool:
+        return bool(self.edited_names())
+
+    def unsaved_edits(self) -> str | None:
+        names = [f"{name}{' (not valid)' if self.edited[name].problem else ''}"
+                 for name in self.edited_names()]
+        if not names or self.gig is None:
+            return None
+        return f"the query edits of gig {self.gig.id} ({', '.join(names)})"
 
     def current(self) -> Queries | None:
         """The edited queries when both are valid."""
