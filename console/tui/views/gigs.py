@@ -58,9 +58,8 @@ class GigsScreen(ViewScreen):
         self.table.focus()
         summary = self.cirro.summary
         if self.cirro.loading is not None and summary is not None:
+            # The app opens the backend once this is on the screen (CirroApp.on_ready).
             self._show_facts([GigFacts.of_summary(row, summary.now) for row in summary.rows])
-            # Once it is on the screen, the backend opens behind it.
-            self.call_after_refresh(self.cirro.summary_painted)
         self._update_status()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
