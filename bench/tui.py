@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # loads (both apps below run with them).
 from console.models import Gig, GigStats  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
-from console.tui.rows import GIG_COLUMNS, gig_facts  # noqa: E402
+from console.gig_facts import gig_facts  # noqa: E402
+from console.tui.rows import GIG_COLUMNS, gig_row  # noqa: E402
 from console.tui.widgets.virtual_table import Row, VirtualTable, compile_filter  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402, I001
 from textual.widgets import DataTable  # noqa: E402
@@ -189,7 +190,7 @@ def main() -> None:
     args = parser.parse_args()
 
     gigs, stats = make_gigs(args.gigs)
-    cells = [f.row().cells for f in gig_facts(gigs, stats, NOW)]
+    cells = [gig_row(f).cells for f in gig_facts(gigs, stats, NOW)]
     backend = StaticBackend(gigs, stats)
     ours, plain = [], []
     for _ in range(args.repeat):

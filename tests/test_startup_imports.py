@@ -125,6 +125,13 @@ def test_importing_the_app_loads_none_of_the_deferred_modules():
     assert deferred(modules) == []
 
 
+def test_the_summary_and_its_rows_load_neither_textual_nor_pydantic():
+    """The first frame reads them before either loads (console/tui/first_frame.py)."""
+    modules = printed("import json, sys\nimport console.gig_facts, console.sim.gig_summary\n"
+                      "print(json.dumps(sorted(sys.modules)))")
+    assert [name for name in modules if name.split(".")[0] in ("textual", "pydantic")] == []
+
+
 def test_the_console_shows_its_gig_list_without_the_deferred_modules(demo_dir, tmp_path: Path):
     copy_sim(demo_dir, tmp_path / ".local/share/cirro-console/local")
     first_frame = printed(FIRST_FRAME, scratch_env(tmp_path))

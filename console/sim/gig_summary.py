@@ -1,5 +1,5 @@
 """The gig list's summary: beside each snapshot of a simulation's state, what the console's gig
-list shows of each gig (``gigs.summary.json``), so that the console paints its first frame from
+list shows of each gig (``console.gig_facts``, in ``gigs.summary.json``), so that the console paints its first frame from
 it before it loads pydantic, the engine and the store (``console/tui/first_frame.py``).
 
 A cache of ``state.json``, never a source: it names the size and CRC32 of the ``state.json`` it
@@ -14,42 +14,23 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from console.gig_facts import GigFacts, next_wave_in
 from console.gig_phase import GigPhase
 
 from .file_names import STATE_FILE, SUMMARY_FILE, segments
 
-if TYPE_CHECKING:
-    from console.models import Gig, GigStats
-
 FORMAT = 1
 
-
-@dataclass(frozen=True, slots=True)
-class SummaryRow:
-    """One gig as the gig list shows it (its columns' typed values)."""
-
-    id: str
-    title: str
-    phase: GigPhase
-    mode: str
-    accepted: int
-    seats_min: int
-    seats_max: int | None
-    pending: int
-    waves_sent: int
-    next_wave_at: int | None
-    start_at: int
-    end_at: int
-    warning: str | None  # what is wrong with the gig as saved (models.gig_warnings), joined
-
-
+# A saved row is a gig's facts but their next_wave_in, which the summary's now gives.
+_NEXT_IN, _NEXT_AT = GigFacts._fields.index("next_wave_in"), GigFacts._fields.index("next_wave_at")
+_PHASE = GigFacts._fields.index("phase")
 _MAYBE_INT, _MAYBE_STR = (int, type(None)), (str, type(None))
-# Each field's JSON types, in SummaryRow's order (the phase is its value; bool refused apart).
+# Each saved value's JSON types, in GigFacts' order (the phase is its value; bool refused apart).
 _TYPES: tuple[tuple[type, ...], ...] = (
     (str,), (str,), (str,), (str,), (int,), (int,), _MAYBE_INT, (int,), (int,), _MAYBE_INT,
     (int,), (int,), _MAYBE_STR)
@@ -61,33 +42,19 @@ class GigSummary:
 
     path: Path
     now: int
-    rows: tuple[SummaryRow, ...]
+    rows: tuple[GigFacts, ...]
 
 
 class SummaryUnusable(Exception):
     """Why a summary is not shown (missing, stale or damaged); the message names the file."""
 
 
-def summary_rows(gigs: Iterable[Gig], stats: Mapping[str, GigStats], now: int) -> list[SummaryRow]:
-    """The rows of gigs and their stats (none yet: zeros) at ``now``, as the gig list shows them."""
-    from console.models import GigStats, gig_warnings
-
-    rows = []
-    for gig in gigs:
-        gig_stats = stats.get(gig.id) or GigStats(gig_id=gig.id)
-        rows.append(SummaryRow(
-            gig.id, gig.title, gig.phase(now), gig.invitation_mode, gig_stats.accepted,
-            gig.seats_min, gig.seats_max, gig_stats.pending, gig_stats.waves_sent,
-            gig_stats.next_wave_at, gig.start_at, gig.end_at,
-            "; ".join(gig_warnings(gig)) or None))
-    return rows
-
-
-def encode_summary(state: bytes, now: int, rows: Sequence[SummaryRow]) -> bytes:
-    """The summary of the ``state.json`` whose bytes are ``state``."""
+def encode_summary(state: bytes, now: int, rows: Sequence[GigFacts]) -> bytes:
+    """The summary of the ``state.json`` whose bytes are ``state``: the facts of its gigs at
+    ``now`` (``console.gig_facts.gig_facts``)."""
     return json.dumps({
         "format": FORMAT, "state_size": len(state), "state_crc32": zlib.crc32(state),
-        "now": now, "rows": [astuple(row) for row in rows],
+        "now": now, "rows": [row[:_NEXT_IN] + row[_NEXT_IN + 1:] for row in rows],
     }, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -116,19 +83,20 @@ def read_summary(directory: Path) -> GigSummary:
     if journal := segments(directory):
         raise SummaryUnusable(f"{path}: stale: the journal ({journal[0].name}) holds changes "
                               "since")
-    return GigSummary(path, now, tuple(_row(path, i, row) for i, row in enumerate(rows)))
+    return GigSummary(path, now, tuple(_row(path, i, row, now) for i, row in enumerate(rows)))
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _row(path: Path, index: int, values: Any) -> SummaryRow:
+def _row(path: Path, index: int, values: Any, now: int) -> GigFacts:
     if (not isinstance(values, list) or len(values) != len(_TYPES)
             or any(not isinstance(v, t) or isinstance(v, bool) for v, t in zip(values, _TYPES))):
         raise SummaryUnusable(f"{path}: damaged (row {index} is not a gig's row: {values!r:.80})")
     try:
-        phase = GigPhase(values[2])
+        values[_PHASE] = GigPhase(phase := values[_PHASE])
     except ValueError:
-        raise SummaryUnusable(f"{path}: damaged (row {index}: unknown phase {values[2]!r})") from None
-    return SummaryRow(*values[:2], phase, *values[3:])
+        raise SummaryUnusable(f"{path}: damaged (row {index}: unknown phase {phase!r})") from None
+    values.insert(_NEXT_IN, next_wave_in(values[_NEXT_AT], now))
+    return GigFacts(*values)

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from pydantic import ValidationError
 from tinydb.storages import Storage
 
+from console.gig_facts import gig_facts
 from console.models import problems_from_validation
 from console.mql import MQLError
 from console.waves import SettingError
@@ -46,7 +47,7 @@ from .columns_writer import ColumnsWriter
 from .engine import Engine
 from .errors import NotFoundError, RuleError
 from .file_names import STATE_FILE, SUMMARY_FILE
-from .gig_summary import encode_summary, summary_rows
+from .gig_summary import encode_summary
 from .journal import JournalCorrupt, Located, read_entries
 from .operations import OPERATIONS, Operation
 from .population import (
@@ -488,7 +489,7 @@ class SimStore:
         with gc_paused():
             state = encode_json(_tables(engine.snapshot(), seq))
         runs = engine.ordered_runs()
-        summary = encode_summary(state, engine.clock, summary_rows(
+        summary = encode_summary(state, engine.clock, gig_facts(
             (run.gig for run in runs), {run.id: engine.gig_stats(run.id) for run in runs},
             engine.clock))
         return Snapshot(seq, engine.version, engine.population_version, state, population,

@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 REMOTE_CONCURRENCY = 8
 # Seconds a busy thread keeps the interpreter before another may take it (see on_mount).
 SWITCH_INTERVAL = 0.02
-# The same while the backend opens on a thread behind the first frame (see summary_painted).
-OPENING_SWITCH_INTERVAL = 0.0005
 # Allocations between young collections, from the first frame on (Python's default is 700).
 # The monitor makes rows and models by the thousand at each frame of a running simulation, on
 # this thread and in its row builders, and each young collection holds the interpreter for
@@ -95,6 +93,10 @@ class CirroApp(App[None]):
     ) -> None:
         """Without ``backend``, ``opening`` opens it on a thread once the gig list painted
         ``summary`` (the context ``context``'s gigs as last saved); until then keys wait."""
+        # The first screen is the start view's own (Textual mounts DEFAULT_MODE's at start):
+        # switching to it on mount held the first frame back for switch_mode's 50 ms
+        # delay_update, and parsed the CSS twice more.
+        self.DEFAULT_MODE = start_view
         super().__init__()
         self.start_view = start_view
         for cirro_theme in CIRRO_THEMES:
@@ -181,7 +183,6 @@ class CirroApp(App[None]):
         self._switch_interval = sys.getswitchinterval()
         self._gc_threshold = gc.get_threshold()
         self.set_keymap(self.keymap)
-        self.switch_mode(self.start_view)
         if self._backend is not None:
             self._start_feed()
 
@@ -202,10 +203,17 @@ class CirroApp(App[None]):
             self.poll_now()
 
     # Opening the backend behind the summary's first frame ---------------------------------------
-    def summary_painted(self) -> None:
-        """The gig list painted the saved summary: now the backend opens, on a thread of its
-        own (a plain thread: the run waits for it after the app exits, to close what it
-        opened); its progress and result come back through the loop."""
+    def on_ready(self) -> None:
+        if self._opening is not None:
+            # Ready comes after the first layout; what it set off (the rows, then the footer's
+            # keys) is painted and handed to Textual's output thread once the screen is idle.
+            self.screen.call_after_refresh(self._open_backend)
+
+    def _open_backend(self) -> None:
+        """The first frame (the gig list of the saved summary) is out: now the backend opens,
+        on a thread of its own (a plain thread: the run waits for it after the app exits, to
+        close what it opened); its progress and result come back through the loop. Not sooner:
+        its imports would take the interpreter from the frame's layout."""
         if self._opening is None or self._backend is not None or self._opener is not None:
             return
         loop = asyncio.get_running_loop()
@@ -227,11 +235,6 @@ class CirroApp(App[None]):
             self.open_result.set_result(opened)
             report(self._opened, opened)
 
-        # The opening's imports would hold the interpreter for a switch interval at a time while
-        # Textual's output thread waits to write the frame just painted: measured, the frame
-        # reached the terminal ~0.1-0.2 s later than without the opening at 5-20 ms, as soon
-        # at 0.2-0.5 ms. Until the backend's first frame is shown (first_frame_painted).
-        sys.setswitchinterval(OPENING_SWITCH_INTERVAL)
         self._opener = threading.Thread(target=run, name="open-backend", daemon=True)
         self._opener.start()
 

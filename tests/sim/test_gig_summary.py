@@ -13,7 +13,7 @@ from console.backends.local import LocalBackend
 from console.models import GigCreate
 from console.sim.file_names import SUMMARY_FILE, segment_name
 from console.sim.gig_summary import SummaryUnusable, read_summary
-from console.tui.rows import GigFacts, gig_facts
+from console.gig_facts import gig_facts
 
 
 async def test_the_summary_holds_the_rows_of_the_backends_own_frame(demo_dir, tmp_path):
@@ -25,7 +25,7 @@ async def test_the_summary_holds_the_rows_of_the_backends_own_frame(demo_dir, tm
         await backend.close()
     summary = read_summary(directory)
     assert summary.now == frame.now
-    assert [GigFacts.of_summary(row, summary.now) for row in summary.rows] == gig_facts(
+    assert list(summary.rows) == gig_facts(
         frame.gigs, frame.stats, frame.now)
 
 

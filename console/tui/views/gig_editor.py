@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from console.backends.errors import BackendError
+from console.gig_facts import GigFacts
 from console.models import Gig, gig_warnings
 from console.tui import actions
 from console.tui import format as fmt
@@ -24,7 +25,6 @@ from console.tui import gig_form
 from console.tui.gig_form import FIELDS, Errors, FieldSpec, Values
 from console.tui.gig_output import output_summary
 from console.tui.messages import Snapshot
-from console.tui.rows import GigFacts
 from console.tui.widgets.dialogs import ConfirmDialog
 from console.tui.widgets.status_header import StatusHeader
 

@@ -15,7 +15,8 @@ from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui.messages import GigCreated, Snapshot
-from console.tui.rows import GIG_COLUMNS, GigFacts, gig_facts
+from console.gig_facts import GigFacts, gig_facts
+from console.tui.rows import GIG_COLUMNS, gig_row
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.filter_input import FilterInput
 from console.tui.widgets.virtual_table import FilterError, Row, VirtualTable
@@ -58,9 +59,8 @@ class GigsScreen(ViewScreen):
         self.table.focus()
         summary = self.cirro.summary
         if self.cirro.loading is not None and summary is not None:
-            self._show_facts([GigFacts.of_summary(row, summary.now) for row in summary.rows])
-            # Once it is on the screen, the backend opens behind it.
-            self.call_after_refresh(self.cirro.summary_painted)
+            # The app opens the backend once this is on the screen (CirroApp.on_ready).
+            self._show_facts(list(summary.rows))
         self._update_status()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
@@ -70,7 +70,7 @@ class GigsScreen(ViewScreen):
         old_facts, old_rows = self.facts, self._rows
         # Only gigs whose facts changed get a new row: most do not between two polls.
         self._rows = {
-            f.id: old_rows[f.id] if old_facts.get(f.id) == f else f.row() for f in facts
+            f.id: old_rows[f.id] if old_facts.get(f.id) == f else gig_row(f) for f in facts
         }
         self.facts = {f.id: f for f in facts}
         self.table.set_rows(self._rows.values())
