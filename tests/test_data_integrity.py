@@ -158,6 +158,36 @@ async def test_serve_refuses_a_deep_document_and_still_answers(tmp_path, demo_di
         await backend.close()
 
 
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/users", '{"first_name": "a\\ud800"}', "user.first_name"),
+    ("/gig_time_activities", '{"gig_id": "2", "user_id": "1", "date": "2026-03-02", '
+     '"duration_in_ms": 5, "description": "\\udfff"}', "activity.description"),
+])
+async def test_a_lone_surrogate_in_a_plain_text_field_is_refused_before_it_applies(
+        tmp_path, demo_dir, path, body, field):
+    # It was applied, then failed the journal's write (a 500), and the next snapshot saved a
+    # record whose every read was a 500.
+    sim = copy_sim(demo_dir, tmp_path / "sim")
+    backend = LocalBackend.open(sim)
+    transport = httpx.ASGITransport(app=create_app(backend, None))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v2") as client:
+            answer = await client.post(path, content=body,
+                                       headers={"content-type": "application/json"})
+            assert answer.status_code == 422, answer.text
+            assert f"{field}: not valid Unicode text" in answer.json()["error"]
+            created = await client.post("/users", json={"first_name": "next"})
+            assert created.status_code == 201, created.text
+            assert (await client.get("/users/5001")).json()["first_name"] == "next"
+    finally:
+        await backend.close()
+    reopened = LocalBackend.open(sim)
+    try:
+        assert (await reopened.get_user("5001")).first_name == "next"
+    finally:
+        await reopened.close()
+
+
 # 4. Temp files of a killed writer ---------------------------------------------------------------
 async def test_temp_files_of_a_killed_writer_are_removed_by_the_next_holder(tmp_path, demo_dir):
     sim = copy_sim(demo_dir, tmp_path / "sim")
