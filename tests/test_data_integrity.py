@@ -13,7 +13,7 @@ from serve_process import copy_sim
 
 from console.backends import BackendError, Unprocessable
 from console.backends.local import LocalBackend
-from console.models import GigUpdate
+from console.models import GigUpdate, UserCreate
 from console.server.app import create_app
 from console.sim.demo import DEMO_NOW
 from console.sim import atomic
@@ -186,6 +186,26 @@ async def test_a_lone_surrogate_in_a_plain_text_field_is_refused_before_it_appli
         assert (await reopened.get_user("5001")).first_name == "next"
     finally:
         await reopened.close()
+
+
+async def test_a_record_that_cannot_be_encoded_is_a_json_500(tmp_path, demo_dir):
+    # A state.json edited by hand (or saved before surrogates were refused) with a lone
+    # surrogate: its answer failed outside the handler, as Starlette's plain-text 500.
+    sim = copy_sim(demo_dir, tmp_path / "sim")
+    backend = LocalBackend.open(sim)
+    user = await backend.create_user(UserCreate(first_name="poison"))
+    await backend.close()
+    state = sim / "state.json"
+    state.write_text(state.read_text().replace('"poison"', '"\\ud800"'))
+    backend = LocalBackend.open(sim)
+    transport = httpx.ASGITransport(app=create_app(backend, None))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v2") as client:
+            answer = await client.get(f"/users/{user.id}")
+            assert answer.status_code == 500
+            assert answer.json() == {"error": "Internal server error"}
+    finally:
+        await backend.close()
 
 
 # 4. Temp files of a killed writer ---------------------------------------------------------------
