@@ -76,3 +76,19 @@ def test_first_start_read_and_a_closed_pipe(tmp_path):
     shell = f"{sys.executable} -m console gigs list | head -1"
     out = subprocess.run(shell, shell=True, capture_output=True, text=True, env=env, cwd=ROOT)
     assert out.stdout.startswith("ID  TITLE") and out.stderr == ""
+
+
+def test_serve_honours_the_global_read_only(tmp_path, monkeypatch, capsys, demo_dir):
+    # The lock error of a read-only directory advises --read-only; serve used to ignore it (and
+    # failed on the lock again). Now it serves the simulation without writing: changes are 403s.
+    sim = copy_sim(demo_dir, tmp_path / "sim")
+    monkeypatch.setenv("CIRRO_CONSOLE_CONFIG", str(local_config(tmp_path / "c.toml", sim)))
+    served = []
+
+    async def record(backend, **_options):
+        served.append(backend.read_only)
+
+    monkeypatch.setattr("console.cli.serve.serve", record)
+    assert main(["--read-only", "serve", "--speed", "0"]) == 0
+    assert main(["serve", "--speed", "0"]) == 0
+    assert served == [True, False]

@@ -13,7 +13,7 @@ from serve_process import copy_sim
 
 from console.backends import BackendError, Unprocessable
 from console.backends.local import LocalBackend
-from console.models import GigUpdate
+from console.models import GigUpdate, UserCreate
 from console.server.app import create_app
 from console.sim.demo import DEMO_NOW
 from console.sim import atomic
@@ -154,6 +154,56 @@ async def test_serve_refuses_a_deep_document_and_still_answers(tmp_path, demo_di
             assert answer.status_code == 422, answer.text
             assert "document.bad: not valid Unicode text" in answer.json()["error"]
             assert (await client.get("/users/1")).status_code == 200
+    finally:
+        await backend.close()
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/users", '{"first_name": "a\\ud800"}', "user.first_name"),
+    ("/gig_time_activities", '{"gig_id": "2", "user_id": "1", "date": "2026-03-02", '
+     '"duration_in_ms": 5, "description": "\\udfff"}', "activity.description"),
+])
+async def test_a_lone_surrogate_in_a_plain_text_field_is_refused_before_it_applies(
+        tmp_path, demo_dir, path, body, field):
+    # It was applied, then failed the journal's write (a 500), and the next snapshot saved a
+    # record whose every read was a 500.
+    sim = copy_sim(demo_dir, tmp_path / "sim")
+    backend = LocalBackend.open(sim)
+    transport = httpx.ASGITransport(app=create_app(backend, None))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v2") as client:
+            answer = await client.post(path, content=body,
+                                       headers={"content-type": "application/json"})
+            assert answer.status_code == 422, answer.text
+            assert f"{field}: not valid Unicode text" in answer.json()["error"]
+            created = await client.post("/users", json={"first_name": "next"})
+            assert created.status_code == 201, created.text
+            assert (await client.get("/users/5001")).json()["first_name"] == "next"
+    finally:
+        await backend.close()
+    reopened = LocalBackend.open(sim)
+    try:
+        assert (await reopened.get_user("5001")).first_name == "next"
+    finally:
+        await reopened.close()
+
+
+async def test_a_record_that_cannot_be_encoded_is_a_json_500(tmp_path, demo_dir):
+    # A state.json edited by hand (or saved before surrogates were refused) with a lone
+    # surrogate: its answer failed outside the handler, as Starlette's plain-text 500.
+    sim = copy_sim(demo_dir, tmp_path / "sim")
+    backend = LocalBackend.open(sim)
+    user = await backend.create_user(UserCreate(first_name="poison"))
+    await backend.close()
+    state = sim / "state.json"
+    state.write_text(state.read_text().replace('"poison"', '"\\ud800"'))
+    backend = LocalBackend.open(sim)
+    transport = httpx.ASGITransport(app=create_app(backend, None))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v2") as client:
+            answer = await client.get(f"/users/{user.id}")
+            assert answer.status_code == 500
+            assert answer.json() == {"error": "Internal server error"}
     finally:
         await backend.close()
 

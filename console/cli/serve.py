@@ -50,7 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
         if verifier is None and not is_loopback(args.host):
             return fail(f"refusing to listen on {args.host} without --public-key: anyone who "
                         f"can reach it could change the simulation", EXIT_USAGE)
-        backend = open_backend(config, name)
+        backend = open_backend(config, name, read_only=args.read_only)
     except (ConfigError, UnusableData) as exc:
         return fail(str(exc), EXIT_USAGE)
     except BackendError as exc:

@@ -346,6 +346,8 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> ASGIApp:
         try:
             async with asyncio.timeout(REQUEST_DEADLINE):
                 result = await handler(request, backend)
+                # Encoded here, so that a value it cannot encode is a JSON 500 like any other.
+                response = result if isinstance(result, Response) else JSONResponse(result)
         except (ApiError, BackendError, BodyTooLarge) as exc:
             return error_response(exc.status, exc.message)
         except TimeoutError:
@@ -353,7 +355,7 @@ def create_app(backend: Backend, verifier: TokenVerifier | None) -> ASGIApp:
         except Exception:
             log.exception("%s %s failed", request.method, request.url.path)
             return error_response(500, "Internal server error")
-        return result if isinstance(result, Response) else JSONResponse(result)
+        return response
 
     async def openapi(request: Request) -> Response:
         # Public, like any API's documentation: it holds no data.

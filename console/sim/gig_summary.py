@@ -78,6 +78,8 @@ def read_summary(directory: Path) -> GigSummary:
             raise ValueError("state_size, state_crc32 and now must be whole numbers, rows a list")
     except (ValueError, KeyError) as exc:
         raise SummaryUnusable(f"{path}: damaged ({exc})") from None
+    except RecursionError:
+        raise SummaryUnusable(f"{path}: damaged (nested too deeply)") from None
     if size != len(state) or crc != zlib.crc32(state):
         raise SummaryUnusable(f"{path}: stale: {directory / STATE_FILE} changed since")
     if journal := segments(directory):

@@ -19,7 +19,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from console.models.storable import DocumentError, check_text
+
 from .engine import Engine
+from .errors import RuleError
 from .journal import Journal, Ticket, segments
 from .operations import Operation
 from .store import SIMULATION_ERRORS, SimStore, Snapshot
@@ -63,6 +66,14 @@ class Persistence:
         """Apply ``op`` and journal it; the answer, and the ticket to wait for (None: nothing to
         wait for). A failing operation that changed something is journaled too (not waited
         for): replay then fails it the same way."""
+        try:
+            # Before it applies: a lone surrogate in a plain text field (a user's name) would be
+            # applied, then fail the journal's write, and the next snapshot would save it.
+            check_text(op.to_json())
+        except DocumentError as exc:
+            raise RuleError(str(exc)) from None
+        except ValueError:
+            pass  # too deep, or a key that cannot be dumped: the engine's checks name the field
         if self.journal is None:
             return op.apply(engine), None
         before = _fingerprint(engine)

@@ -89,8 +89,14 @@ def test_a_damaged_summary_is_named_and_not_used(demo_dir, tmp_path, change, sai
     assert said in str(raised.value) and SUMMARY_FILE in str(raised.value)
 
 
-def test_a_summary_that_is_not_json_is_damaged(demo_dir, tmp_path):
+@pytest.mark.parametrize("content", [
+    b'{"format": 1, "rows": [',
+    b"\xff\xfe not utf-8",
+    # Deeper than the JSON parser goes: a RecursionError, which crashed the console's start.
+    b"[" * 100_000 + b"]" * 100_000,
+], ids=["cut", "not-utf-8", "deep"])
+def test_a_summary_that_is_not_json_is_damaged(demo_dir, tmp_path, content):
     directory = copy_sim(demo_dir, tmp_path / "sim")
-    (directory / SUMMARY_FILE).write_bytes(b'{"format": 1, "rows": [')
+    (directory / SUMMARY_FILE).write_bytes(content)
     with pytest.raises(SummaryUnusable, match="damaged"):
         read_summary(directory)
