@@ -83,6 +83,10 @@ class KeyOrder:
 
     async def arrived(self, event: Typed) -> None:
         """A key from the terminal: handled now, or after the keys before it."""
+        if self._holding and isinstance(event, events.Key) and event.key == "ctrl+j":
+            # Typed ahead of the start, before the terminal was raw: the tty's line discipline
+            # turned Enter's CR into LF (ICRNL), which reads as ctrl+j. Nothing binds ctrl+j.
+            event = events.Key("enter", "\r")
         self._held.append(event)
         if self._in_flight is None:
             await self._next()

@@ -115,3 +115,11 @@ def test_keys_typed_while_the_backend_opens_take_effect_in_order(home, console_o
     console.send("escape")
     screen = console.wait_for("filter 'Smo' · sorted by id descending")
     assert "1 of 8 gigs" in screen and OPENING not in screen, screen
+
+
+def test_enter_typed_before_the_console_started_acts_as_enter(home, console_of):
+    """Keys typed ahead of the start reach the terminal before it is raw: Enter arrives as LF
+    (the tty's ICRNL), read as ctrl+j; the filter's enter then the list's enter still act."""
+    console = run(home, console_of)
+    console.send("/Smo", "enter", "enter")  # at once: the console is still importing
+    console.wait_for(lambda text: "6  live  accepted" in text and "Smoke test iOS 18" in text)
