@@ -17,7 +17,8 @@ def styles_dir() -> Path:
     """The TCSS folder: ``console.styles`` in an installed wheel, ``styles/`` in a checkout."""
     # The module's spec, not importlib.resources: that loads zipfile and more (~4 ms at start).
     installed = importlib.util.find_spec("console.styles")
-    for location in installed.submodule_search_locations or () if installed else ():
+    locations = (installed.submodule_search_locations or []) if installed is not None else []
+    for location in locations:
         if Path(location).is_dir():
             return Path(location)
     checkout = Path(__file__).resolve().parent.parent / "styles"

@@ -253,6 +253,11 @@ def build_update(gig: Gig, values: Mapping[str, str], now: int) -> tuple[GigUpda
     return update, {}
 
 
+def changed_fields(before: Mapping[str, str], after: Mapping[str, str]) -> list[FieldSpec]:
+    """The fields whose text differs, in the form's order."""
+    return [spec for spec in FIELDS if before.get(spec.name, "") != after.get(spec.name, "")]
+
+
 def text_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
     """``Label: old → new`` for each field whose text differs, in the form's order."""
     def shown(values: Mapping[str, str], name: str) -> str:
@@ -260,7 +265,7 @@ def text_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[st
         return text if text.strip() else "(blank)"
 
     return [f"{spec.label}: {shown(before, spec.name)} → {shown(after, spec.name)}"
-            for spec in FIELDS if before.get(spec.name, "") != after.get(spec.name, "")]
+            for spec in changed_fields(before, after)]
 
 
 def update_changes(gig: Gig, update: GigUpdate) -> list[str]:

@@ -224,18 +224,17 @@ class GigEditor(Screen[None]):
         self.mode = "edit"
         self._apply_mode()
 
-    def _changes(self) -> tuple[str, list[str]]:
-        """What leaving now would drop: its name and a ``Label: old → new`` line per field."""
+    def _before(self) -> tuple[str, Values]:
+        """What leaving now would drop, named, and the values it was typed over."""
         if self.mode == "create" or self.gig is None:
-            return "the new gig", gig_form.text_changes(self.initial, self.values())
-        return (f"the changes to gig {self.gig.id}",
-                gig_form.text_changes(gig_form.values_from_gig(self.gig), self.values()))
+            return "the new gig", self.initial
+        return f"the changes to gig {self.gig.id}", gig_form.values_from_gig(self.gig)
 
     def unsaved_edits(self) -> str | None:
         if self.mode == "view":
             return None
-        what, changes = self._changes()
-        labels = [line.partition(": ")[0] for line in changes]
+        what, before = self._before()
+        labels = [spec.label for spec in gig_form.changed_fields(before, self.values())]
         return f"{what} ({', '.join(labels)})" if labels else None
 
     def action_back(self) -> None:
@@ -243,7 +242,8 @@ class GigEditor(Screen[None]):
         if self.mode == "view":
             self.dismiss()
             return
-        what, changes = self._changes()
+        what, before = self._before()
+        changes = gig_form.text_changes(before, self.values())
         if not changes:
             self._leave_editing()
             return

@@ -10,12 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from console.gig_facts import GigFacts, gig_facts
 from console.gig_phase import GigPhase
 from console.plural import plural
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui.messages import GigCreated, Snapshot
-from console.gig_facts import GigFacts, gig_facts
 from console.tui.rows import GIG_COLUMNS, gig_row
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.filter_input import FilterInput
