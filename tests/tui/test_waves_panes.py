@@ -156,3 +156,33 @@ async def test_a_reading_repaints_the_header_lines_not_the_whole_header(monkeypa
         assert stats.waves_sent >= 1
         assert f"waves {stats.waves_sent}" in region_text(app, screen.header.counts)
         assert repaints == []
+
+
+async def test_a_reading_that_arrives_once_the_panes_are_gone_paints_nothing(monkeypatch):
+    """The app closing removes the monitor's panes before its screen, whose read may still be
+    in flight: the reading must not look for them (it raised NoMatches and the exit crashed)."""
+    held = asyncio.Event()
+
+    def held_lister(backend):
+        lister = snapshot_module.lister_for(backend)
+
+        async def listing(backend_, gig_id):
+            await held.wait()
+            return await lister(backend_, gig_id)
+
+        return listing
+
+    monkeypatch.setattr(source_module, "lister_for", held_lister)
+    app, _backend, _gig_id = make_app(workers=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert screen.source is not None and screen.source._draining
+        await screen.query_one("#wv-detail").remove()
+        held.set()
+        await settle(pilot)
+        assert screen.source is not None and not screen.source._draining
+    # run_test re-raises a worker's failure here

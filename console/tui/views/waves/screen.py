@@ -134,6 +134,8 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         """A reading of the open gig: each pane takes its part (and paints if it changed)."""
         if source is not self.source:
             return  # the operator moved on while it was read
+        if not self.waves_table.is_attached:
+            return  # the app is closing: its panes went before this screen and its read
         self.header.reading = reading
         self.waves_table.waves = tuple(reading.snapshot.waves)
         self.chart.reading = reading
