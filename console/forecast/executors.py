@@ -4,6 +4,7 @@ in the same way for sweeps too big for one machine."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import multiprocessing
 import os
@@ -69,18 +70,34 @@ def _chunks(runs: int, parts: int) -> list[range]:
     return [range(i, min(i + size, runs)) for i in range(0, runs, size)]
 
 
+def submit_runs(plan: Plan, runs: int, seed: int, executor: Executor,
+                parts: int) -> list[Future[Outcome]]:
+    """The plan's ``runs`` runs as ``parts`` submissions (the results do not depend on how they
+    are split: each run draws from its own index)."""
+    return [executor.submit(run_chunk, plan, seed, chunk) for chunk in _chunks(runs, parts)]
+
+
+def joined(parts: Sequence[Outcome]) -> Outcome:
+    return Outcome(np.concatenate([o.min_at for o in parts]),
+                   np.concatenate([o.max_at for o in parts]),
+                   np.concatenate([o.sent for o in parts]),
+                   [t for o in parts for t in o.accept_times])
+
+
 def run_plans(plans: Sequence[Plan], runs: int, seed: int, executor: Executor,
               parts: int = 8) -> list[Outcome]:
     """Every plan's ``runs`` runs, all submitted at once (a sweep keeps every worker busy)."""
-    futures: list[list[Future[Outcome]]] = [
-        [executor.submit(run_chunk, plan, seed, chunk) for chunk in _chunks(runs, parts)]
-        for plan in plans
-    ]
-    outcomes = []
-    for plan_futures in futures:
-        parts_done = [f.result() for f in plan_futures]
-        outcomes.append(Outcome(np.concatenate([o.min_at for o in parts_done]),
-                                np.concatenate([o.max_at for o in parts_done]),
-                                np.concatenate([o.sent for o in parts_done]),
-                                [t for o in parts_done for t in o.accept_times]))
-    return outcomes
+    futures = [submit_runs(plan, runs, seed, executor, parts) for plan in plans]
+    return [joined([f.result() for f in plan_futures]) for plan_futures in futures]
+
+
+async def run_plan_soon(plan: Plan, runs: int, seed: int, executor: Executor,
+                        parts: int) -> Outcome:
+    """``run_plans`` of one plan, awaited. Cancelled, it cancels its parts not yet begun: a
+    forecast nobody waits for any more must not keep a core from the simulation and the keys."""
+    futures = submit_runs(plan, runs, seed, executor, parts)
+    try:
+        return joined([await asyncio.wrap_future(f) for f in futures])
+    finally:
+        for future in futures:
+            future.cancel()  # a no-op for the parts done or running

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import time
+from concurrent.futures import Executor, Future
 
 import pytest
 
+from console.tui.widgets import forecast_line
 from console.tui.widgets.forecast_line import ForecastLine
 
 from .conftest import wait_for
@@ -44,3 +46,47 @@ async def test_at_the_fastest_speed_the_forecast_holds():
         app.clock.paused = False
         await wait_for(seconds=30, condition=lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
         assert screen.query_one(ForecastLine).result is None
+
+
+class HeldExecutor(Executor):
+    """Takes the forecast's runs and runs none of them until told."""
+
+    def __init__(self) -> None:
+        self.submitted: list[Future] = []
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        self.submitted.append(future)
+        return future
+
+    def release(self) -> None:
+        for future in self.submitted:
+            if not future.done():
+                future.set_exception(RuntimeError("released by the test"))
+
+
+async def test_a_forecast_the_fastest_speed_holds_gives_up_its_runs_not_begun(monkeypatch):
+    """Its runs kept the background process busy on the other core while keys were pressed at
+    the fastest speed, for a forecast nobody would see (and one per gig opened, queued)."""
+    executor = HeldExecutor()
+    monkeypatch.setattr(forecast_line, "_pool", lambda: executor)
+    app, backend, gig_id = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("3")  # not open_gig: its settle waits for the held forecast
+            await wait_for(lambda: app.screen.id != "_default" and
+                           app.screen.overview.cursor_key is not None)
+            await pilot.press("enter")
+            screen = app.screen
+            await wait_for(seconds=30, condition=lambda: executor.submitted)
+            assert len(executor.submitted) > 1  # parts: what has not begun can be given up
+            executor.submitted[0].set_running_or_notify_cancel()  # one part running
+            app.clock.set_speed(math.inf)
+            app.clock.paused = False
+            await wait_for(seconds=30, condition=lambda: "held at the fastest speed"
+                           in text(screen, "#wv-forecast"))
+            await wait_for(seconds=5, condition=lambda: all(
+                f.cancelled() for f in executor.submitted[1:]))
+            assert not executor.submitted[0].cancelled()
+    finally:
+        executor.release()

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from console.forecast.executors import process_pool
-from console.forecast.executors import run_plans
+from console.forecast.executors import run_plan_soon
 from console.forecast.service import LiveForecast, live_plan, live_result, reading_of
 from console.forecast.state import ForecastError, GigReading, state_from
 from console.monitor.snapshot import GigSnapshot
@@ -27,6 +27,9 @@ from console.waves import SimSettings
 
 MIN_INTERVAL = 15.0
 RUNS = 100
+# Parts of ~10 runs (~40 ms each at 10,000 workers): a forecast cancelled (the fastest speed,
+# another gig, the monitor closed) leaves at most one part running.
+PARTS = 10
 
 # One background process for every monitor the console opens: starting one (numpy, scipy, the
 # console's models) costs a second or more of CPU, which each gig opened would pay again.
@@ -130,9 +133,10 @@ class ForecastLine(Static):
 
     async def _forecast(self, reading: GigReading, backend: Any, population_file: Path | None,
                         executor: Executor) -> LiveForecast:
-        """In steps on a thread (ranking and planning), the runs in the background process."""
+        """In steps on a thread (ranking and planning), the runs in the background process (no
+        thread waits for them: cancelling this cancels what of them has not begun)."""
         state = await asyncio.to_thread(state_from, reading, backend, population_file)
         # The context's forecast_model, read when the console started.
         chosen, plan = await asyncio.to_thread(live_plan, state, self.app.forecast_model)
-        (outcome,) = await asyncio.to_thread(run_plans, [plan], RUNS, 0, executor, 1)
+        outcome = await run_plan_soon(plan, RUNS, 0, executor, PARTS)
         return await asyncio.to_thread(live_result, state, chosen, plan, outcome)
