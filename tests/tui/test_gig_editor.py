@@ -9,7 +9,7 @@ from console.tui.views.gig_editor import GigEditor
 from console.tui.widgets.dialogs import ConfirmDialog
 
 from .conftest import SIZE, listed, wait_for
-from .screen import region_text
+from .screen import region_text, screen_lines
 from .fakes import T0
 
 
@@ -234,4 +234,29 @@ async def test_a_description_over_its_limit_is_named_on_the_screen_and_nothing_i
         shown = region_text(app, app.screen.query_one("#error-description"))
         assert shown == "must be at most 20,000 characters (got 20,001)"
         assert app.focused is field(app, "description")
+        assert backend.calls == []
+
+
+async def test_an_error_shown_follows_the_field_as_it_is_typed_into(make_app, backend):
+    """After a refused save, the error under a field named a value no longer in it ('nan'
+    while the field said 'nan2'); it now follows the typing, and the focus stays put."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await edit_gig(pilot, 1)
+        box = field(app, "invitation_multiplier")
+        box.value = ""
+        box.focus()
+        await pilot.press("n", "a", "n", "f2")
+        await pilot.pause()
+        screen = "\n".join(screen_lines(app))
+        assert "must be a finite number (got nan)" in screen
+        await pilot.press("2")
+        await pilot.pause()
+        screen = "\n".join(screen_lines(app))
+        assert "got nan)" not in screen and "must be a number, not 'nan2'" in screen
+        assert app.focused is box
+        await pilot.press(*["backspace"] * 4, "3")
+        await pilot.pause()
+        assert "must be" not in "\n".join(screen_lines(app))
+        assert error_text(app, "invitation_multiplier") == "" and app.focused is box
         assert backend.calls == []

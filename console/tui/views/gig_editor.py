@@ -198,7 +198,25 @@ class GigEditor(Screen[None]):
             for spec in FIELDS
         }
 
-    def show_errors(self, errors: Errors) -> None:
+    def _shown_errors(self) -> set[str]:
+        return {spec.name for spec in FIELDS
+                if self.query_one(f"#error-{spec.name}").has_class("-shown")}
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field typed into after a refused save: the errors shown follow what the fields
+        now hold (never one naming a value no longer there), and the focus stays."""
+        if self.mode == "view" or not (shown := self._shown_errors()):
+            return
+        name = (event.input.id or "").removeprefix("field-")
+        if self.mode == "create":
+            _, errors = gig_form.build_create(self.values(), self.cirro.now)
+        else:
+            assert self.gig is not None
+            _, errors = gig_form.build_update(self.gig, self.values(), self.cirro.now)
+        self.show_errors({k: v for k, v in errors.items() if k in shown or k == name},
+                         focus=False)
+
+    def show_errors(self, errors: Errors, focus: bool = True) -> None:
         for spec in FIELDS:
             message = errors.get(spec.name)
             label = self.query_one(f"#error-{spec.name}", Label)
@@ -206,7 +224,7 @@ class GigEditor(Screen[None]):
             label.set_class(message is not None, "-shown")
             self.query_one(f"#field-{spec.name}").set_class(message is not None, "-invalid")
         first = next((spec.name for spec in FIELDS if spec.name in errors), None)
-        if first is not None:
+        if first is not None and focus:
             widget = self.query_one(f"#field-{first}")
             widget.focus()
             widget.scroll_visible(animate=False)
