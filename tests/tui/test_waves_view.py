@@ -320,3 +320,18 @@ async def test_rows_built_after_the_console_closed_paint_nothing():
     assert table.total_count == taken  # built, but taken by no table
     assert app.return_code in (0, None)
 
+
+
+async def test_at_60_columns_every_count_keeps_its_number():
+    """Cut at the width, the counts line lost its last numbers ("expired" and no number)."""
+    app, backend, gig_id = make_app(workers=300)
+    async with app.run_test(size=(60, 24)) as pilot:
+        screen = await open_gig(pilot, waves=3)
+        stats = await backend.gig_stats(gig_id)
+        line = next(line for line in screen_lines(app) if "inv " in line)
+        assert (f"inv {stats.invited} acc {stats.accepted} pend {stats.pending} "
+                f"rej {stats.rejected} exp {stats.expired} waves {stats.waves_sent}") in line
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause()
+        assert any(f"expired {stats.expired}  waves {stats.waves_sent}" in line
+                   for line in screen_lines(app))

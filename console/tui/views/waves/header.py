@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,6 +17,9 @@ from console.tui.widgets.forecast_line import ForecastLine
 from console.tui.widgets.runs import RunsView
 from console.tui.widgets.wrapped import Wrapped
 from console.waves import SimSettings
+
+if TYPE_CHECKING:
+    from console.models import GigStats
 
 
 class GigHeader(Vertical):
@@ -60,16 +63,24 @@ class GigHeader(Vertical):
             f"{gig.id} {gig.title}", gig.phase(snap.at).value,
             f"{gig.invitation_mode} x{gig.invitation_multiplier:g}/{gig.invitation_frequency:g}min",
             "no wave due" if seconds is None else f"next wave in {fmt.duration(seconds)}")
-        counts = (f"invited {stats.invited}  accepted {stats.accepted}  pending {stats.pending}  "
-                  f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}")
-        if counts != self._counts_text:  # one line of fixed size: no layout pass
-            self._counts_text = counts
-            self.counts.update(counts, layout=False)
+        self._paint_counts()
         self.gauge.redraw()
         sim, clock = self.app.backend.simulation, self.app.clock
         self.forecast.gig_changed(
             self.app.backend, snap, sim.settings if sim is not None else SimSettings(),
             self.app.population_file, fastest=clock is not None and clock.fastest)
+
+    def on_resize(self) -> None:
+        self._paint_counts()
+
+    def _paint_counts(self) -> None:
+        if self.reading is None:
+            return
+        # Before the first layout the width is 0: the full line, until the resize says.
+        counts = counts_line(self.reading.snapshot.stats, self.counts.content_size.width or 1_000)
+        if counts != self._counts_text:  # one line of fixed size: no layout pass
+            self._counts_text = counts
+            self.counts.update(counts, layout=False)
 
     def watch_ascii_only(self, _ascii_only: bool) -> None:
         self.gauge.redraw()
@@ -79,3 +90,14 @@ class GigHeader(Vertical):
         if seats is None:
             return [[Run("loading...", "label")]]
         return [render_gauge(seats, max(min(width // 3, 40), 8), self.ascii_only)]
+
+
+def counts_line(stats: GigStats, width: int) -> str:
+    """The counts in full where they fit, else with short names: cut, the last ones lost their
+    numbers (at 60 columns "expired" had none)."""
+    full = (f"invited {stats.invited}  accepted {stats.accepted}  pending {stats.pending}  "
+            f"rejected {stats.rejected}  expired {stats.expired}  waves {stats.waves_sent}")
+    if len(full) <= width:
+        return full
+    return (f"inv {stats.invited} acc {stats.accepted} pend {stats.pending} "
+            f"rej {stats.rejected} exp {stats.expired} waves {stats.waves_sent}")
