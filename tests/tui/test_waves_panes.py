@@ -11,10 +11,11 @@ from console.tui.views.waves import source as source_module
 
 from .conftest import count_repaints
 from .screen import region_text, screen_lines
-from .test_waves_view import SIZE, make_app, open_gig, settle, wait_for
+from .test_waves_view import SIZE, make_app, open_gig, open_gig_unsettled, settle, wait_for
 
 
-async def test_each_pane_paints_once_its_reading_arrives(monkeypatch):
+def hold_listing(monkeypatch) -> asyncio.Event:
+    """The monitor's reads wait, each before it lists the gig's invitations, until it is set."""
     held = asyncio.Event()
 
     def held_lister(backend):
@@ -27,13 +28,14 @@ async def test_each_pane_paints_once_its_reading_arrives(monkeypatch):
         return listing
 
     monkeypatch.setattr(source_module, "lister_for", held_lister)
+    return held
+
+
+async def test_each_pane_paints_once_its_reading_arrives(monkeypatch):
+    held = hold_listing(monkeypatch)
     app, backend, gig_id = make_app(workers=300)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3")
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        screen = app.screen
+        screen = await open_gig_unsettled(pilot)
         assert "loading..." in region_text(app, screen.header.gauge)
         await pilot.press("c")
         await pilot.pause()
@@ -161,25 +163,10 @@ async def test_a_reading_repaints_the_header_lines_not_the_whole_header(monkeypa
 async def test_a_reading_that_arrives_once_the_panes_are_gone_paints_nothing(monkeypatch):
     """The app closing removes the monitor's panes before its screen, whose read may still be
     in flight: the reading must not look for them (it raised NoMatches and the exit crashed)."""
-    held = asyncio.Event()
-
-    def held_lister(backend):
-        lister = snapshot_module.lister_for(backend)
-
-        async def listing(backend_, gig_id):
-            await held.wait()
-            return await lister(backend_, gig_id)
-
-        return listing
-
-    monkeypatch.setattr(source_module, "lister_for", held_lister)
+    held = hold_listing(monkeypatch)
     app, _backend, _gig_id = make_app(workers=300)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("3")
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        screen = app.screen
+        screen = await open_gig_unsettled(pilot)
         assert screen.source is not None and screen.source._draining
         await screen.query_one("#wv-detail").remove()
         held.set()

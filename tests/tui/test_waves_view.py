@@ -48,6 +48,17 @@ async def open_gig(pilot, waves: int = 0) -> WavesScreen:
     return screen
 
 
+async def open_gig_unsettled(pilot) -> WavesScreen:
+    """The first gig on the monitor, without waiting for its reads (a test may hold them)."""
+    await pilot.press("3")
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+    screen = pilot.app.screen
+    assert isinstance(screen, WavesScreen)
+    return screen
+
+
 def text(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
