@@ -167,6 +167,9 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
             cpu0, wall0 = time.process_time(), time.perf_counter()
             await asyncio.sleep(args.paused_seconds)
             found["paused_cpu"] = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    # The console closes its backend when it exits; a round that did not left its simulation
+    # host running beside every later round's (one more thread a round wanting the interpreter).
+    await backend.close()
     return found
 
 
