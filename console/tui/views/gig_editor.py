@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from console.backends.errors import BackendError
 from console.gig_facts import GigFacts
-from console.models import Gig, gig_warnings
+from console.models import Gig, GigCreate, GigUpdate, gig_warnings
 from console.tui import actions
 from console.tui import format as fmt
 from console.tui import gig_form
@@ -208,11 +208,7 @@ class GigEditor(Screen[None]):
         if self.mode == "view" or not (shown := self._shown_errors()):
             return
         name = (event.input.id or "").removeprefix("field-")
-        if self.mode == "create":
-            _, errors = gig_form.build_create(self.values(), self.cirro.now)
-        else:
-            assert self.gig is not None
-            _, errors = gig_form.build_update(self.gig, self.values(), self.cirro.now)
+        _, errors = self._build()
         self.show_errors({k: v for k, v in errors.items() if k in shown or k == name},
                          focus=False)
 
@@ -282,22 +278,25 @@ class GigEditor(Screen[None]):
             return
         self.dismiss()
 
+    def _build(self) -> tuple[GigCreate | GigUpdate | None, Errors]:
+        """What the fields would save: a new gig in create mode, else the changed fields."""
+        if self.mode == "create":
+            return gig_form.build_create(self.values(), self.cirro.now)
+        assert self.gig is not None
+        return gig_form.build_update(self.gig, self.values(), self.cirro.now)
+
     def action_save(self) -> None:
         if self.mode == "view" or self.cirro.refuse_if_read_only("save this gig"):
             return
-        if self.mode == "create":
-            create, errors = gig_form.build_create(self.values(), self.cirro.now)
-            self.show_errors(errors)
-            if create is not None:
-                self.cirro.confirm_create(create, self)
-            return
-        assert self.gig is not None
-        update, errors = gig_form.build_update(self.gig, self.values(), self.cirro.now)
+        built, errors = self._build()
         self.show_errors(errors)
-        if update is None and not errors:
+        if isinstance(built, GigCreate):
+            self.cirro.confirm_create(built, self)
+        elif isinstance(built, GigUpdate):
+            assert self.gig is not None
+            self.cirro.confirm_update(self.gig, built, self)
+        elif self.mode == "edit" and not errors:
             self.notify("Nothing changed")
-        elif update is not None:
-            self.cirro.confirm_update(self.gig, update, self)
 
     def saved(self, gig: Gig) -> None:
         """The backend accepted the change: show the gig as saved."""
