@@ -259,4 +259,7 @@ async def test_an_error_shown_follows_the_field_as_it_is_typed_into(make_app, ba
         await pilot.pause()
         assert "must be" not in "\n".join(screen_lines(app))
         assert error_text(app, "invitation_multiplier") == "" and app.focused is box
+        await pilot.press(*"0000")  # bad again once its error had cleared: said at once
+        await pilot.pause()
+        assert "must be at most 1,000 (got 30,000)" in "\n".join(screen_lines(app))
         assert backend.calls == []

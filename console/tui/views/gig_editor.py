@@ -67,6 +67,7 @@ class GigEditor(Screen[None]):
         self.mode: Mode = mode
         self.gig = gig
         self.initial = values if values is not None else gig_form.values_from_gig(gig)  # type: ignore[arg-type]
+        self._refused = False  # the last save was refused: the fields are checked as typed
 
     @property
     def cirro(self) -> CirroApp:
@@ -203,10 +204,12 @@ class GigEditor(Screen[None]):
                 if self.query_one(f"#error-{spec.name}").has_class("-shown")}
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """A field typed into after a refused save: the errors shown follow what the fields
-        now hold (never one naming a value no longer there), and the focus stays."""
-        if self.mode == "view" or not (shown := self._shown_errors()):
+        """A field typed into after a refused save: the errors shown, and the field's own,
+        follow what the fields now hold (never one naming a value no longer there, nor a value
+        made bad again after its error cleared), and the focus stays."""
+        if self.mode == "view" or not self._refused:
             return
+        shown = self._shown_errors()
         name = (event.input.id or "").removeprefix("field-")
         _, errors = self._build()
         self.show_errors({k: v for k, v in errors.items() if k in shown or k == name},
@@ -273,6 +276,7 @@ class GigEditor(Screen[None]):
         if self.mode == "edit" and self.gig is not None:
             self.mode = "view"
             self._load_values(gig_form.values_from_gig(self.gig))
+            self._refused = False
             self.show_errors({})
             self._apply_mode()
             return
@@ -289,6 +293,7 @@ class GigEditor(Screen[None]):
         if self.mode == "view" or self.cirro.refuse_if_read_only("save this gig"):
             return
         built, errors = self._build()
+        self._refused = bool(errors)
         self.show_errors(errors)
         if isinstance(built, GigCreate):
             self.cirro.confirm_create(built, self)
@@ -304,6 +309,7 @@ class GigEditor(Screen[None]):
         self.mode = "view"
         self.initial = gig_form.values_from_gig(gig)
         self._load_values(self.initial)
+        self._refused = False
         self.show_errors({})
         self._apply_mode()
 
