@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from typing import NamedTuple
 
+from console.give_way import paced
 from console.tui.widgets.virtual_table import (FilterTimeout, Row, RowFilter, VirtualTable,
                                                sorted_rows, sorts_before, view_index)
 
@@ -40,7 +41,7 @@ def table_state(sort: tuple[str, bool], row_filter: RowFilter | None, order: lis
     except FilterTimeout:
         return None
     if rows is None:
-        rows = {row.key: row for row in order}
+        rows = {row.key: row for row in paced(order)}
     return TableState(sort, row_filter, order, rows, view, view_index(view))
 
 
@@ -50,7 +51,7 @@ def rows_changed(rows: dict[str, Row], changed: Iterable[Row],
     rows = dict(rows)
     for key in removed:
         rows.pop(key, None)
-    for row in changed:
+    for row in paced(changed):
         rows[row.key] = row
     return rows
 
@@ -90,12 +91,12 @@ def placed(order: list[Row], old: Callable[[str], Row | None], changed: Iterable
     latest = {row.key: row for row in changed}  # the last change of a key wins
     gone = set(removed)
     moved = []
-    for key, row in latest.items():
+    for key, row in paced(latest.items()):
         before = None if key in gone else old(key)
         if before is None or before.sort_values[index] != row.sort_values[index]:
             moved.append(row)
     gone.update(row.key for row in moved)
-    kept = [latest.get(row.key, row) for row in order if row.key not in gone]
+    kept = [latest.get(row.key, row) for row in paced(order) if row.key not in gone]
     if len(moved) > RESORT_SHARE * (len(kept) + len(moved)):
         # The kept rows are in order: the sort merges the moved ones into them.
         return sorted_rows(kept + moved, index, reverse)

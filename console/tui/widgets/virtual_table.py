@@ -24,6 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from console.give_way import paced
 from console.tui import actions
 from console.tui.widgets.quiet_size import QuietVirtualSize
 
@@ -104,7 +105,7 @@ class RowFilter:
         inverted = self.inverted
         if self.literal is not None:
             literal = self.literal
-            return [r for r in rows if (literal in r.folded) != inverted]
+            return [r for r in paced(rows) if (literal in r.folded) != inverted]
         assert self.pattern is not None
         search, clock = self.pattern.search, time.monotonic
         deadline = clock() + FILTER_BUDGET
@@ -534,8 +535,8 @@ def sorted_rows(rows: Iterable[Row], index: int, reverse: bool) -> list[Row]:
     """``rows`` in a table's order by column ``index`` (pure: a thread may call it). Rows with an
     empty sort value (None) go last whatever the direction."""
     rows = list(rows)
-    present = [r for r in rows if r.sort_values[index] is not None]
-    absent = [r for r in rows if r.sort_values[index] is None]
+    present = [r for r in paced(rows) if r.sort_values[index] is not None]
+    absent = [r for r in paced(rows) if r.sort_values[index] is None]
     present.sort(key=lambda r: (r.sort_values[index], r.key), reverse=reverse)
     absent.sort(key=lambda r: r.key)
     return present + absent
@@ -543,7 +544,7 @@ def sorted_rows(rows: Iterable[Row], index: int, reverse: bool) -> list[Row]:
 
 def view_index(view: Sequence[Row]) -> dict[str, int]:
     """Each shown row's key and its position (pure: a thread may call it)."""
-    return {row.key: i for i, row in enumerate(view)}
+    return {row.key: i for i, row in paced(enumerate(view))}
 
 
 def sorts_before(a: Row, b: Row, index: int, reverse: bool) -> bool:

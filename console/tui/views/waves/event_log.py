@@ -6,6 +6,7 @@ from typing import Any, NamedTuple
 
 from textual.reactive import reactive
 
+from console.give_way import paced
 from console.monitor.events import MonitorEvent
 from console.monitor.model import LOG_LIMIT
 from console.tui.views.waves.built_table import BuiltTable
@@ -51,7 +52,7 @@ class EventLog(BuiltTable[Log, LogRows]):
         kept = () if restart else base.rows
         fresh = min(appended - (0 if restart else base.seen), len(events))
         first = appended - fresh
-        new = [event_row(first + i, e) for i, e in enumerate(events[len(events) - fresh:])]
+        new = [event_row(first + i, e) for i, e in paced(enumerate(events[len(events) - fresh:]))]
         rows = (kept + tuple(new))[-LOG_LIMIT:]
         dropped = [row.key for row in kept[:max(len(kept) + len(new) - LOG_LIMIT, 0)]]
         return Swap(LogRows(appended, rows), new[-len(rows):] if rows else [], dropped, restart)

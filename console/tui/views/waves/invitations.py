@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from textual.reactive import reactive
 
+from console.give_way import paced
 from console.models import GigInvitation
 from console.tui.views.waves.built_table import BuiltTable
 from console.tui.views.waves.rows import INVITATION_COLUMNS, invitation_row
@@ -48,7 +49,7 @@ class InvitationTable(BuiltTable[Wanted, Built]):
         invitations, selected = data
         built: dict[str, tuple[GigInvitation, Row]] = {}
         changed = []
-        for inv_id, inv in invitations.items():
+        for inv_id, inv in paced(invitations.items()):
             old = base.get(inv_id)
             if old is not None and old[0] is inv:
                 built[inv_id] = old
