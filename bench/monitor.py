@@ -33,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import StealMeter, describe  # noqa: E402
 from console.backends.controls import Frame  # noqa: E402
 from console.monitor.scenario import scenario  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
@@ -244,7 +245,11 @@ def main() -> int:
     parser.add_argument("--max-rounds", type=int, default=40)
     parser.add_argument("--paused-seconds", type=float, default=5.0)
     args = parser.parse_args()
-    report(asyncio.run(run(args)))
+    steal = StealMeter()
+    steal.start()
+    found = asyncio.run(run(args))
+    report(found)
+    print(describe(steal.share()))
     return 0
 
 
