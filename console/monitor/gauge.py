@@ -36,8 +36,30 @@ def caption(seats: Seats) -> str:
             f"({STATE_WORDS[seats_state(seats)]})")
 
 
-def render_gauge(seats: Seats, width: int, ascii_only: bool = False) -> Line:
-    """``width`` cells between brackets: the bar, the markers, then the caption."""
+def short_caption(seats: Seats) -> str:
+    """The caption as the gigs list writes seats (``accepted/min-max``), for narrow screens."""
+    limit = "" if seats.seats_max is None else f"-{seats.seats_max}"
+    return f"{seats.accepted}/{seats.seats_min}{limit} {STATE_WORDS[seats_state(seats)]}"
+
+
+MIN_BAR, MAX_BAR = 8, 40
+
+
+def fitted_gauge(seats: Seats, cells: int, ascii_only: bool = False) -> Line:
+    """The gauge in ``cells`` columns: the bar a third of them (8 to 40 cells), narrower where
+    the caption needs the room, and the short caption where the full one leaves no bar of 8."""
+    bar = max(min(cells // 3, MAX_BAR), MIN_BAR)
+    for text in (caption(seats), short_caption(seats)):
+        room = cells - len(text) - 3  # the brackets and the space before the caption
+        if room >= MIN_BAR:
+            return render_gauge(seats, min(bar, room), ascii_only, text)
+    return render_gauge(seats, MIN_BAR, ascii_only, text)  # cut only below ~30 columns
+
+
+def render_gauge(seats: Seats, width: int, ascii_only: bool = False,
+                 text: str | None = None) -> Line:
+    """``width`` cells between brackets: the bar, the markers, then the caption (``text``, by
+    default the full one)."""
     g = glyphs(ascii_only)
     width = max(width, 4)
     scale = max(seats.seats_max or seats.total_seats, seats.seats_min, seats.accepted, 1)
@@ -57,4 +79,4 @@ def render_gauge(seats: Seats, width: int, ascii_only: bool = False) -> Line:
         else:
             cells.append((g.empty, "empty"))
     cells.append(("]", "axis"))
-    return merge_runs(cells) + [Run(" " + caption(seats), state)]
+    return merge_runs(cells) + [Run(" " + (caption(seats) if text is None else text), state)]

@@ -14,15 +14,16 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.markup import escape
 from textual import work
 from textual.message import Message
-from textual.widgets import Static
 
 from console.forecast.executors import process_pool
 from console.forecast.executors import run_plan_soon
 from console.forecast.service import LiveForecast, live_plan, live_result, reading_of
 from console.forecast.state import ForecastError, GigReading, state_from
 from console.monitor.snapshot import GigSnapshot
+from console.tui.widgets.fitted import Fitted
 from console.waves import SimSettings
 
 MIN_INTERVAL = 15.0
@@ -30,6 +31,7 @@ RUNS = 100
 # Parts of ~10 runs (~40 ms each at 10,000 workers): a forecast cancelled (the fastest speed,
 # another gig, the monitor closed) leaves at most one part running.
 PARTS = 10
+PREFIX = "forecast: "
 
 # One background process for every monitor the console opens: starting one (numpy, scipy, the
 # console's models) costs a second or more of CPU, which each gig opened would pay again.
@@ -51,7 +53,7 @@ def _drop_pool() -> None:
         _POOL = None
 
 
-class ForecastLine(Static):
+class ForecastLine(Fitted):
     # The TUI tests of other features turn it off: each gig they open would cost seconds of
     # background CPU (and every settle would wait for it).
     enabled: ClassVar[bool] = True
@@ -63,7 +65,6 @@ class ForecastLine(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("forecast: computing...", **kwargs)
-        self._text = "forecast: computing..."
         self.result: LiveForecast | None = None
         self._gig_key: tuple[str, str] | None = None
         self._counts: tuple[int, ...] | None = None
@@ -72,10 +73,8 @@ class ForecastLine(Static):
         self._pending: tuple[Any, GigSnapshot, SimSettings, Path | None] | None = None
 
     def _say(self, text: str) -> None:
-        # Called at every reading: an unchanged line must not cost a layout and a repaint.
-        if text != self._text:
-            self._text = text
-            self.update(text)
+        # Where the line does not fit (60 columns), its place under the gauge says what it is.
+        self.show(escape(text), escape(text.removeprefix(PREFIX)))
 
     def gig_changed(self, backend: Any, snap: GigSnapshot, settings: SimSettings,
                     population_file: Path | None = None, fastest: bool = False) -> None:

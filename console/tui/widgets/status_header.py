@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # Data older than this many poll intervals is called stale.
 STALE_AFTER_POLLS = 3
+COMPACT_LEVELS = 3
 
 
 class StatusHeader(Widget):
@@ -36,19 +37,32 @@ class StatusHeader(Widget):
         self.set_interval(1.0, self.refresh)
 
     def render(self) -> Text:
+        # Cut, the line loses the connection state first (at 60 columns, "ago").
+        for compact in range(COMPACT_LEVELS):
+            text = self._line(compact)
+            if text.cell_len <= self.size.width:
+                break
+        return text
+
+    def _line(self, compact: int) -> Text:
+        """The header; from ``compact`` 1, without the year and the context's kind where it
+        repeats its name; from 2, without the kind."""
         app = self.cirro
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {self.view_title} ", style="bold reverse")
         text.append(f" {app.context_name}", style="bold")
-        text.append(f" ({app.context_kind})")
+        if not compact or (compact == 1 and app.context_kind != app.context_name):
+            text.append(f" ({app.context_kind})")
         if app.read_only:
             text.append(" RO", style="bold")
         text.append(" │ ")
         snapshot = app.snapshot
+        cut = slice(5, 16) if compact else slice(0, 16)
         if snapshot is not None:
-            text.append(("sim " if app.clock is not None else "") + fmt.full_timestamp(snapshot.now)[:16])
+            sim = "sim " if app.clock is not None else ""
+            text.append(sim + fmt.full_timestamp(snapshot.now)[cut])
         elif app.summary is not None:  # the gigs as saved, shown while the simulation opens
-            text.append(f"sim {fmt.full_timestamp(app.summary.now)[:16]} saved")
+            text.append(f"sim {fmt.full_timestamp(app.summary.now)[cut]} saved")
         if app.clock is not None:
             state = "paused" if app.clock.paused else speeds.label(app.clock.speed)
             text.append(f" {state}")

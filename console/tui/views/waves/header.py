@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from console.monitor.gauge import render_gauge
+from console.monitor.gauge import fitted_gauge
 from console.monitor.glyphs import Line, Run
 from console.tui import format as fmt
 from console.tui.views.waves.source import Reading
@@ -89,7 +89,7 @@ class GigHeader(Vertical):
         seats = self.reading.seats if self.reading is not None else None
         if seats is None:
             return [[Run("loading...", "label")]]
-        return [render_gauge(seats, max(min(width // 3, 40), 8), self.ascii_only)]
+        return [fitted_gauge(seats, width, self.ascii_only)]
 
 
 def counts_line(stats: GigStats, width: int) -> str:

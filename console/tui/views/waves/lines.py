@@ -6,11 +6,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from textual.widgets import Static
+from rich.markup import escape
 
 from console.monitor import speeds
 from console.plural import plural
 from console.tui import format as fmt
+from console.tui.widgets.fitted import Fitted
 from console.tui.widgets.virtual_table import VirtualTable
 from console.tui.widgets.wrapped import Wrapped
 
@@ -31,23 +32,25 @@ class MonitorLines:
     filter_error: str | None
     query_one: Any
     current_table: Any
-    _tabs_text: str = ""
 
     # Lines ----------------------------------------------------------------------------------------
     def _paint_tabs(self) -> None:
         if self.gig_id is None:
             return
-        parts = [f"[reverse]{PANE_KEYS[p]} {p}[/reverse]" if p == self.pane else
-                 f"{PANE_KEYS[p]} {p}" for p in PANES]
+        counts, quoted = [], []
         if (table := self.current_table()) is not None:
-            parts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
+            counts.append(f"{table.row_count}/{plural(table.total_count, 'row')}")
             if table.filter_text:
-                parts.append(fmt.quoted_filter(table.filter_text))
+                quoted.append(escape(fmt.quoted_filter(table.filter_text)))
         if self.pane == "invitations":
-            parts.append(f"{len(self.selected)} selected")
-        if (text := "  ".join(parts)) != self._tabs_text:  # fixed size: no layout pass
-            self._tabs_text = text
-            self.query_one("#wv-tabs", Static).update(text, layout=False)
+            counts.append(f"{len(self.selected)} selected")
+        shown = f"[reverse]{PANE_KEYS[self.pane]} {self.pane}[/reverse]"
+        full = [shown if p == self.pane else f"{PANE_KEYS[p]} {p}" for p in PANES]
+        # Narrow (60 columns), the other panes by their keys alone, then without the filter.
+        short = [shown if p == self.pane else PANE_KEYS[p] for p in PANES]
+        self.query_one("#wv-tabs", Fitted).show("  ".join(full + counts + quoted),
+                                                "  ".join(short + counts + quoted),
+                                                "  ".join(short + counts))
 
     def _paint_status(self) -> None:
         parts = []

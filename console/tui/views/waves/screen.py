@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher
 
 from console.backends.errors import BackendError
 from console.tui import actions
@@ -27,6 +27,7 @@ from console.tui.views.waves.overview import OverviewTable
 from console.tui.views.waves.source import MonitorSource, Reading
 from console.tui.views.waves.table_keys import TableKeys
 from console.tui.views.waves.wave_table import WaveTable
+from console.tui.widgets.fitted import Fitted
 from console.tui.widgets.forecast_line import ForecastLine
 from console.tui.widgets.virtual_table import VirtualTable
 from console.tui.widgets.wrapped import Wrapped
@@ -67,7 +68,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
             yield self.overview
             with Vertical(id="wv-detail"):
                 yield self.header
-                yield Static(id="wv-tabs")
+                yield Fitted(id="wv-tabs")
                 with ContentSwitcher(initial="wv-waves", id="wv-panes"):
                     yield self.waves_table
                     yield self.chart
