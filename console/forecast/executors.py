@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 
 import numpy as np
 
@@ -98,6 +98,11 @@ async def run_plan_soon(plan: Plan, runs: int, seed: int, executor: Executor,
     futures = submit_runs(plan, runs, seed, executor, parts)
     try:
         return joined([await asyncio.wrap_future(f) for f in futures])
-    finally:
+    except BrokenExecutor:
+        # The pool fails every part itself; a cancel racing its thread there makes that
+        # thread raise InvalidStateError (CPython 3.11 prints the traceback on the terminal).
+        raise
+    except BaseException:
         for future in futures:
             future.cancel()  # a no-op for the parts done or running
+        raise
