@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .glyphs import GlyphSet, Line, Role, Run, glyphs, merge_runs
-from .timefmt import clock
+from .timefmt import span_ends
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def render_chart(samples: Sequence[Sample], spec: ChartSpec,
                      for value, b in zip(columns, shaded))
         lines.append(merge_runs(cells))
     lines.append([Run("0".rjust(label_width) + g.corner + g.axis_h * plot_width, "axis")])
-    left, right = clock(spec.start), clock(spec.end)
+    left, right = span_ends(spec.start, spec.end)
     gap = max(plot_width - len(left) - len(right), 1)
     lines.append([Run(" " * (label_width + 1) + left + " " * gap + right, "label")])
     peak = max((s.pending for s in samples), default=0)

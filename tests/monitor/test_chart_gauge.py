@@ -62,3 +62,14 @@ def test_gauge_states_and_caption():
     assert "2 accepted  min 5  max 10  (below min)" in text
     full = plain(render_gauge(Seats(10, 10, 5, 10), 10, ascii_only=True))
     assert full.startswith("[##########]")
+
+
+def test_the_time_axis_gives_the_dates_when_the_chart_crosses_midnight():
+    day = 1_772_409_600  # 2026-03-02 00:00 UTC
+    samples = [Sample(at=day + 82_800, accepted=1, pending=3)]
+    within = ChartSpec(width=40, height=3, start=day + 3_600, end=day + 82_800)
+    axis = plain(render_chart(samples, within)[-2])
+    assert axis.split() == ["01:00:00", "23:00:00"]
+    across = ChartSpec(width=40, height=3, start=day - 3_600, end=day + 32_400)
+    axis = plain(render_chart(samples, across)[-2])
+    assert axis.split() == ["03-01", "23:00", "03-02", "09:00"] and len(axis) <= 40
