@@ -135,7 +135,8 @@ def test_editor_failures_are_clear(tmp_path):
     with pytest.raises(EditorError, match="cannot run editor '/nonexistent/ed'"):
         edit_text("{}", environ={"EDITOR": "/nonexistent/ed"})
     failing = _script(tmp_path, "sys.exit(3)")
-    with pytest.raises(EditorError, match="exited with status 3; edit discarded"):
+    name = Path(failing).name
+    with pytest.raises(EditorError, match=f"^editor '{name}' exited with status 3; edit discarded$"):
         edit_text("{}", environ={"EDITOR": failing})
 
 

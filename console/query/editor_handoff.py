@@ -52,9 +52,9 @@ def edit_text(text: str, *, suffix: str = ".json", environ: dict[str, str] | Non
         except OSError as exc:
             raise EditorError(f"cannot run editor {command[0]!r}: {exc.strerror or exc}") from None
         if result.returncode != 0:
-            raise EditorError(
-                f"editor {command[0]!r} exited with status {result.returncode}; edit discarded"
-            )
+            # By its name: the path it was found at made the toast wrap mid-sentence.
+            raise EditorError(f"editor {Path(command[0]).name!r} exited with status "
+                              f"{result.returncode}; edit discarded")
         try:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

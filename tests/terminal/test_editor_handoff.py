@@ -36,7 +36,7 @@ def test_f12_without_an_editor_with_a_failing_one_then_one_that_edits(demo_dir, 
         control.write_text("fail")
         fake_editor(bin_dir / "nano", control)  # the fallback, found at the next F12
         terminal.send("f12")
-        terminal.wait_for("exited with status 3; edit discarded")  # and the console draws again
+        terminal.wait_for("editor 'nano' exited with status 3; edit discarded")  # drawn again
         control.write_text("edit")
         terminal.send("f12")
         terminal.wait_for('"$gte": 4.5')  # the edit, back in the console's editor
