@@ -64,3 +64,22 @@ async def test_a_long_filter_s_error_is_named_and_nothing_previews_from_it(backe
         shown = region_text(app, screen.query_one("#filter-status"))
         assert shown == "rating.$near: $near is a MongoDB operator that cirro-console does not support"
         assert screen.current() is None and screen.has_edits()
+
+
+async def test_a_long_line_is_edited_without_highlighting_and_the_status_says_f3_formats_it(
+        backend):  # noqa: F811
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        editor = screen.editor("filter_query")
+        one_line = json.dumps(long_filter())
+        await set_filter(pilot, screen, one_line)
+        await settled(pilot, screen)
+        assert editor.language is None and not editor.cursor_blink
+        shown = region_text(app, screen.query_one("#filter-status"))
+        assert shown.startswith("valid, edited") and shown.endswith(
+            f"line 1 has {len(one_line):,} characters: F3 formats it (long lines edit slowly)")
+        await pilot.press("f3")
+        await settled(pilot, screen)
+        assert editor.language == "json" and editor.cursor_blink
+        assert region_text(app, screen.query_one("#filter-status")) == "valid, edited"

@@ -43,7 +43,7 @@ from console.tui.messages import Snapshot
 from console.tui.suspend import run_suspended
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
-from console.tui.widgets.json_editor import JsonEditor
+from console.tui.widgets.json_editor import LONG_LINE, JsonEditor
 from console.tui.widgets.wrapped import Wrapped
 
 # The debounce counts inside the 150 ms keystroke-to-preview budget: keep it short.
@@ -360,7 +360,7 @@ class QueriesScreen(ViewScreen):
         state.text = text
         state.checking = len(text) > SYNC_CHECK_CHARS
         if state.checking:
-            self._status(name).show("checking...")
+            self._status(name).show("checking...", self._long_line_hint(name))
             self.run_worker(partial(self._check_in_thread, name, text), thread=True,
                             exclusive=True, group=f"check-{name}", description="check query")
         else:
@@ -388,14 +388,20 @@ class QueriesScreen(ViewScreen):
                 editor.mark_problem(checked.json_problem)
             else:
                 editor.mark(checked.span)
-            status.show(checked.message)
+            status.show(checked.message, self._long_line_hint(name))
             status.add_class("-error")
         else:
             state.good, state.problem = checked, None
             editor.mark(None)
             changed = self.saved is not None and checked.query != getattr(self.saved, name)
-            status.show("valid, edited" if changed else "valid")
+            status.show("valid, edited" if changed else "valid", self._long_line_hint(name))
             status.remove_class("-error")
+
+    def _long_line_hint(self, name: str) -> str:
+        row, length = self.editor(name).longest_line()
+        if length <= LONG_LINE:
+            return ""
+        return f"line {row + 1} has {length:,} characters: F3 formats it (long lines edit slowly)"
 
     def edited_names(self) -> list[str]:
         """The queries whose editor differs from the saved one, a broken draft included."""
