@@ -10,9 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.tui import actions
+from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.tui.app import CirroApp
@@ -68,7 +69,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text("\n".join(f"! {w}" for w in app.key_warnings), style="bold"),
                              id="help-warnings")
             yield Static(help_table(app.keymap, self.current_scopes), id="help-table")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _scroll_to(self, y: float) -> None:
         # Immediate: a deferred scroll starts from the old offset, so keys in a burst lost steps.

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from console.tui.messages import Snapshot
 from console.tui.widgets.status_header import StatusHeader
+from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.tui.app import CirroApp
@@ -37,7 +37,7 @@ class ViewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.VIEW_TITLE)
         yield from self.compose_body()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.backends.errors import BackendError
 from console.gig_facts import GigFacts
@@ -27,6 +27,7 @@ from console.tui.gig_output import output_summary
 from console.tui.messages import Snapshot
 from console.tui.widgets.dialogs import ConfirmDialog
 from console.tui.widgets.status_header import StatusHeader
+from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.tui.app import CirroApp
@@ -90,7 +91,7 @@ class GigEditor(Screen[None]):
                 if spec.help:
                     yield Label(spec.help, classes="field-help", markup=False)
                 yield Label("", id=f"error-{spec.name}", classes="field-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _title(self) -> str:
         if self.mode == "create":

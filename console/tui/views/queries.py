@@ -21,7 +21,7 @@ from textual.containers import Horizontal, ScrollableContainer, Vertical, Vertic
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -45,6 +45,7 @@ from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import LONG_LINE, JsonEditor
 from console.tui.widgets.wrapped import Wrapped
+from console.tui.widgets.key_footer import KeyFooter
 
 # The debounce counts inside the 150 ms keystroke-to-preview budget: keep it short.
 DEBOUNCE_SECONDS = 0.05
@@ -131,7 +132,7 @@ class DiffScreen(ModalScreen[None]):
             yield Label("Edited against saved", classes="dialog-title")
             with VerticalScroll():
                 yield Static(diff_text(self.lines) if self.lines else "No changes.", id="diff")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
 
 class WhyNotScreen(ModalScreen[None]):
@@ -159,7 +160,7 @@ class WhyNotScreen(ModalScreen[None]):
                 with VerticalScroll():
                     yield Static("Pick a worker the filter rejects, or type any id.",
                                  id="why-result")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

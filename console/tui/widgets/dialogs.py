@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from console.tui import actions
+from console.tui.widgets.key_footer import KeyFooter
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -43,7 +44,7 @@ class ConfirmDialog(ModalScreen[bool]):
             if self.detail:
                 yield Label(self.detail, markup=False)
             yield Label(self._keys_hint(), markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _keys_hint(self) -> str:
         keymap = getattr(self.app, "keymap", {})
@@ -79,7 +80,7 @@ class PromptDialog(ModalScreen[str | None]):
             yield Input(self.value, id="prompt-input")
             if self.hint:
                 yield Label(self.hint, markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -109,7 +110,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, classes="dialog-title", markup=False)
             yield OptionList(*(Option(Content(label), id=key) for key, label in self.choices))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -13,11 +13,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from console.models import Gig
 from console.monitor.tuning import TUNABLE, TuningError, current_values, tuning_update
 from console.tui.widgets.dialogs import DIALOG_CSS
+from console.tui.widgets.key_footer import KeyFooter
 
 
 class TuningDialog(ModalScreen[dict[str, str] | None]):
@@ -43,7 +44,7 @@ class TuningDialog(ModalScreen[dict[str, str] | None]):
                 yield Input(self.values[name], id=f"tune-{name}", compact=True)  # one line each
             yield Label("", classes="dialog-error", markup=False)
             yield Label("enter saves · escape cancels")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.error:
