@@ -44,3 +44,14 @@ async def test_a_click_on_a_key_in_the_footer_presses_it():
         await pilot.click(KeyFooter, offset=(len(line.rstrip()) + 3, 0))  # past the keys
         await settle(pilot)
         assert (await backend.gig_stats(gig_id)).waves_sent == before + 1
+
+
+async def test_at_60_columns_the_footer_closes_up_and_keeps_the_help_key():
+    app, _, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_gig(pilot)
+        assert screen_lines(app)[-1].startswith(" ⏎ watch  esc back  / filter  n step")
+        await pilot.resize_terminal(60, 24)
+        await settle(pilot)
+        assert screen_lines(app)[-1].rstrip() == (
+            " ⏎ watch esc back / filter n step q Quit ^p Palette ? Help")

@@ -61,8 +61,18 @@ class KeyFooter(Widget):
             self.refresh()
 
     def render(self) -> Text:
+        line, shown = self._line(compact=False)
+        if line.cell_len > self.size.width:  # cut, the help key at the end was lost first
+            line, shown = self._line(compact=True)
+        self._shown = shown
+        return line
+
+    def _line(self, compact: bool) -> tuple[Text, list[Shown]]:
+        """`` key description `` per key; ``compact``: `` key description`` (one space less
+        between keys, as Textual's compact footer)."""
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
+        before, after = (" ", "") if compact else ("", " ")
         line = Text(no_wrap=True, overflow="crop", end="")
         shown: list[Shown] = []
         actions: set[str] = set()
@@ -72,12 +82,11 @@ class KeyFooter(Widget):
             actions.add(binding.action)
             start = line.cell_len
             dim = None if enabled else DIM
-            line.append(f" {self.app.get_key_display(binding)} ", key_style + dim)
+            line.append(f" {self.app.get_key_display(binding)}{after}", key_style + dim)
             if binding.description:
-                line.append(f"{binding.description} ", description_style + dim)
+                line.append(f"{before}{binding.description}{after}", description_style + dim)
             shown.append(Shown(binding.key, start, line.cell_len))
-        self._shown = shown
-        return line
+        return line, shown
 
     def on_click(self, event: events.Click) -> None:
         for item in self._shown:
