@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from console.tui.messages import Snapshot
-from console.tui.widgets.status_header import StatusHeader
 from console.tui.widgets.key_footer import KeyFooter
+from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from console.tui.app import CirroApp

@@ -26,8 +26,8 @@ from console.tui.gig_form import FIELDS, Errors, FieldSpec, Values
 from console.tui.gig_output import output_summary
 from console.tui.messages import Snapshot
 from console.tui.widgets.dialogs import ConfirmDialog
-from console.tui.widgets.status_header import StatusHeader
 from console.tui.widgets.key_footer import KeyFooter
+from console.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from console.tui.app import CirroApp

@@ -43,9 +43,9 @@ from console.tui.messages import Snapshot
 from console.tui.suspend import run_suspended
 from console.tui.views.base import ViewScreen
 from console.tui.widgets.dialogs import DIALOG_CSS, ChoiceDialog, ConfirmDialog
-from console.tui.widgets.json_editor import LONG_LINE, JsonEditor
-from console.tui.widgets.wrapped import Wrapped
+from console.tui.widgets.json_editor import JsonEditor
 from console.tui.widgets.key_footer import KeyFooter
+from console.tui.widgets.wrapped import Wrapped
 
 # The debounce counts inside the 150 ms keystroke-to-preview budget: keep it short.
 DEBOUNCE_SECONDS = 0.05
@@ -399,9 +399,9 @@ class QueriesScreen(ViewScreen):
             status.remove_class("-error")
 
     def _long_line_hint(self, name: str) -> str:
-        row, length = self.editor(name).longest_line()
-        if length <= LONG_LINE:
+        if (long := self.editor(name).long_line()) is None:
             return ""
+        row, length = long
         return f"line {row + 1} has {length:,} characters: F3 formats it (long lines edit slowly)"
 
     def edited_names(self) -> list[str]:

@@ -18,11 +18,6 @@ class Fitted(Static):
         self.forms: tuple[str, ...] = forms or ("",)
         self._shown = self.forms[0]
 
-    @property
-    def text(self) -> str:
-        """The full form, as plain text."""
-        return Text.from_markup(self.forms[0]).plain
-
     def show(self, *forms: str) -> None:
         self.forms = forms or ("",)
         self._paint()
@@ -32,13 +27,9 @@ class Fitted(Static):
 
     def _paint(self) -> None:
         width = self.content_size.width
-        shown = self.forms[-1]
-        if not width:  # before the first layout: the full form, until the resize says
-            shown = self.forms[0]
-        for form in self.forms:
-            if Text.from_markup(form).cell_len <= width:
-                shown = form
-                break
+        fitting = (form for form in self.forms if Text.from_markup(form).cell_len <= width)
+        # Before the first layout (no width) the full form, until the resize says.
+        shown = next(fitting, self.forms[-1]) if width else self.forms[0]
         # Called at every reading: an unchanged line must not cost a layout and a repaint;
         # one line of fixed height needs no layout pass.
         if shown != self._shown:

@@ -44,18 +44,19 @@ class JsonEditor(QuietVirtualSize, TextArea):
         self._mark: Span | None = None
         self._fit_to_lines()
 
-    def longest_line(self) -> tuple[int, int]:
-        """The 0-based row of the longest line and its length."""
+    def long_line(self) -> tuple[int, int] | None:
+        """The 0-based row and length of the longest line, when it is over ``LONG_LINE``."""
         lines = self.document.lines
         row = max(range(len(lines)), key=lambda i: len(lines[i]), default=0)
-        return row, len(lines[row]) if lines else 0
+        length = len(lines[row]) if lines else 0
+        return (row, length) if length > LONG_LINE else None
 
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         self._fit_to_lines()
 
     def _fit_to_lines(self) -> None:
         """Without highlighting and cursor blink while a line is longer than ``LONG_LINE``."""
-        long = self.longest_line()[1] > LONG_LINE
+        long = self.long_line() is not None
         if self.language != (language := None if long else "json"):
             self.language = language
         self.cursor_blink = not long

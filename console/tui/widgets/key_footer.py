@@ -1,8 +1,8 @@
 """The footer: the focused screen's shown bindings as one line of text.
 
-Textual's ``Footer`` recomposes at every change of the bindings (each focus move: each pane of
-the wave monitor has its own keys), mounting a widget per key and styling each anew; in the
-monitor that was 3-5 ms of a pane switch's 15 ms. This one repaints a line: a change of the
+Textual's ``Footer`` recomposes whenever the screen says its bindings changed, which it does at
+every focus move (each pane switch of the wave monitor), mounting a widget per key and styling
+each anew: 3-5 ms of a settled pane switch's 15 ms. This one repaints a line: a change of the
 bindings costs no mount and no layout. A click on a key presses it, as on Textual's.
 """
 
