@@ -83,3 +83,19 @@ async def test_a_long_line_is_edited_without_highlighting_and_the_status_says_f3
         await settled(pilot, screen)
         assert editor.language == "json" and editor.cursor_blink
         assert region_text(app, screen.query_one("#filter-status")) == "valid, edited"
+
+
+async def test_a_long_line_that_is_not_json_is_not_offered_to_f3(backend):  # noqa: F811
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        broken = json.dumps(long_filter())[:-1]
+        await set_filter(pilot, screen, broken)
+        for _ in range(500):
+            if screen.edited["filter_query"].problem is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        shown = region_text(app, screen.query_one("#filter-status"))
+        assert shown.startswith("JSON line 1") and shown.endswith(
+            f"line 1 has {len(broken):,} characters (long lines edit slowly)")

@@ -361,7 +361,7 @@ class QueriesScreen(ViewScreen):
         state.text = text
         state.checking = len(text) > SYNC_CHECK_CHARS
         if state.checking:
-            self._status(name).show("checking...", self._long_line_hint(name))
+            self._status(name).show("checking...", self._long_line_hint(name, formats=False))
             self.run_worker(partial(self._check_in_thread, name, text), thread=True,
                             exclusive=True, group=f"check-{name}", description="check query")
         else:
@@ -389,7 +389,8 @@ class QueriesScreen(ViewScreen):
                 editor.mark_problem(checked.json_problem)
             else:
                 editor.mark(checked.span)
-            status.show(checked.message, self._long_line_hint(name))
+            status.show(checked.message,
+                        self._long_line_hint(name, formats=checked.json_problem is None))
             status.add_class("-error")
         else:
             state.good, state.problem = checked, None
@@ -398,11 +399,13 @@ class QueriesScreen(ViewScreen):
             status.show("valid, edited" if changed else "valid", self._long_line_hint(name))
             status.remove_class("-error")
 
-    def _long_line_hint(self, name: str) -> str:
+    def _long_line_hint(self, name: str, formats: bool = True) -> str:
+        """``formats``: the text parses as JSON, so F3 can break the line up."""
         if (long := self.editor(name).long_line()) is None:
             return ""
         row, length = long
-        return f"line {row + 1} has {length:,} characters: F3 formats it (long lines edit slowly)"
+        f3 = ": F3 formats it" if formats else ""
+        return f"line {row + 1} has {length:,} characters{f3} (long lines edit slowly)"
 
     def edited_names(self) -> list[str]:
         """The queries whose editor differs from the saved one, a broken draft included."""
