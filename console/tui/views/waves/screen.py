@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.widgets import ContentSwitcher
 
 from console.backends.errors import BackendError
@@ -62,6 +62,8 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         self.chart = ChartPane(ascii_only, id="wv-chart")
         self.invitations_table = InvitationTable(id="wv-invitations")
         self.events_table = EventLog(id="wv-events")
+        for hidden in (self.chart, self.invitations_table, self.events_table):
+            hidden.display = False  # the waves pane shows first (see show_pane)
 
     def compose_body(self) -> ComposeResult:
         with ContentSwitcher(initial="wv-overview", id="wv-mode"):
@@ -69,7 +71,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
             with Vertical(id="wv-detail"):
                 yield self.header
                 yield Fitted(id="wv-tabs")
-                with ContentSwitcher(initial="wv-waves", id="wv-panes"):
+                with Container(id="wv-panes"):
                     yield self.waves_table
                     yield self.chart
                     yield self.invitations_table
@@ -202,5 +204,8 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         for name, table in (("waves", self.waves_table), ("invitations", self.invitations_table),
                             ("events", self.events_table)):
             table.show(name == pane)
-        self.query_one("#wv-panes", ContentSwitcher).current = f"wv-{pane}"
+        # The panes' own display, not a ContentSwitcher: its `current` repaints the whole
+        # container (every line of it, all hidden behind the pane) at each switch.
+        for widget in (self.waves_table, self.chart, self.invitations_table, self.events_table):
+            widget.display = widget.id == f"wv-{pane}"
         self._paint_tabs()
