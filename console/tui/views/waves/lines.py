@@ -29,13 +29,15 @@ class MonitorLines:
     selected: set[str]
     poll_clock: Any
     overview: VirtualTable
+    tabs: Fitted
     filter_error: str | None
     query_one: Any
     current_table: Any
 
     # Lines ----------------------------------------------------------------------------------------
     def _paint_tabs(self) -> None:
-        if self.gig_id is None:
+        # Not attached: the app is closing, the panes went first (a build may still report).
+        if self.gig_id is None or not self.tabs.is_attached:
             return
         counts, quoted = [], []
         if (table := self.current_table()) is not None:
@@ -48,9 +50,8 @@ class MonitorLines:
         full = [shown if p == self.pane else f"{PANE_KEYS[p]} {p}" for p in PANES]
         # Narrow (60 columns), the other panes by their keys alone, then without the filter.
         short = [shown if p == self.pane else PANE_KEYS[p] for p in PANES]
-        self.query_one("#wv-tabs", Fitted).show("  ".join(full + counts + quoted),
-                                                "  ".join(short + counts + quoted),
-                                                "  ".join(short + counts))
+        self.tabs.show("  ".join(full + counts + quoted), "  ".join(short + counts + quoted),
+                       "  ".join(short + counts))
 
     def _paint_status(self) -> None:
         parts = []

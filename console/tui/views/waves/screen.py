@@ -58,6 +58,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         ascii_only = ascii_terminal()
         self.overview = OverviewTable(id="wv-overview")
         self.header = GigHeader(ascii_only)
+        self.tabs = Fitted(id="wv-tabs")
         self.waves_table = WaveTable(id="wv-waves")
         self.chart = ChartPane(ascii_only, id="wv-chart")
         self.invitations_table = InvitationTable(id="wv-invitations")
@@ -70,7 +71,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
             yield self.overview
             with Vertical(id="wv-detail"):
                 yield self.header
-                yield Fitted(id="wv-tabs")
+                yield self.tabs
                 with Container(id="wv-panes"):
                     yield self.waves_table
                     yield self.chart
