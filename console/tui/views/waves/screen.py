@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Container, Vertical
-from textual.widgets import ContentSwitcher
+from textual.containers import Vertical
 
 from console.backends.errors import BackendError
 from console.tui import actions
@@ -40,10 +39,8 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
     # focus, so switching panes changes no focus (which would rebuild the footer each time).
     BINDINGS: ClassVar = actions.bindings("waves") + actions.bindings("list")
     DEFAULT_CSS = """
-    WavesScreen #wv-mode { height: 1fr; }
     WavesScreen #wv-detail { height: 1fr; }
     WavesScreen #wv-tabs { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
-    WavesScreen #wv-panes { height: 1fr; }
     WavesScreen #wv-status { width: 100%; background: $panel; color: $text-muted; padding: 0 1; }
     WavesScreen MonitorFilter { display: none; }
     WavesScreen MonitorFilter.-shown { display: block; }
@@ -63,20 +60,22 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         self.chart = ChartPane(ascii_only, id="wv-chart")
         self.invitations_table = InvitationTable(id="wv-invitations")
         self.events_table = EventLog(id="wv-events")
-        for hidden in (self.chart, self.invitations_table, self.events_table):
-            hidden.display = False  # the waves pane shows first (see show_pane)
+        self.detail = Vertical(id="wv-detail")
+        # Shown by their own display, not ContentSwitchers: a switcher's `current` repaints the
+        # whole container (every line of it, all hidden behind what it shows) at each switch,
+        # and each container level is one more widget every repaint of a pane goes through.
+        for hidden in (self.detail, self.chart, self.invitations_table, self.events_table):
+            hidden.display = False  # the overview, then the waves pane, show first
 
     def compose_body(self) -> ComposeResult:
-        with ContentSwitcher(initial="wv-overview", id="wv-mode"):
-            yield self.overview
-            with Vertical(id="wv-detail"):
-                yield self.header
-                yield self.tabs
-                with Container(id="wv-panes"):
-                    yield self.waves_table
-                    yield self.chart
-                    yield self.invitations_table
-                    yield self.events_table
+        yield self.overview
+        with self.detail:
+            yield self.header
+            yield self.tabs
+            yield self.waves_table
+            yield self.chart
+            yield self.invitations_table
+            yield self.events_table
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
         yield Wrapped(id="wv-status")
@@ -171,7 +170,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         self.source = source
         self.invitations_table.start_over()
         self.events_table.start_over()
-        self.query_one("#wv-mode", ContentSwitcher).current = "wv-detail"
+        self.overview.display, self.detail.display = False, True
         self.show_pane(self.pane)
         if self.backend.simulation is None:
             source.start_polling(self.cirro.poll_interval, after=self._paint_status)
@@ -187,7 +186,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         if self.gig_id is None:
             return
         self._close_source()
-        self.query_one("#wv-mode", ContentSwitcher).current = "wv-overview"
+        self.overview.display, self.detail.display = True, False
         self._paint_status()
 
     def on_demo_reset(self, _: DemoReset) -> None:
@@ -205,8 +204,6 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         for name, table in (("waves", self.waves_table), ("invitations", self.invitations_table),
                             ("events", self.events_table)):
             table.show(name == pane)
-        # The panes' own display, not a ContentSwitcher: its `current` repaints the whole
-        # container (every line of it, all hidden behind the pane) at each switch.
         for widget in (self.waves_table, self.chart, self.invitations_table, self.events_table):
             widget.display = widget.id == f"wv-{pane}"
         self._paint_tabs()
