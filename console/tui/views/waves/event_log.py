@@ -30,7 +30,8 @@ class Swap(NamedTuple):
 
 
 class EventLog(BuiltTable[Log, LogRows]):
-    log: reactive[Log] = reactive((0, ()), init=False)
+    # No repaint of its own: the rows it builds repaint the table when they are swapped in.
+    log: reactive[Log] = reactive((0, ()), init=False, repaint=False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(EVENT_COLUMNS, base=LogRows(0, ()), follow=True, **kwargs)

@@ -27,7 +27,8 @@ class Rows(NamedTuple):
 
 
 class InvitationTable(BuiltTable[Wanted, Built]):
-    invitations: reactive[Mapping[str, GigInvitation]] = reactive(dict, init=False)
+    # No repaint of its own: the rows it builds repaint the table when they are swapped in.
+    invitations: reactive[Mapping[str, GigInvitation]] = reactive(dict, init=False, repaint=False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(INVITATION_COLUMNS, base={}, **kwargs)

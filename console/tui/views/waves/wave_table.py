@@ -13,7 +13,8 @@ from console.tui.widgets.virtual_table import VirtualTable
 
 
 class WaveTable(ShownOnly, VirtualTable):
-    waves: reactive[tuple[WaveRecord, ...]] = reactive((), init=False)
+    # No repaint of its own: set_rows repaints the rows that changed.
+    waves: reactive[tuple[WaveRecord, ...]] = reactive((), init=False, repaint=False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(WAVE_COLUMNS, **kwargs)
