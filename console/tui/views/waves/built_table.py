@@ -16,7 +16,7 @@ is not swapped in: the changes are applied on the loop instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from textual import work
@@ -49,18 +49,19 @@ class RowsBuilt(Message, bubble=False):
         self.state = state
 
 
-class RowsSwapped(Message):
-    """A table took a build's rows (its counts changed)."""
-
-
 class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
     """Subclasses give :meth:`build` (runs in the thread), :meth:`take` and :meth:`apply` (on the
     loop), and hold their rows' state in ``self.base``, replaced (never changed in place) by
     :meth:`take`; :meth:`base_rows` are the rows of that model."""
 
-    def __init__(self, *args: Any, base: Base, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, base: Base, on_swapped: Callable[[], None] = lambda: None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.base: Base = base
+        # Called as rows go in (their counts changed), in the same turn of the loop: what it
+        # repaints (the tab counts) joins the rows' screen update; a message would land a turn
+        # later, a second update at every frame.
+        self._on_swapped = on_swapped
         self._next: Data | None = None
         self._building = False
         self._generation = 0  # bumped by reset: a build of before is dropped, not redone
@@ -135,7 +136,7 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
                     self.swap(state)
                 else:
                     self.apply(message.result)
-                self.post_message(RowsSwapped())
+                self._on_swapped()
         elif current and self._next is None:
             self._next = message.data  # built on rows the table no longer has: again
         if self._next is not None:
@@ -182,4 +183,4 @@ class BuiltTable(ShownOnly, KeyedTable, Generic[Data, Base]):
             keys = {row.key for row in model}
             self.update_rows([row for row in model if rows.get(row.key) is not row],
                              [key for key in rows if key not in keys])
-        self.post_message(RowsSwapped())
+        self._on_swapped()

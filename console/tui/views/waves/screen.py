@@ -13,7 +13,6 @@ from console.backends.errors import BackendError
 from console.tui import actions
 from console.tui.messages import DemoReset, Snapshot
 from console.tui.views.base import ViewScreen
-from console.tui.views.waves.built_table import RowsSwapped
 from console.tui.views.waves.chart import ChartPane, ascii_terminal
 from console.tui.views.waves.clock_commands import ClockCommands
 from console.tui.views.waves.gig_commands import GigCommands
@@ -58,8 +57,8 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         self.tabs = Fitted(id="wv-tabs")
         self.waves_table = WaveTable(id="wv-waves")
         self.chart = ChartPane(ascii_only, id="wv-chart")
-        self.invitations_table = InvitationTable(id="wv-invitations")
-        self.events_table = EventLog(id="wv-events")
+        self.invitations_table = InvitationTable(id="wv-invitations", on_swapped=self._paint_tabs)
+        self.events_table = EventLog(id="wv-events", on_swapped=self._paint_tabs)
         self.detail = Vertical(id="wv-detail")
         # Shown by their own display, not ContentSwitchers: a switcher's `current` repaints the
         # whole container (every line of it, all hidden behind what it shows) at each switch,
@@ -149,9 +148,6 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
 
     def on_forecast_line_ready(self, message: ForecastLine.Ready) -> None:
         self.chart.forecast = message.result
-
-    def on_rows_swapped(self, _: RowsSwapped) -> None:
-        self._paint_tabs()
 
     # Navigation -----------------------------------------------------------------------------------
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
