@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 
+from held_executor import wait_for  # noqa: F401  (the TUI tests import it from here)
+
 from console.tui.app import CirroApp
 from console.tui.widgets.forecast_line import ForecastLine
 from .fakes import FakeBackend, sample_gigs
@@ -43,12 +45,6 @@ async def listed(pilot, count: int | None = None) -> None:
     raise AssertionError("the gig list was never painted")
 
 
-async def wait_for(condition, seconds: float = 10.0) -> None:
-    """Until ``condition()`` holds (a test failure after ``seconds``)."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 def count_repaints(monkeypatch, widget_class) -> list:

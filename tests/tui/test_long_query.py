@@ -9,6 +9,7 @@ import threading
 
 from console.tui.views import queries
 
+from .conftest import wait_for
 from .screen import region_text
 from .test_queries_view import FILTER, open_queries, queries_view, set_filter, settled
 from .test_queries_view import backend  # noqa: F401  (a fixture)
@@ -56,10 +57,7 @@ async def test_a_long_filter_s_error_is_named_and_nothing_previews_from_it(backe
         screen = await queries_view(pilot)
         text = json.dumps(long_filter({"rating": {"$near": 3}}), indent=2)
         await set_filter(pilot, screen, text)
-        for _ in range(500):
-            if screen.edited["filter_query"].problem is not None:
-                break
-            await pilot.pause(0.01)
+        await wait_for(lambda: screen.edited["filter_query"].problem is not None)
         await pilot.pause()
         shown = region_text(app, screen.query_one("#filter-status"))
         assert shown == "rating.$near: $near is a MongoDB operator that cirro-console does not support"
@@ -91,10 +89,7 @@ async def test_a_long_line_that_is_not_json_is_not_offered_to_f3(backend):  # no
         screen = await queries_view(pilot)
         broken = json.dumps(long_filter())[:-1]
         await set_filter(pilot, screen, broken)
-        for _ in range(500):
-            if screen.edited["filter_query"].problem is not None:
-                break
-            await pilot.pause(0.01)
+        await wait_for(lambda: screen.edited["filter_query"].problem is not None)
         await pilot.pause()
         shown = region_text(app, screen.query_one("#filter-status"))
         assert shown.startswith("JSON line 1") and shown.endswith(

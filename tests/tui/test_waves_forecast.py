@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 import time
-from concurrent.futures import Executor, Future
-
 import pytest
+from held_executor import HeldExecutor
 
 from console.tui.widgets import forecast_line
 from console.tui.widgets.forecast_line import ForecastLine
@@ -46,23 +45,6 @@ async def test_at_the_fastest_speed_the_forecast_holds():
         app.clock.paused = False
         await wait_for(seconds=30, condition=lambda: "held at the fastest speed" in text(screen, "#wv-forecast"))
         assert screen.query_one(ForecastLine).result is None
-
-
-class HeldExecutor(Executor):
-    """Takes the forecast's runs and runs none of them until told."""
-
-    def __init__(self) -> None:
-        self.submitted: list[Future] = []
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        self.submitted.append(future)
-        return future
-
-    def release(self) -> None:
-        for future in self.submitted:
-            if not future.done():
-                future.set_exception(RuntimeError("released by the test"))
 
 
 async def test_a_forecast_the_fastest_speed_holds_gives_up_its_runs_not_begun(monkeypatch):
