@@ -59,22 +59,21 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         self.chart = ChartPane(ascii_only, id="wv-chart")
         self.invitations_table = InvitationTable(id="wv-invitations", on_swapped=self._paint_tabs)
         self.events_table = EventLog(id="wv-events", on_swapped=self._paint_tabs)
+        self.panes = {"waves": self.waves_table, "chart": self.chart,
+                      "invitations": self.invitations_table, "events": self.events_table}
         self.detail = Vertical(id="wv-detail")
         # Shown by their own display, not ContentSwitchers: a switcher's `current` repaints the
         # whole container (every line of it, all hidden behind what it shows) at each switch,
         # and each container level is one more widget every repaint of a pane goes through.
-        for hidden in (self.detail, self.chart, self.invitations_table, self.events_table):
-            hidden.display = False  # the overview, then the waves pane, show first
+        self.detail.display = False  # the overview shows first
+        self._show_only(self.pane)
 
     def compose_body(self) -> ComposeResult:
         yield self.overview
         with self.detail:
             yield self.header
             yield self.tabs
-            yield self.waves_table
-            yield self.chart
-            yield self.invitations_table
-            yield self.events_table
+            yield from self.panes.values()
         yield MonitorFilter(placeholder="filter: regex over the row text, leading ! excludes",
                             id="wv-filter")
         yield Wrapped(id="wv-status")
@@ -200,6 +199,9 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         for name, table in (("waves", self.waves_table), ("invitations", self.invitations_table),
                             ("events", self.events_table)):
             table.show(name == pane)
-        for widget in (self.waves_table, self.chart, self.invitations_table, self.events_table):
-            widget.display = widget.id == f"wv-{pane}"
+        self._show_only(pane)
         self._paint_tabs()
+
+    def _show_only(self, pane: str) -> None:
+        for name, widget in self.panes.items():
+            widget.display = name == pane
