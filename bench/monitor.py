@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import StealMeter, describe  # noqa: E402
+from bench.percentile import percentile  # noqa: E402
 from console.backends.controls import Frame  # noqa: E402
 from console.monitor.scenario import scenario  # noqa: E402
 from console.tui.app import CirroApp  # noqa: E402
@@ -177,8 +178,8 @@ async def play_round(args: argparse.Namespace, rng: random.Random, busy_wanted: 
 def summary(ms: list[float]) -> dict[str, float]:
     if not ms:
         return {"n": 0, "p50": float("nan"), "p95": float("nan"), "max": float("nan")}
-    p95 = statistics.quantiles(ms, n=20)[-1] if len(ms) > 1 else ms[0]
-    return {"n": len(ms), "p50": statistics.median(ms), "p95": p95, "max": max(ms)}
+    return {"n": len(ms), "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
+            "max": max(ms)}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -42,6 +42,10 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.percentile import percentile  # noqa: E402
+
 LIVE_GIGS = ("3", "4", "5", "6")  # the demo's live gigs: their invitations take actions
 SCHEDULED_GIGS = ("7", "8")  # the demo's gigs that have not started: any field may change
 USERS = range(1, 5001)
@@ -59,13 +63,6 @@ class Samples:
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 class RawResponse:
