@@ -32,6 +32,7 @@ from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed,
                                   SnapshotReady)
 from console.tui.palette import ActionsProvider
 from console.tui.theme import CIRRO_THEMES
+from console.tui.timer_ticks import skip_to_next_tick
 from console.tui.views import VIEWS, later
 from console.tui.views.base import HoldsEdits, ViewScreen
 
@@ -97,6 +98,7 @@ class CirroApp(App[None]):
         # switching to it on mount held the first frame back for switch_mode's 50 ms
         # delay_update, and parsed the CSS twice more.
         self.DEFAULT_MODE = start_view
+        skip_to_next_tick()  # before the app's timers start
         super().__init__()
         self.start_view = start_view
         for cirro_theme in CIRRO_THEMES:
