@@ -105,14 +105,31 @@ def render_chart(samples: Sequence[Sample], spec: ChartSpec,
         ends = column_ends(spec.start, spec.end, plot_width)
         columns = [None if t > band[0].at else c for t, c in zip(ends, columns)]
 
+    # Each column's rows once; then each cell is a few comparisons (a chart is ~2,000 cells,
+    # drawn on the event loop when the pane shows).
+    reach = [_reach(value, b, top, height) for value, b in zip(columns, shaded)]
+    band_cell: tuple[str, Role] = (g.empty, "band")
+    above_cell: tuple[str, Role] = (g.above, "pending")
+    pending_cell: tuple[str, Role] = (g.pending, "pending")
+    bar_cell: tuple[str, Role] = (g.bar, "accepted")
     lines: list[Line] = []
     for row in range(height, 0, -1):
         label = str(top) if row == height else str(limit_rows.get(row, ""))
         cells: list[tuple[str, Role]] = [(ch, "label") for ch in label.rjust(label_width)]
         cells.append((g.axis_v, "axis"))
-        cells.extend(_band_cell(b, row, top, height, g) or
-                     _cell(value, row, top, height, row in limit_rows, g)
-                     for value, b in zip(columns, shaded))
+        rest: tuple[str, Role] = (g.limit, "limit") if row in limit_rows else (" ", "empty")
+        top_row = row == height
+        for band_low, band_high, above, pending, accepted in reach:
+            if band_low <= row <= band_high:
+                cells.append(band_cell)
+            elif above and top_row:
+                cells.append(above_cell)
+            elif pending == row:
+                cells.append(pending_cell)
+            elif row <= accepted:
+                cells.append(bar_cell)
+            else:
+                cells.append(rest)
         lines.append(merge_runs(cells))
     lines.append([Run("0".rjust(label_width) + g.corner + g.axis_h * plot_width, "axis")])
     left, right = span_ends(spec.start, spec.end)
@@ -131,27 +148,18 @@ def chart_top(samples: Sequence[Sample], spec: ChartSpec, band: Sequence[BandPoi
     return base + max(base // 4, 1)
 
 
-def _band_cell(point: BandPoint | None, row: int, top: int, height: int,
-               g: GlyphSet) -> tuple[str, Role] | None:
-    if point is None:
-        return None
-    if _row(point.low, top, height) <= row <= max(_row(point.high, top, height), 1):
-        return g.empty, "band"
-    return None
-
-
-def _cell(value: Sample | None, row: int, top: int, height: int, on_limit: bool,
-          g: GlyphSet) -> tuple[str, Role]:
-    if value is not None:
-        if value.pending > top and row == height:
-            return g.above, "pending"
-        if 0 < value.pending <= top and _row(value.pending, top, height) == row:
-            return g.pending, "pending"
-        if row <= _row(value.accepted, top, height):
-            return g.bar, "accepted"
-    if on_limit:
-        return g.limit, "limit"
-    return " ", "empty"
+def _reach(value: Sample | None, point: BandPoint | None, top: int,
+           height: int) -> tuple[int, int, bool, int, int]:
+    """One column: the rows the forecast band covers (low > high when none), whether pending
+    is above the scale, the row of its marker (0: none) and the top row of the accepted bar.
+    A band cell hides the sample's; a marker hides the bar under it."""
+    band_low, band_high = 1, 0
+    if point is not None:
+        band_low, band_high = _row(point.low, top, height), max(_row(point.high, top, height), 1)
+    if value is None:
+        return band_low, band_high, False, 0, 0
+    pending = _row(value.pending, top, height) if 0 < value.pending <= top else 0
+    return band_low, band_high, value.pending > top, pending, _row(value.accepted, top, height)
 
 
 def _legend(g: GlyphSet, top: int, peak: int | None, band: bool = False) -> Line:

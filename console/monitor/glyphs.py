@@ -4,6 +4,8 @@ colours. Every role also has its own glyph, so the output reads without any colo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Literal
 
 Role = Literal["accepted", "pending", "below", "met", "full", "limit", "axis", "label", "empty",
@@ -51,10 +53,5 @@ def plain(line: Line) -> str:
 
 def merge_runs(cells: list[tuple[str, Role]]) -> Line:
     """Join neighbouring cells of one role into one run (fewer segments to style and paint)."""
-    line: Line = []
-    for char, role in cells:
-        if line and line[-1].role == role:
-            line[-1] = Run(line[-1].text + char, role)
-        else:
-            line.append(Run(char, role))
-    return line
+    return [Run("".join(char for char, _ in group), role)
+            for role, group in groupby(cells, key=itemgetter(1))]
