@@ -12,6 +12,7 @@ import pytest
 from console.query.diff import Queries, format_query, query_diff
 from console.query.editor_handoff import EditorError, edit_text, editor_command
 from console.query.locate import JsonProblem, Span, locate_path, parse_object
+from console.query.validate import QueryProblem, check_filter
 from console.query.snippets import SNIPPETS, add_snippet, snippet_for
 
 QUERY = '{"$or": [\n  {"a": 1},\n  {"rating": {"$gt": "x", "$bad": 2}}\n], "s.k": {"$in": 3}}'
@@ -57,6 +58,26 @@ def _marked(text: str, path: str) -> str:
     span = locate_path(text, path)
     assert isinstance(span, Span) and span.start[0] == 0
     return text[span.start[1] : span.end[1]]
+
+
+@pytest.mark.parametrize(("text", "where", "name"), [
+    ('{"a": NaN}', (1, 7), "NaN"),
+    ('{"a": {"$gt":\n  -Infinity}}', (2, 3), "-Infinity"),
+    ('{"NaN": "NaN", "b": [1, Infinity]}', (1, 25), "Infinity"),
+])
+def test_nan_and_infinity_are_not_json_numbers_and_are_placed(text, where, name):
+    """Python's json reads them, a gig's query refuses them when saved: the editor says so
+    while it is typed, at the constant."""
+    problem = parse_object(text)
+    assert isinstance(problem, JsonProblem)
+    assert (problem.line, problem.column) == where
+    assert problem.message == f"{name} is not a JSON number"
+
+
+def test_a_filter_with_nan_beside_a_bad_operator_is_a_problem_not_a_crash():
+    problem = check_filter('{"a": NaN, "$bogus": 1}')
+    assert isinstance(problem, QueryProblem)
+    assert problem.message == "JSON line 1, column 7: NaN is not a JSON number"
 
 
 def test_locate_on_broken_json_or_unknown_path_is_none():

@@ -14,7 +14,10 @@ from typing import Any
 Location = tuple[int, int]
 
 _WS = re.compile(r"[ \t\n\r]*")
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+# Python's json also reads NaN and (-)Infinity; they are not JSON, and a query refuses them.
+_CONSTANT = re.compile(r"-?Infinity|NaN")
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|"
+                     + _CONSTANT.pattern)
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,18 @@ class JsonProblem:
 
 def parse_object(text: str) -> dict[str, Any] | JsonProblem:
     """The JSON object in ``text``, or where and why it is not one."""
+    constants: list[str] = []
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=constants.append)
     except json.JSONDecodeError as exc:
         return JsonProblem(exc.lineno, exc.colno, exc.msg)
     except RecursionError:
         return JsonProblem(1, 1, "nested too deeply to be a query")
+    if constants:
+        scanner = _Scanner(text)
+        scanner.value(0)
+        line, column = _to_location(text, scanner.constants[0])
+        return JsonProblem(line + 1, column + 1, f"{constants[0]} is not a JSON number")
     if not isinstance(value, dict):
         return JsonProblem(1, 1, f"a query must be a JSON object, not {_json_type(value)}")
     return value
@@ -73,7 +82,7 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.decoder = json.JSONDecoder()
+        self.constants: list[int] = []  # where each NaN or Infinity starts
 
     def skip(self, pos: int) -> int:
         return _WS.match(self.text, pos).end()  # type: ignore[union-attr]
@@ -90,6 +99,8 @@ class _Scanner:
             return _Node((pos, end)), end
         match = _SCALAR.match(self.text, pos)
         assert match is not None, "text was validated by json.loads"
+        if _CONSTANT.fullmatch(match.group()):
+            self.constants.append(pos)
         return _Node((pos, match.end())), match.end()
 
     def _container(self, start: int, close: str, *, keyed: bool) -> tuple[_Node, int]:

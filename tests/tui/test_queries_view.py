@@ -22,6 +22,9 @@ from console.tui.views.queries import DiffScreen, PreviewTable, QueriesScreen, W
 from console.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from console.tui.widgets.json_editor import JsonEditor
 
+from .conftest import wait_for
+from .screen import screen_lines
+
 SIZE = (100, 30)
 NOW = 1_780_000_000
 FILTER = {"status": "active", "rating": {"$gte": 3}}
@@ -121,6 +124,19 @@ async def test_opening_a_gig_previews_its_queries_once(backend):
         assert screen.generation == 1
         await screen.refresh_invited(screen.gig.id).wait()
         assert screen.generation == 1 and screen.preview.not_invited == screen.preview.matched - 2
+
+
+async def test_nan_in_a_filter_is_shown_as_not_json_where_it_is(backend):
+    """Python's json reads NaN; the gig refuses it when saved, so the editor says so, at the
+    constant (beside an unknown operator this crashed the check)."""
+    app, running = await open_queries(backend)
+    async with running as pilot:
+        screen = await queries_view(pilot)
+        await set_filter(pilot, screen, '{"status": "active",\n "rating": NaN, "$bogus": 1}')
+        await wait_for(lambda: any("NaN is not a JSON number" in line
+                                   for line in screen_lines(app)))
+        assert status(screen, "filter") == "JSON line 2, column 12: NaN is not a JSON number"
+        assert screen.editor("filter_query").marked.start == (1, 11)
 
 
 async def test_invalid_edit_shows_where_and_keeps_the_last_good_preview(backend):
