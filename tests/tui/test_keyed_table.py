@@ -84,11 +84,18 @@ async def test_a_row_count_change_that_keeps_the_scrollbar_lays_nothing_out(monk
         await pilot.pause()
         assert not table.show_vertical_scrollbar
         table.update_rows([make_row(f"k{n:03d}", n) for n in range(5, 100)])  # one appears
-        # Laid out at the screen's next update, which may come after a pause (then that layout,
-        # the scrollbar's, counted as the rows' below: seen on a loaded machine).
+        # Laid out at the screen's next update, which may come after a pause (then that layout
+        # counted as the rows' below: seen on a loaded machine). The new scrollbar (not a child
+        # in the DOM) asks for one more when its styles are first applied, on its own idle.
         screen = pilot.app.screen
-        await wait_for(lambda: table.vertical_scrollbar.size.height > 0
-                       and not screen._layout_required)
+
+        def settled() -> bool:
+            nodes = [*screen.walk_children(with_self=True), table.vertical_scrollbar]
+            return (table.vertical_scrollbar.size.height > 0
+                    and not any(node._layout_required or node._refresh_styles_required
+                                or not node._message_queue.empty() for node in nodes))
+
+        await wait_for(settled)
         assert table.show_vertical_scrollbar
         layouts.clear()
         for count in range(100, 110):
