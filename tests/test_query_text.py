@@ -74,6 +74,13 @@ def test_nan_and_infinity_are_not_json_numbers_and_are_placed(text, where, name)
     assert problem.message == f"{name} is not a JSON number"
 
 
+@pytest.mark.parametrize("depth", [100, 700, 5000])
+def test_nan_deep_inside_arrays_is_a_problem_at_any_depth(depth):
+    problem = parse_object('{"a":' + "[" * depth + "NaN" + "]" * depth + "}")
+    assert isinstance(problem, JsonProblem)
+    assert problem.message in ("NaN is not a JSON number", "nested too deeply to be a query")
+
+
 def test_a_filter_with_nan_beside_a_bad_operator_is_a_problem_not_a_crash():
     problem = check_filter('{"a": NaN, "$bogus": 1}')
     assert isinstance(problem, QueryProblem)

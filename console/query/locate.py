@@ -56,13 +56,22 @@ def parse_object(text: str) -> dict[str, Any] | JsonProblem:
     except RecursionError:
         return JsonProblem(1, 1, "nested too deeply to be a query")
     if constants:
-        scanner = _Scanner(text)
-        scanner.value(0)
-        line, column = _to_location(text, scanner.constants[0])
-        return JsonProblem(line + 1, column + 1, f"{constants[0]} is not a JSON number")
+        return JsonProblem(*_first_constant(text), f"{constants[0]} is not a JSON number")
     if not isinstance(value, dict):
         return JsonProblem(1, 1, f"a query must be a JSON object, not {_json_type(value)}")
     return value
+
+
+def _first_constant(text: str) -> tuple[int, int]:
+    """The 1-based line and column of the first NaN or Infinity in ``text`` (valid to
+    ``json.loads``); 1, 1 when the text is nested deeper than the scanner recurses."""
+    scanner = _Scanner(text)
+    try:
+        scanner.value(0)
+    except RecursionError:
+        return 1, 1
+    line, column = _to_location(text, scanner.constants[0])
+    return line + 1, column + 1
 
 
 def _json_type(value: object) -> str:
