@@ -30,7 +30,9 @@ async def _run(self: Timer) -> None:
         due = origin + (passed + 1) * self._interval
         now = _time.get_time()
         if self._skip and due < now:
-            passed = int((now - origin) / self._interval)
+            # At least one on: this loop has no await, so a count that float rounding left
+            # where it was would spin the event loop.
+            passed = max(passed + 1, int((now - origin) / self._interval))
             continue
         await _time.sleep(due - now)
         passed += 1
