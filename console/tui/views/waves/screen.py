@@ -22,6 +22,7 @@ from console.tui.views.waves.header import GigHeader
 from console.tui.views.waves.invitations import InvitationTable
 from console.tui.views.waves.lines import MonitorLines
 from console.tui.views.waves.overview import OverviewTable
+from console.tui.views.waves.shown import ShownOnly
 from console.tui.views.waves.source import MonitorSource, Reading
 from console.tui.views.waves.table_keys import TableKeys
 from console.tui.views.waves.wave_table import WaveTable
@@ -196,9 +197,9 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
     def show_pane(self, pane: str) -> None:
         self.pane = pane
         # The pane shown brings its widget up to its data before the first paint.
-        for name, table in (("waves", self.waves_table), ("invitations", self.invitations_table),
-                            ("events", self.events_table)):
-            table.show(name == pane)
+        for name, widget in self.panes.items():
+            if isinstance(widget, ShownOnly):
+                widget.show(name == pane)
         self._show_only(pane)
         self._paint_tabs()
 
