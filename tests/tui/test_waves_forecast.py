@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+
 import pytest
 from held_executor import HeldExecutor
 
