@@ -31,6 +31,7 @@ from console.tui.key_order import KeyOrder
 from console.tui.messages import (Connection, DemoReset, GigCreated, PollFailed, Snapshot,
                                   SnapshotReady)
 from console.tui.palette import ActionsProvider
+from console.tui.paste_guard import keep_escapes_in_pastes
 from console.tui.theme import CIRRO_THEMES
 from console.tui.timer_ticks import skip_to_next_tick
 from console.tui.views import VIEWS, later
@@ -99,6 +100,7 @@ class CirroApp(App[None]):
         # delay_update, and parsed the CSS twice more.
         self.DEFAULT_MODE = start_view
         skip_to_next_tick()  # before the app's timers start
+        keep_escapes_in_pastes()  # before its driver starts
         super().__init__()
         self.start_view = start_view
         for cirro_theme in CIRRO_THEMES:

@@ -33,6 +33,19 @@ def test_the_filter_line_shows_what_is_typed_right_after_slash(console: Terminal
     console.wait_for(lambda text: "8 of 8 gigs" in text and "filter" not in text.split("·")[-1])
 
 
+def test_pasted_colored_text_lands_in_the_filter_whole_and_types_no_keys(console: Terminal):
+    console.send("/")
+    console.wait_for("esc Clear filter")
+    console.send("\x1b[200~Smo\x1b[31mke\x1b[201~")  # text copied with a terminal color
+    # All of it, the ESC shown, in the line; the filter a regex, its '[' is named.
+    screen = console.wait_for("filter error: not a valid regex at position 4")
+    rows = lines(screen)
+    status = next(i for i, row in enumerate(rows) if "of 8 gigs" in row)
+    assert rows[status - 1].strip() == "Smo\u241b[31mke", screen  # no '^' typed before it
+    console.send("escape")
+    console.wait_for(lambda text: "8 of 8 gigs" in text and "filter" not in text.split("·")[-1])
+
+
 def test_fields_typed_in_one_burst_with_tabs_land_each_in_its_field(console: Terminal):
     console.send("n")
     console.wait_for("A new gig")
