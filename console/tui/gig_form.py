@@ -223,34 +223,34 @@ def _errors_from(exc: ValidationError) -> Errors:
 
 
 def build_create(values: Mapping[str, str], now: int) -> tuple[GigCreate | None, Errors]:
-    data, errors = parse_values(values, tuple(BY_NAME), now)
-    if errors:
-        return None, errors
+    """The gig to create, or every field's error at once: the fields that could not be read
+    keep that message, the others are still validated (a required one left out comes back as
+    missing, and its reading error replaces that)."""
+    data, unreadable = parse_values(values, tuple(BY_NAME), now)
     data = {k: v for k, v in data.items() if v is not None}
     try:
-        return GigCreate.model_validate(data), {}
+        created = GigCreate.model_validate(data)
     except ValidationError as exc:
-        return None, _errors_from(exc)
+        return None, _errors_from(exc) | unreadable
+    return (None, unreadable) if unreadable else (created, {})
 
 
 def build_update(gig: Gig, values: Mapping[str, str], now: int) -> tuple[GigUpdate | None, Errors]:
-    """Only the fields that changed; None with no errors means there is nothing to save."""
-    data, errors = parse_values(values, UPDATE_FIELDS, now)
-    if errors:
-        return None, errors
+    """Only the fields that changed; None with no errors means there is nothing to save. Like
+    ``build_create``, it names every field's error at once."""
+    data, unreadable = parse_values(values, UPDATE_FIELDS, now)
     current, _ = parse_values(values_from_gig(gig), UPDATE_FIELDS, now)
     changes = {name: value for name, value in data.items() if value != current[name]}
-    if not changes:
+    if not changes and not unreadable:
         return None, {}
     try:
         update = GigUpdate.model_validate(changes)
         apply_update(gig, update)
     except ValidationError as exc:
-        return None, _errors_from(exc)
-    frozen = frozen_changes(gig, update, now)
-    if frozen:
-        return None, {name: "cannot change once the gig has started" for name in frozen}
-    return update, {}
+        return None, _errors_from(exc) | unreadable
+    errors = {name: "cannot change once the gig has started"
+              for name in frozen_changes(gig, update, now)} | unreadable
+    return (None, errors) if errors else (update, {})
 
 
 def changed_fields(before: Mapping[str, str], after: Mapping[str, str]) -> list[FieldSpec]:

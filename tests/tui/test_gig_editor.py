@@ -269,3 +269,21 @@ async def test_an_error_shown_follows_the_field_as_it_is_typed_into(make_app, ba
         await pilot.pause()
         assert "must be at most 1,000 (got 30,000)" in "\n".join(screen_lines(app))
         assert backend.calls == []
+
+
+async def test_an_unreadable_number_and_an_out_of_range_one_are_both_shown_at_once(
+        make_app, backend):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await edit_gig(pilot, 1)
+        field(app, "total_seats").value = str(2**70)
+        field(app, "seats_min").value = "nan"
+        await pilot.press("f2")
+        assert error_text(app, "seats_min") == "must be a whole number, not 'nan'"
+        assert "must be at most 1,000,000" in error_text(app, "total_seats")
+        # The first field in error is focused and its message is on the screen.
+        assert app.focused is field(app, "total_seats")
+        assert "must be at most 1,000,000" in region_text(app, app.screen.query_one(
+            "#error-total_seats"))
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert backend.gigs["2"].total_seats != 2**70

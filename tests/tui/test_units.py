@@ -81,6 +81,26 @@ def test_form_refuses_frozen_fields_after_start():
     assert update is None and errors == {"title": "cannot change once the gig has started"}
 
 
+def test_form_names_every_bad_field_at_once_not_the_unreadable_first():
+    # An unreadable number must not hide what the model refuses in the other fields: the
+    # operator fixes them all in one go.
+    values = gig_form.new_gig_values(T0) | {
+        "title": "x", "seats_min": "nan", "total_seats": str(2**70), "start_at": "+99999999999d"}
+    create, errors = gig_form.build_create(values, T0)
+    assert create is None
+    assert errors["seats_min"] == "must be a whole number, not 'nan'"
+    assert "must be at most 1,000,000" in errors["total_seats"]
+    assert "253402300799" in errors["start_at"]
+
+
+def test_form_update_names_every_bad_field_at_once():
+    gig = make_gig("1", "Tree planting", T0 + 60, T0 + 3600)
+    values = gig_form.values_from_gig(gig) | {"seats_min": "many", "total_seats": str(2**70)}
+    update, errors = gig_form.build_update(gig, values, T0)
+    assert update is None
+    assert set(errors) == {"seats_min", "total_seats"}
+
+
 def test_form_task_errors_name_the_task():
     values = gig_form.new_gig_values(T0) | {"title": "x", "tasks": '[{"title": "a"}]'}
     _, errors = gig_form.build_create(values, T0)
