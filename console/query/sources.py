@@ -27,7 +27,7 @@ def preview_population(backend: Backend, population_file: Path | None) -> Popula
             None,
             f"No preview on remote context {backend.context!r}: the API cannot list workers. "
             f"Point the context at a population file (population = \"/path/workers.json\", a "
-            f"JSON array of {{id, document}}) in the config file to preview against it.",
+            f"JSON array of {{id, document}}) in the config file.",
         )
     try:
         population = load_population(population_file.expanduser())

@@ -69,7 +69,7 @@ async def test_the_remote_preview_hint_reads_whole(backend_400):
         await pilot.pause()
         shown = region_text(app, screen.query_one("#q-note"))
         assert shown == screen.source_note.replace("  ", " ")
-        assert shown.endswith("in the config file to preview against it.")
+        assert shown.endswith("in the config file.")
 
 
 async def test_a_regex_error_in_the_query_editor_reads_whole(backend_400):

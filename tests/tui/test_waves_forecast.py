@@ -73,3 +73,28 @@ async def test_a_forecast_the_fastest_speed_holds_gives_up_its_runs_not_begun(mo
             assert not executor.submitted[0].cancelled()
     finally:
         executor.release()
+
+
+async def test_on_a_remote_context_at_80_columns_the_forecast_says_whole_what_to_do():
+    from console.tui.app import CirroApp
+
+    from .screen import region_text
+    from .test_waves_remote import RemoteLike
+
+    backend = RemoteLike()
+    await backend.local.simulation.advance_by(3600)
+    app = CirroApp(backend, poll_seconds=60.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        screen = app.screen
+        line = screen.query_one(ForecastLine)
+        await wait_for(seconds=30, condition=lambda: "No forecast" in str(line.render()))
+        await pilot.pause()
+        shown = region_text(app, line)
+        assert shown.startswith("No forecast on remote context 'remote-like': the API cannot "
+                                "list workers.")
+        assert shown.endswith("in the config file.")
+        # The panes keep their place below it.
+        assert region_text(app, screen.query_one("#wv-tabs")).startswith("w waves")

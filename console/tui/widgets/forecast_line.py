@@ -54,6 +54,10 @@ def _drop_pool() -> None:
 
 
 class ForecastLine(Fitted):
+    # Why there is no forecast, and what would give one, read whole on 80 columns.
+    DEFAULT_CSS = "ForecastLine { height: auto; }"
+    wrap_last = True
+
     # The TUI tests of other features turn it off: each gig they open would cost seconds of
     # background CPU (and every settle would wait for it).
     enabled: ClassVar[bool] = True

@@ -28,7 +28,7 @@ class GigHeader(Vertical):
     GigHeader #wv-title { width: 100%; text-style: bold; padding: 0 1; }
     GigHeader #wv-counts { height: 1; width: 100%; padding: 0 1; }
     GigHeader #wv-gauge { height: 1; padding: 0 1; }
-    GigHeader #wv-forecast { height: 1; width: 100%; padding: 0 1; color: $text-muted; }
+    GigHeader #wv-forecast { height: auto; width: 100%; padding: 0 1; color: $text-muted; }
     """
 
     # The watcher paints the lines that changed: a repaint of the whole header (a container,
