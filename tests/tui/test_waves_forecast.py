@@ -79,16 +79,11 @@ async def test_on_a_remote_context_at_80_columns_the_forecast_says_whole_what_to
     from console.tui.app import CirroApp
 
     from .screen import region_text
-    from .test_waves_remote import RemoteLike
+    from .test_waves_remote import RemoteLike, watch_first_gig
 
-    backend = RemoteLike()
-    await backend.local.simulation.advance_by(3600)
-    app = CirroApp(backend, poll_seconds=60.0)
+    app = CirroApp(RemoteLike(), poll_seconds=60.0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        screen = app.screen
+        screen = await watch_first_gig(pilot)
         line = screen.query_one(ForecastLine)
         await wait_for(seconds=30, condition=lambda: "No forecast" in str(line.render()))
         await pilot.pause()

@@ -50,17 +50,23 @@ class RemoteLike:
         return call
 
 
+async def watch_first_gig(pilot) -> WavesScreen:
+    """The monitor on the first live gig; no settle(): the poll loop is a worker that never
+    completes while the gig is open."""
+    await pilot.press("3")
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+    screen = pilot.app.screen
+    assert isinstance(screen, WavesScreen)
+    return screen
+
+
 async def test_the_open_gig_is_polled_on_its_own_schedule_with_freshness_states():
     backend = RemoteLike()
     await backend.local.simulation.advance_by(3600)
     app = CirroApp(backend, poll_seconds=2.0)
     async with app.run_test(size=(100, 30)) as pilot:
-        # no settle(): the poll loop is a worker that never completes while the gig is open
-        await pilot.press("3")
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, WavesScreen)
+        screen = await watch_first_gig(pilot)
         for _ in range(20):
             await pilot.pause(0.05)
             if screen.poll_clock.last_success is not None:
