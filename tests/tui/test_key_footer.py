@@ -29,7 +29,24 @@ async def test_a_pane_switch_mounts_nothing_and_the_footer_still_reads(monkeypat
         assert mounted == []  # Textual's Footer mounted a widget per key at each switch
         footer = app.screen.query_one(KeyFooter)
         assert not footer.children
-        assert screen_lines(app)[-1].startswith(" ⏎ watch  esc back  / filter  n step  q Quit")
+        assert screen_lines(app)[-1].startswith(" esc back  / filter  n step  q Quit")
+
+
+async def test_the_footer_offers_enter_on_the_list_of_gigs_and_escape_on_a_watched_gig():
+    app, _, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "⏎ watch" in footer and "esc back" not in footer
+        await pilot.press("enter")
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "esc back" in footer and "watch" not in footer
+        await pilot.press("escape")
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "⏎ watch" in footer and "esc back" not in footer
 
 
 async def test_a_click_on_a_key_in_the_footer_presses_it():
@@ -46,12 +63,12 @@ async def test_a_click_on_a_key_in_the_footer_presses_it():
         assert (await backend.gig_stats(gig_id)).waves_sent == before + 1
 
 
-async def test_at_60_columns_the_footer_closes_up_and_keeps_the_help_key():
+async def test_on_a_narrow_screen_the_footer_closes_up_and_keeps_the_help_key():
     app, _, _ = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_gig(pilot)
-        assert screen_lines(app)[-1].startswith(" ⏎ watch  esc back  / filter  n step")
-        await pilot.resize_terminal(60, 24)
+        assert screen_lines(app)[-1].startswith(" esc back  / filter  n step")
+        await pilot.resize_terminal(52, 24)  # the spaced line takes 55 columns
         await settle(pilot)
         assert screen_lines(app)[-1].rstrip() == (
-            " ⏎ watch esc back / filter n step q Quit ^p Palette ? Help")
+            " esc back / filter n step q Quit ^p Palette ? Help")

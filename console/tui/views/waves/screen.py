@@ -154,6 +154,15 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         if self.gig_id is None:  # enter on the overview; the detail's tables have no enter
             self.open(event.key)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers enter on the list of gigs and escape on a watched one: each key
+        # does nothing in the other.
+        if action == "open_gig":
+            return self.gig_id is None
+        if action == "back":
+            return self.gig_id is not None
+        return True
+
     def action_open_gig(self) -> None:
         if self.gig_id is None and (key := self.overview.cursor_key) is not None:
             self.open(key)
@@ -173,6 +182,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         else:
             self.refresh_detail()
         self._paint_status()
+        self.refresh_bindings()
 
     def _close_source(self) -> None:
         self.workers.cancel_group(self, "waves-source")
@@ -184,6 +194,7 @@ class WavesScreen(ClockCommands, GigCommands, TableKeys, MonitorLines, ViewScree
         self._close_source()
         self.overview.display, self.detail.display = True, False
         self._paint_status()
+        self.refresh_bindings()
 
     def on_demo_reset(self, _: DemoReset) -> None:
         self.action_back()  # the gig watched was of the old simulation
