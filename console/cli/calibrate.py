@@ -85,10 +85,14 @@ def _from_context(args: argparse.Namespace) -> tuple[list[GigHistory], dict[str,
 def _calibrate(args: argparse.Namespace) -> int:
     first = Path(args.source[0])
     is_recording = len(args.source) == 1 and first.is_file()
-    for given in map(Path, args.source):
+    for text, given in zip(args.source, map(Path, args.source), strict=True):
         if given.is_dir():  # else taken for a gig id: "gig DIR not found (status 404)"
             return fail(f"{given}: a directory, not a recording (simulate --record FILE) or a "
                         "gig id", EXIT_USAGE)
+        # Gig ids have neither a folder nor a suffix: such a name is a file that is not there.
+        if ("/" in text or given.suffix) and not given.exists():
+            return fail(f"{given}: no such file (a recording from simulate --record, or gig "
+                        "ids)", EXIT_USAGE)
     try:
         if is_recording:
             histories = histories_from_recording(first, args.gig)

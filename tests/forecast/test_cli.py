@@ -145,6 +145,15 @@ def test_a_directory_given_as_source_is_named(tmp_path, local, capsys):
     assert f"{tmp_path}: a directory, not a recording" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["missing/run.jsonl", "run.jsonl"])
+def test_a_missing_recording_is_named_not_taken_for_a_gig(tmp_path, local, capsys, name):
+    # Before: "gig /tmp/.../run.jsonl not found (status 404)", as if it were a gig id.
+    missing = tmp_path / name if "/" in name else name
+    assert main(["calibrate", str(missing)]) == 2
+    assert f"{missing}: no such file (a recording from simulate --record, or gig ids)" in \
+        capsys.readouterr().err
+
+
 def test_bad_sweep_is_named(local, capsys):
     assert main(["forecast", "5", "--sweep", "wave_size=3"]) == 2
     assert "--sweep 'wave_size=3': expected NAME=V1,V2,... with NAME one of" in \
