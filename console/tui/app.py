@@ -454,8 +454,12 @@ class CirroApp(App[None]):
             if isinstance(self.backend, KeepsLastRead):
                 await self.backend.remember_read(gigs, stats)
         except BackendError as exc:
-            reason = exc.reason if isinstance(exc, ConnectionFailed) else str(exc)
-            self.post_message(PollFailed(reason, await self._last_read()))
+            if isinstance(exc, ConnectionFailed):
+                reason, short = exc.reason, "no answer"
+            else:
+                reason = str(exc)
+                short = f"error (status {exc.status})" if exc.answered else "error"
+            self.post_message(PollFailed(reason, await self._last_read(), short))
             return
         by_id: dict[str, GigStats] = {s.gig_id: s for s in stats}
         self.post_message(SnapshotReady(Snapshot(now, gigs, by_id, time.monotonic())))
@@ -467,7 +471,8 @@ class CirroApp(App[None]):
             self._say_nothing_left(frame.now)
         self._ran_out = frame.ran_out
         if frame.error is not None:
-            self.post_message(PollFailed(f"The simulation's clock stopped: {frame.error}"))
+            self.post_message(PollFailed(f"The simulation's clock stopped: {frame.error}",
+                                         short="clock stopped"))
         self.post_message(SnapshotReady(Snapshot(frame.now, list(frame.gigs), dict(frame.stats),
                                                  time.monotonic())))
 
@@ -515,7 +520,7 @@ class CirroApp(App[None]):
             self.notify(f"{message.error}\n{shown}", title="No answer", severity="warning",
                         timeout=10)
         self.connection = Connection(last_ok=self.connection.last_ok, error=message.error,
-                                     last_ok_at=last_ok_at)
+                                     short=message.short, last_ok_at=last_ok_at)
         self._bump()
         self._schedule_poll()
 

@@ -33,6 +33,8 @@ class Connection:
 
     last_ok: float | None = None
     error: str | None = None
+    # What the error is in a few words, for a header with no room for it whole.
+    short: str = "error"
     # Wall-clock UNIX time of the last good read, for "stale since" (kept across restarts).
     last_ok_at: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -47,10 +49,12 @@ class SnapshotReady(Message):
 class PollFailed(Message):
     """A poll failed; ``last_read`` is the kept last good read to show until one succeeds."""
 
-    def __init__(self, error: str, last_read: Snapshot | None = None) -> None:
+    def __init__(self, error: str, last_read: Snapshot | None = None,
+                 short: str = "error") -> None:
         super().__init__()
         self.error = error
         self.last_read = last_read
+        self.short = short
 
 
 class GigCreated(Message):

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from textual.command import CommandPalette
 
-from console.backends.errors import ConnectionFailed
+from console.backends.errors import BadRequest, ConnectionFailed
 from console.config import ConfigError, load_config
 from console.tui import startup
 from console.tui.help import HelpScreen
@@ -202,6 +202,29 @@ async def test_failed_poll_shows_in_the_header_and_keeps_the_rows(make_app, back
         header = app.screen.query_one("StatusHeader").render().plain
         assert "● cirro.io unreachable after 3 tries" in header
         assert app.screen.query_one(VirtualTable).row_count == 4
+
+
+@pytest.mark.parametrize(("error", "short"), [
+    (ConnectionFailed("cannot connect to api.staging.cirro.io:443: connection refused"),
+     "● no answer"),
+    (BadRequest("the server answered something this console cannot read at all, twice"),
+     "● error (status 400)"),
+])
+async def test_at_80_columns_a_long_poll_error_shows_a_short_form_whole(
+        make_app, backend, error, short):
+    backend.simulation = None  # no clock: polled, as the API is
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await listed(pilot)
+
+        async def down() -> list:
+            raise error
+
+        backend.list_gigs = down
+        app.poll_now()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen_lines(app)[0].rstrip().endswith(short)
 
 
 async def test_a_poll_repaints_the_status_lines_not_the_whole_screen(make_app, monkeypatch):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Data older than this many poll intervals is called stale.
 STALE_AFTER_POLLS = 3
-COMPACT_LEVELS = 3
+COMPACT_LEVELS = 4
 
 
 class StatusHeader(Widget):
@@ -46,7 +46,8 @@ class StatusHeader(Widget):
 
     def _line(self, compact: int) -> Text:
         """The header; from ``compact`` 1, without the year and the context's kind where it
-        repeats its name; from 2, without the kind."""
+        repeats its name; from 2, without the kind; from 3, an error in a few words (the
+        notification and the status line give it whole)."""
         app = self.cirro
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {self.view_title} ", style="bold reverse")
@@ -67,15 +68,15 @@ class StatusHeader(Widget):
             state = "paused" if app.clock.paused else speeds.label(app.clock.speed)
             text.append(f" {state}")
         text.append(" │ ")
-        text.append_text(self._connection(app))
+        text.append_text(self._connection(app, short=compact >= 3))
         return text
 
-    def _connection(self, app: CirroApp) -> Text:
+    def _connection(self, app: CirroApp, short: bool) -> Text:
         state = app.connection
         if app.loading is not None:
             return Text("○ opening")
         if state.error is not None:
-            return Text(f"● {state.error}", style="bold")
+            return Text(f"● {state.short if short else state.error}", style="bold")
         if state.last_ok is None:
             return Text("○ connecting")
         age = time.monotonic() - state.last_ok
