@@ -43,6 +43,11 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME)
 
 
+def log_file() -> Path:
+    """Where the console logs while it draws the terminal (retries, warnings)."""
+    return data_dir() / "console.log"
+
+
 def simulations_dir() -> Path:
     """Where ``cirro-console simulate`` keeps its resumable runs, one folder per run."""
     return data_dir() / "simulations"

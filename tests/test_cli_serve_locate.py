@@ -63,6 +63,7 @@ def test_locate_prints_every_path(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert f"config file   {config} (exists" in out
     assert f"data dir      {tmp_path / 'data'}" in out and "styles dir" in out
+    assert f"console log   {tmp_path / 'data' / 'console.log'}" in out
     assert f"context local (default): local simulation\n  data dir      {tmp_path / 'data' / 'local'}" in out
     assert f"gig registry  {tmp_path / 'reg' / 'registry.json'}" in out
     assert f"private key   {private}" in out

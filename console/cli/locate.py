@@ -21,6 +21,7 @@ def _locate(args: argparse.Namespace) -> int:
     print(f"config file   {config_file} ({state}; override with ${paths.CONFIG_ENV})")
     print(f"data dir      {paths.data_dir()} (override with ${paths.DATA_ENV})")
     print(f"simulate runs {paths.simulations_dir()} (one folder per run; --state moves it)")
+    print(f"console log   {paths.log_file()} (retries and warnings while the console runs)")
     try:
         print(f"styles dir    {paths.styles_dir()}")
     except FileNotFoundError as exc:

@@ -18,6 +18,7 @@ from console import paths
 from console.tui.actions import KeymapError, check_keymap
 from console.tui.app import CirroApp
 from console.tui.first_frame import OpenFailed, Opened, early_start
+from console.tui.log_file import logs_to_file
 from console.tui.theme import known_themes
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def run_console(context: str | None = None, read_only: bool = False) -> int:
                    context=early.context, summary=early.summary,
                    opening=partial(open_in_background, context, read_only))
     try:
-        app.run()
+        with logs_to_file(paths.log_file()):
+            app.run()
     finally:
         if (done := app.finish_opening()) is not None:
             asyncio.run(done.backend.close())
@@ -142,7 +144,8 @@ def _run_opened(context: str | None, read_only: bool) -> int:
         print(f"cirro-console: {exc}", file=sys.stderr)
         return 2
     try:
-        app.run()
+        with logs_to_file(paths.log_file()):
+            app.run()
     finally:
         asyncio.run(backend.close())
     return app.return_code or 0
