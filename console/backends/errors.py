@@ -28,6 +28,11 @@ class BackendError(Exception):
         """The message, with the HTTP status when a server gave one."""
         return f"{self.message} (status {self.status})" if self.answered else self.message
 
+    @property
+    def brief(self) -> str:
+        """What went wrong in a few words, for a line with no room for the message."""
+        return f"error (status {self.status})" if self.answered else "error"
+
 
 class UnusableData(BackendError):
     """A file or directory the backend keeps cannot be used (damaged, unreadable, unwritable, of
@@ -75,6 +80,10 @@ class ConnectionFailed(BackendError):
         # What went wrong without the request it happened to (e.g. "cannot connect to
         # HOST: connection refused"): what a one-line status has room for.
         self.reason = reason or message
+
+    @property
+    def brief(self) -> str:
+        return "no answer"
 
 
 class OutcomeUnknown(ConnectionFailed):

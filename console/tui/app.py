@@ -454,12 +454,8 @@ class CirroApp(App[None]):
             if isinstance(self.backend, KeepsLastRead):
                 await self.backend.remember_read(gigs, stats)
         except BackendError as exc:
-            if isinstance(exc, ConnectionFailed):
-                reason, short = exc.reason, "no answer"
-            else:
-                reason = str(exc)
-                short = f"error (status {exc.status})" if exc.answered else "error"
-            self.post_message(PollFailed(reason, await self._last_read(), short))
+            reason = exc.reason if isinstance(exc, ConnectionFailed) else str(exc)
+            self.post_message(PollFailed(reason, await self._last_read(), exc.brief))
             return
         by_id: dict[str, GigStats] = {s.gig_id: s for s in stats}
         self.post_message(SnapshotReady(Snapshot(now, gigs, by_id, time.monotonic())))
