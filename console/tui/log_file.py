@@ -17,20 +17,18 @@ def logs_to_file(path: Path) -> Iterator[None]:
     until the block ends. A log file that cannot be opened (a read-only or full disk) drops the
     records rather than drawing them on the screen."""
     root = logging.getLogger()
+    terminal = (sys.stderr, sys.__stderr__, sys.stdout, sys.__stdout__)
     on_terminal = [handler for handler in root.handlers
-                   if isinstance(handler, logging.StreamHandler)
-                   and not isinstance(handler, logging.FileHandler)
-                   and getattr(handler, "stream", None) in (sys.stderr, sys.__stderr__,
-                                                            sys.stdout, sys.__stdout__)]
+                   if isinstance(handler, logging.StreamHandler) and handler.stream in terminal]
     replacement: logging.Handler
     try:
+        # Opened now, not at the first record: a file that cannot be opened then would have
+        # logging print its traceback on the screen.
         path.parent.mkdir(parents=True, exist_ok=True)
-        replacement = logging.FileHandler(path, encoding="utf-8", delay=False)
+        replacement = logging.FileHandler(path, encoding="utf-8")
         replacement.setFormatter(logging.Formatter("%(asctime)s %(levelname)s: %(message)s"))
     except OSError:
         replacement = logging.NullHandler()
-    if on_terminal:
-        replacement.setLevel(on_terminal[0].level)
     for handler in on_terminal:
         root.removeHandler(handler)
     root.addHandler(replacement)
